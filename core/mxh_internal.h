@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mxh_internal.h — private structures shared by core/ and bindings/.
+ * Not installed. Everything here may change without notice.
+ *
+ * Model (see docs/DESIGN.md):
+ *   zoneset ── zones (load order; by origin in a hash) ── nodes (uthash by
+ *   canonical name, including empty non-terminals) ── records (linked per
+ *   node in file order, and in an array per zone in file order).
+ *   All memory of a zone set lives in its arena and is freed at once.
+ */
+#ifndef MXH_INTERNAL_H
+#define MXH_INTERNAL_H
+
+#include "mxhazard.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uthash.h>
+
+#if defined(__GNUC__)
+#define MXH_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define MXH_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define MXH_PRINTF(a, b)
+#define MXH_HIDDEN
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Limits                                                                   */
+
+#define MXH_NAME_MAX_WIRE   255   /* RFC 1035 §2.3.4: octets in wire form */
+#define MXH_LABEL_MAX       63
+#define MXH_NAME_BUF        1100  /* canonical text of the longest name (\DDD escapes) + NUL */
+#define MXH_CNAME_LIMIT     16    /* CNAME chain length before we call it a loop */
+#define MXH_INCLUDE_DEPTH   8
+#define MXH_FILE_MAX        ((size_t)1 << 30) /* 1 GiB: larger input is a load error */
+
+/* ------------------------------------------------------------------------ */
+/* Arena: bump allocator; everything of a zone set is freed with it.       */
+
+typedef struct mxh_arena_chunk mxh_arena_chunk;
+typedef struct mxh_arena {
+    mxh_arena_chunk *head;
+    size_t total;           /* bytes obtained from malloc */
+} mxh_arena;
+
+MXH_HIDDEN void  mxh_arena_init(mxh_arena *a);
+MXH_HIDDEN void  mxh_arena_free(mxh_arena *a);
+/* Aligned to 8. NULL on out of memory. */
+MXH_HIDDEN void *mxh_arena_alloc(mxh_arena *a, size_t n);
+/* Copy of s[0..len) plus NUL. */
+MXH_HIDDEN char *mxh_arena_strndup(mxh_arena *a, const char *s, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Names (core/name.c). Canonical form: lower-case ASCII, absolute, final   */
+/* dot; "." inside a label written "\.", "\\" as "\\\\", bytes outside      */
+/* 0x21..0x7e and '"', '(', ')', ';' written \DDD. Equal names are equal    */
+/* strings, and the parent of a canonical name is a suffix of it.          */
+
+enum {
+    MXH_NAME_ERR_EMPTY = -1,        /* empty text */
+    MXH_NAME_ERR_EMPTY_LABEL = -2,  /* "a..b" */
+    MXH_NAME_ERR_LABEL_LONG = -3,   /* label > 63 octets */
+    MXH_NAME_ERR_NAME_LONG = -4,    /* name > 255 octets in wire form */
+    MXH_NAME_ERR_ESCAPE = -5,       /* bad \DDD or trailing backslash */
+    MXH_NAME_ERR_RELATIVE = -6,     /* relative name and no origin */
+    MXH_NAME_ERR_BUF = -7           /* output buffer too small */
+};
+/*
+ * Presentation text s[0..len) -> canonical absolute name in out (outsz >=
+ * MXH_NAME_BUF is always enough). "@" is the origin; a name without a final
+ * dot gets origin appended (origin canonical, or NULL to refuse relative
+ * names). *was_relative (may be NULL) tells whether the origin was appended.
+ * Returns the length of out (> 0) or a MXH_NAME_ERR_* code.
+ */
+MXH_HIDDEN int mxh_name_canon(const char *s, size_t len, const char *origin,
+                              char *out, size_t outsz, int *was_relative);
+MXH_HIDDEN const char *mxh_name_strerror(int code);
+/* Canonical name -> its parent (a suffix of the same string); NULL for ".". */
+MXH_HIDDEN const char *mxh_name_parent(const char *canon);
+/* Whether canonical name is equal to or below canonical anc (label-wise). */
+MXH_HIDDEN bool mxh_name_is_at_or_below(const char *name, const char *anc);
+MXH_HIDDEN unsigned mxh_name_labels(const char *canon);      /* "." -> 0 */
+MXH_HIDDEN bool mxh_name_is_wildcard(const char *canon);     /* first label is exactly "*" */
+/* Whether some label contains '*' but is not exactly "*" (RFC 4592 §2.1.1). */
+MXH_HIDDEN bool mxh_name_has_partial_wildcard(const char *canon);
+/* Canonicalize a name given by a caller (any case, final dot optional, absolute). */
+MXH_HIDDEN int mxh_name_from_user(const char *s, char *out, size_t outsz);
+/*
+ * Origin from a file name: "example.com.zone", "example.com.db",
+ * "db.example.com", "example.com" (also "zone-example.com", "example.com.txt",
+ * "example.com.hosts", "pri.example.com"). Directories are stripped. Returns
+ * length of the canonical origin written to out, or 0 if the name does not
+ * look like a domain (must have at least two labels).
+ */
+MXH_HIDDEN int mxh_origin_from_filename(const char *path, char *out, size_t outsz);
+
+/* ------------------------------------------------------------------------ */
+/* Records, nodes, zones                                                    */
+
+#define MXH_RR_TARGET_RELATIVE 0x01   /* target written without final dot */
+#define MXH_RR_OWNER_RELATIVE  0x02   /* owner written without final dot (or blank/@) */
+#define MXH_RR_GENERIC         0x04   /* RDATA kept in RFC 3597 \# form or given by ldns */
+
+struct mxh_rr {
+    struct mxh_rr *next;      /* next record at the same node, file order */
+    struct mxh_node *node;    /* owner node (node->name is the canonical owner) */
+    const char *owner_text;   /* as written; "" for a blank owner */
+    const char *rdata;        /* canonical presentation RDATA */
+    const char *rdata_text;   /* as written; may be the same pointer as rdata */
+    const char *target;       /* canonical name pointed at, interned; or NULL */
+    uint32_t ttl;
+    uint32_t line;
+    uint16_t type;
+    uint16_t rclass;
+    uint16_t pref;            /* MX preference, SRV priority */
+    uint16_t file;            /* index into zs->files */
+    uint8_t flags;            /* MXH_RR_* */
+};
+
+#define MXH_NODE_DATA      0x01  /* has records */
+#define MXH_NODE_APEX      0x02
+#define MXH_NODE_CUT       0x04  /* non-apex owner of NS: a delegation point */
+#define MXH_NODE_BELOW_CUT 0x08  /* strictly below a delegation point: not authoritative */
+#define MXH_NODE_WILDCARD  0x10  /* first label is exactly "*" */
+
+typedef struct mxh_node {
+    const char *name;         /* canonical, interned in the zone set */
+    struct mxh_rr *rrs;       /* records at this node, file order */
+    struct mxh_rr *rrs_tail;
+    struct mxh_zone *zone;
+    uint16_t flags;           /* MXH_NODE_* */
+    uint16_t ntypes;          /* not maintained by all loaders: do not rely on it */
+    UT_hash_handle hh;        /* zone->nodes, key name */
+} mxh_node;
+
+struct mxh_zone {
+    struct mxh_zoneset *zs;
+    const char *origin;       /* canonical, interned */
+    mxh_node *apex;
+    mxh_node *nodes;          /* uthash head: every node incl. empty non-terminals */
+    struct mxh_rr **rrs;      /* file order */
+    size_t nrr, caprr;
+    size_t rejected;          /* lines not loaded (each has a diagnostic) */
+    size_t index;             /* position in zs->zones */
+    uint16_t file;            /* top file */
+    mxh_format format;
+    bool shadowed;            /* an earlier zone has the same origin */
+    bool finished;            /* mxh_zone_finish() done */
+    uint8_t types[32];        /* bitmap of RR types 0..255 seen */
+    bool type_other;          /* some type >= 256 seen */
+    UT_hash_handle hh;        /* zs->by_origin, key origin (first zone of an origin only) */
+};
+
+/* ------------------------------------------------------------------------ */
+/* Zone set                                                                 */
+
+struct mxh_diag {
+    mxh_diag_level level;
+    uint16_t file;
+    unsigned long line;
+    const struct mxh_zone *zone;
+    const char *message;      /* arena */
+};
+
+typedef struct mxh_istr {
+    UT_hash_handle hh;
+    char s[];                 /* NUL-terminated */
+} mxh_istr;
+
+struct mxh_inventory;         /* core/inventory.c */
+
+struct mxh_zoneset {
+    mxh_arena arena;
+    mxh_istr *strings;        /* interned names */
+    const char **files;       /* file table; index 0 is "" (no file) */
+    size_t nfiles, capfiles;
+    struct mxh_zone **zones;  /* load order */
+    size_t nzones, capzones;
+    struct mxh_zone *by_origin;
+    struct mxh_diag *diags;
+    size_t ndiags, capdiags;
+    struct mxh_inventory *inventory;
+    size_t nrecords;
+    char errmsg[1024];
+};
+
+/* Intern s[0..len) (caller gives canonical text); NULL on out of memory. */
+MXH_HIDDEN const char *mxh_zs_intern(mxh_zoneset *zs, const char *s, size_t len);
+/* Add a file path to the file table, returning its index (existing index if known). */
+MXH_HIDDEN uint16_t mxh_zs_file(mxh_zoneset *zs, const char *path);
+MXH_HIDDEN const char *mxh_zs_file_name(const mxh_zoneset *zs, uint16_t file);
+/* Record a diagnostic; also copies it into zs->errmsg as "file:line: message". */
+MXH_HIDDEN void mxh_zs_diag(mxh_zoneset *zs, mxh_diag_level lvl, uint16_t file,
+                            unsigned long line, const mxh_zone *z, const char *fmt, ...)
+    MXH_PRINTF(6, 7);
+MXH_HIDDEN void mxh_zs_seterr(mxh_zoneset *zs, const char *fmt, ...) MXH_PRINTF(2, 3);
+
+/* Create a zone (origin canonical). An origin already loaded gives a new,
+ * shadowed zone and a warning diagnostic. NULL on out of memory. */
+MXH_HIDDEN mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, uint16_t file,
+                                     mxh_format fmt);
+/* Find or create the node for a canonical name inside z (creating empty
+ * non-terminals up to the apex). NULL if the name is not at or below the
+ * origin, or on out of memory. */
+MXH_HIDDEN mxh_node *mxh_zone_node(mxh_zone *z, const char *canon_name, size_t len);
+/* Find an existing node (data or empty non-terminal); NULL if none. */
+MXH_HIDDEN mxh_node *mxh_zone_find(const mxh_zone *z, const char *canon_name);
+
+typedef struct mxh_rr_in {
+    const char *owner;        /* canonical */
+    size_t owner_len;
+    const char *owner_text;   /* as written (copied) */
+    uint16_t type, rclass;
+    uint32_t ttl;
+    const char *rdata;        /* canonical presentation (copied) */
+    const char *rdata_text;   /* as written (copied); NULL = same as rdata */
+    const char *target;       /* canonical or NULL (interned by the callee) */
+    uint16_t pref;
+    uint16_t file;
+    uint32_t line;
+    uint8_t flags;
+} mxh_rr_in;
+/* Add a record to z. Owner outside the zone: a diagnostic, z->rejected++, NULL. */
+MXH_HIDDEN mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in);
+/* After loading: mark delegation points and names below them. Idempotent. */
+MXH_HIDDEN void mxh_zone_finish(mxh_zone *z);
+/* The zone answering for canonical name: the closest enclosing loaded zone,
+ * preferring ctx when ctx's origin is that zone's origin (so a shadowed
+ * duplicate answers for itself). NULL = external. */
+MXH_HIDDEN const mxh_zone *mxh_zs_zone_for(const mxh_zoneset *zs, const mxh_zone *ctx,
+                                           const char *canon_name);
+
+/* ------------------------------------------------------------------------ */
+/* Loaders (core/load.c dispatches). All have this shape: load buf (not     */
+/* NUL-terminated; len bytes) known as `name` into zs. *out may be NULL.    */
+
+typedef mxh_status (*mxh_loader_fn)(mxh_zoneset *zs, const char *name, const char *buf,
+                                    size_t len, const mxh_load_opts *opts, mxh_zone **out);
+MXH_HIDDEN mxh_status mxh_load_bind(mxh_zoneset *zs, const char *name, const char *buf,
+                                    size_t len, const mxh_load_opts *opts, mxh_zone **out);
+MXH_HIDDEN mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *buf,
+                                           size_t len, const mxh_load_opts *opts, mxh_zone **out);
+MXH_HIDDEN mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf,
+                                     size_t len, const mxh_load_opts *opts, mxh_zone **out);
+/* Guess the format of a buffer (never returns MXH_FMT_AUTO; BIND when unsure). */
+MXH_HIDDEN mxh_format mxh_format_detect(const char *buf, size_t len);
+
+/*
+ * RDATA parsing shared by all loaders (core/rdata.c): text is the RDATA in
+ * master-file presentation form (one logical line, no comments, parentheses
+ * already removed), relative names completed with origin. On success fills
+ * out (strings in zs's arena or interned) and returns 0; on failure writes a
+ * reason into err and returns -1. Types without a parser of our own go to
+ * ldns; RFC 3597 "\# len hex" is accepted for every type.
+ */
+typedef struct mxh_rdata_out {
+    const char *rdata;        /* canonical presentation */
+    const char *target;       /* interned canonical name, or NULL */
+    uint16_t pref;
+    uint8_t flags;            /* MXH_RR_TARGET_RELATIVE, MXH_RR_GENERIC */
+} mxh_rdata_out;
+MXH_HIDDEN int mxh_rdata_parse(mxh_zoneset *zs, uint16_t type, const char *text, size_t len,
+                               const char *origin, mxh_rdata_out *out, char *err, size_t errsz);
+
+/* Inventory (core/inventory.c). */
+MXH_HIDDEN void mxh_inventory_free(struct mxh_inventory *inv);
+
+/* Small text helpers (core/util.c). */
+MXH_HIDDEN int  mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t errsz);
+MXH_HIDDEN bool mxh_parse_ipv4(const char *s, size_t len, uint8_t out[4]);
+MXH_HIDDEN bool mxh_parse_ipv6(const char *s, size_t len, uint8_t out[16]);
+
+#endif /* MXH_INTERNAL_H */

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mxhazard.h — the one public header of libmxhazard.
+ *
+ * libmxhazard loads DNS zone exports into a zone set, resolves where mail for
+ * a domain goes (RFC 1034 §4.3.2 lookup, RFC 4592 wildcards, RFC 5321 §5.1
+ * mail routing, RFC 7505 null MX) and runs hazard rules written in Lua over
+ * the loaded data.
+ *
+ * Ownership, once for the whole API:
+ *  1. mxh_*_new(), mxh_lookup() and mxh_mail_route() give you an object you
+ *     own; release it with the matching mxh_*_free(). Every _free() accepts
+ *     NULL.
+ *  2. Anything returned as `const T *` or `const char *` is borrowed from the
+ *     object you passed in and lives until that object is freed (records and
+ *     zones live as long as their zone set). A comment names any shorter
+ *     life, e.g. "valid only inside the callback".
+ *  3. The library copies caller strings and buffers; it never keeps a pointer
+ *     to them after a call returns.
+ *  4. There is no global state. A zone set is read-only once loading is done,
+ *     so several threads may look up and route over one zone set at once, each
+ *     with its own mxh_engine. Loading into a zone set is not thread-safe.
+ *
+ * Names passed in may be relative-free presentation names in any case, with or
+ * without the final dot ("Example.COM" == "example.com."). Names returned are
+ * canonical: lower-case, absolute, with the final dot.
+ */
+#ifndef MXHAZARD_H
+#define MXHAZARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(MXH_BUILDING) && defined(__GNUC__)
+#define MXH_API __attribute__((visibility("default")))
+#else
+#define MXH_API
+#endif
+
+#define MXH_VERSION_MAJOR 0
+#define MXH_VERSION_MINOR 1
+#define MXH_VERSION_PATCH 0
+#define MXH_VERSION_STRING "0.1.0"
+/** The library's version string at run time (compare with MXH_VERSION_STRING). */
+MXH_API const char *mxh_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                             */
+
+typedef enum mxh_status {
+    MXH_OK = 0,
+    MXH_ERR_NOMEM,      /* out of memory */
+    MXH_ERR_IO,         /* a file could not be opened or read */
+    MXH_ERR_PARSE,      /* input was loaded, but some lines were rejected */
+    MXH_ERR_INCLUDE,    /* an $INCLUDE was refused or failed */
+    MXH_ERR_RULE_LOAD,  /* a rule file could not be loaded */
+    MXH_ERR_RULE_RUN,   /* a rule failed while running */
+    MXH_ERR_LIMIT,      /* a size, depth or count limit was hit */
+    MXH_ERR_ARG,        /* a bad argument (NULL, unknown name, bad format) */
+    MXH_ERR_NOTFOUND,   /* no such zone, rule or object */
+    MXH_ERR_FORMAT      /* input is not a zone file (binary, unknown format) */
+} mxh_status;
+
+/** A static English text for a status; never NULL. */
+MXH_API const char *mxh_strerror(mxh_status st);
+
+/* ------------------------------------------------------------------------ */
+/* Opaque handles                                                           */
+
+typedef struct mxh_zoneset mxh_zoneset;  /* zones, name index, inventory, diagnostics */
+typedef struct mxh_zone    mxh_zone;     /* one zone (borrowed from its zone set) */
+typedef struct mxh_rr      mxh_rr;       /* one resource record (borrowed) */
+typedef struct mxh_diag    mxh_diag;     /* one load diagnostic (borrowed) */
+typedef struct mxh_lookup  mxh_lookup;   /* result of mxh_lookup() (owned) */
+typedef struct mxh_route   mxh_route;    /* result of mxh_mail_route() (owned) */
+typedef struct mxh_step    mxh_step;     /* one step of a lookup or route (borrowed) */
+typedef struct mxh_exchange mxh_exchange;/* one mail exchange of a route (borrowed) */
+typedef struct mxh_server  mxh_server;   /* one shared server of the inventory (borrowed) */
+
+/* ------------------------------------------------------------------------ */
+/* Zone sets and loading                                                    */
+
+typedef enum mxh_format {
+    MXH_FMT_AUTO = 0,     /* detect from content */
+    MXH_FMT_BIND,         /* RFC 1035 master file */
+    MXH_FMT_VALUEDOMAIN,  /* registrar panel text: "mx @ mail 10", "mxe mail 1.2.3.4 10" */
+    MXH_FMT_TABLE         /* control-panel table: "host type content [priority] [ttl]" */
+} mxh_format;
+
+/** Parse "auto", "bind", "valuedomain", "table"; MXH_ERR_ARG if unknown. */
+MXH_API mxh_status mxh_format_parse(const char *text, mxh_format *out);
+MXH_API const char *mxh_format_name(mxh_format fmt);
+
+typedef struct mxh_load_opts {
+    const char *origin;       /* NULL: from $ORIGIN/SOA, else from the file name */
+    mxh_format format;        /* MXH_FMT_AUTO by default */
+    const char *include_root; /* $INCLUDE confinement; NULL: the top file's directory */
+    unsigned include_depth;   /* 0: default (8) */
+    uint32_t default_ttl;     /* 0: default (3600) when no $TTL/SOA gives one */
+} mxh_load_opts;
+
+MXH_API mxh_status mxh_zoneset_new(mxh_zoneset **out);
+MXH_API void       mxh_zoneset_free(mxh_zoneset *zs);
+
+/**
+ * Load one zone file. opts may be NULL. On success *out_zone (if non-NULL)
+ * is the zone the file went into. Lines that cannot be parsed are recorded
+ * as diagnostics with file and line; the zone is still loaded, marked
+ * incomplete, and the call returns MXH_ERR_PARSE. A file that cannot be read
+ * or is not a zone returns MXH_ERR_IO / MXH_ERR_FORMAT with a diagnostic and
+ * no zone. Detailed text: mxh_zoneset_errmsg().
+ */
+MXH_API mxh_status mxh_zoneset_load_file(mxh_zoneset *zs, const char *path,
+                                         const mxh_load_opts *opts, mxh_zone **out_zone);
+/**
+ * Load a zone from memory. `name` is shown as the file in diagnostics and
+ * evidence (e.g. "db:customer-42"); it also serves as the file name for
+ * origin detection. $INCLUDE is refused in buffers unless opts->include_root
+ * is set.
+ */
+MXH_API mxh_status mxh_zoneset_load_buffer(mxh_zoneset *zs, const char *name,
+                                           const char *buf, size_t len,
+                                           const mxh_load_opts *opts, mxh_zone **out_zone);
+/**
+ * Load a shared-host inventory: one server a line,
+ * "server-name  address[,address…]  domain [domain …]", '#' comments.
+ * A server may appear on several lines (its addresses and domains merge).
+ */
+MXH_API mxh_status mxh_zoneset_load_inventory(mxh_zoneset *zs, const char *path);
+MXH_API mxh_status mxh_zoneset_load_inventory_buffer(mxh_zoneset *zs, const char *name,
+                                                     const char *buf, size_t len);
+
+/** The last error's detailed text ("a.zone:12: bad TTL"); valid until the next call on zs. */
+MXH_API const char *mxh_zoneset_errmsg(const mxh_zoneset *zs);
+
+/* Diagnostics: every problem met while loading, in the order met. */
+typedef enum mxh_diag_level { MXH_DIAG_ERROR = 0, MXH_DIAG_WARNING, MXH_DIAG_NOTICE } mxh_diag_level;
+MXH_API size_t          mxh_zoneset_diag_count(const mxh_zoneset *zs);
+MXH_API const mxh_diag *mxh_zoneset_diag(const mxh_zoneset *zs, size_t i);
+MXH_API mxh_diag_level  mxh_diag_level_of(const mxh_diag *d);
+MXH_API const char     *mxh_diag_file(const mxh_diag *d);     /* never NULL */
+MXH_API unsigned long   mxh_diag_line(const mxh_diag *d);     /* 0: whole file */
+MXH_API const char     *mxh_diag_message(const mxh_diag *d);
+MXH_API const mxh_zone *mxh_diag_zone(const mxh_diag *d);     /* NULL if no zone was made */
+
+/* Zones, in load order. */
+MXH_API size_t          mxh_zoneset_zone_count(const mxh_zoneset *zs);
+MXH_API const mxh_zone *mxh_zoneset_zone(const mxh_zoneset *zs, size_t i);
+/** The loaded zone that encloses name most closely, or NULL (the name is external). */
+MXH_API const mxh_zone *mxh_zoneset_find_zone(const mxh_zoneset *zs, const char *name);
+MXH_API size_t          mxh_zoneset_record_count(const mxh_zoneset *zs);
+
+MXH_API const char   *mxh_zone_origin(const mxh_zone *z);   /* canonical */
+MXH_API const char   *mxh_zone_file(const mxh_zone *z);     /* top file or buffer name */
+MXH_API mxh_format    mxh_zone_format(const mxh_zone *z);
+MXH_API size_t        mxh_zone_record_count(const mxh_zone *z);
+MXH_API size_t        mxh_zone_rejected_count(const mxh_zone *z); /* lines not loaded */
+MXH_API int           mxh_zone_incomplete(const mxh_zone *z);     /* rejected_count > 0 */
+/** Records in file order (includes expanded in place). i < mxh_zone_record_count(). */
+MXH_API const mxh_rr *mxh_zone_record(const mxh_zone *z, size_t i);
+/** Whether the zone holds at least one record of this type. */
+MXH_API int           mxh_zone_has_type(const mxh_zone *z, uint16_t type);
+
+/* ------------------------------------------------------------------------ */
+/* Records                                                                  */
+
+#define MXH_TYPE_A      1
+#define MXH_TYPE_NS     2
+#define MXH_TYPE_CNAME  5
+#define MXH_TYPE_SOA    6
+#define MXH_TYPE_PTR    12
+#define MXH_TYPE_MX     15
+#define MXH_TYPE_TXT    16
+#define MXH_TYPE_AAAA   28
+#define MXH_TYPE_SRV    33
+#define MXH_TYPE_DNAME  39
+#define MXH_TYPE_SPF    99
+#define MXH_TYPE_ANY    255
+#define MXH_TYPE_CAA    257
+
+/** "MX" -> 15, "TYPE65534" -> 65534; 0 if unknown. Case-insensitive. */
+MXH_API uint16_t    mxh_type_from_name(const char *name);
+/** 15 -> "MX", 65534 -> "TYPE65534". The returned text is static or lives in buf. */
+MXH_API const char *mxh_type_name(uint16_t type, char buf[16]);
+
+MXH_API const char   *mxh_rr_owner(const mxh_rr *rr);       /* canonical owner */
+MXH_API uint16_t      mxh_rr_type(const mxh_rr *rr);
+MXH_API uint16_t      mxh_rr_class(const mxh_rr *rr);       /* 1 = IN */
+MXH_API uint32_t      mxh_rr_ttl(const mxh_rr *rr);
+/** RDATA in canonical presentation form: names absolute and lower-case, TXT quoted. */
+MXH_API const char   *mxh_rr_rdata(const mxh_rr *rr);
+/** The name the record points at (MX exchange, CNAME/DNAME/NS/PTR target, SRV target), canonical; NULL otherwise. */
+MXH_API const char   *mxh_rr_target(const mxh_rr *rr);
+/** MX preference or SRV priority; 0 for other types. */
+MXH_API unsigned      mxh_rr_preference(const mxh_rr *rr);
+/** Whether the target name was written without a final dot (the origin was appended). */
+MXH_API int           mxh_rr_target_relative(const mxh_rr *rr);
+/** The owner as written ("@", "mail", "" for a blank owner, "mail.example.com."). */
+MXH_API const char   *mxh_rr_owner_text(const mxh_rr *rr);
+/** The RDATA as written (comments stripped, parentheses joined, whitespace folded). */
+MXH_API const char   *mxh_rr_rdata_text(const mxh_rr *rr);
+MXH_API const char   *mxh_rr_file(const mxh_rr *rr);
+MXH_API unsigned long mxh_rr_line(const mxh_rr *rr);
+MXH_API const mxh_zone *mxh_rr_zone(const mxh_rr *rr);
+/** "owner TTL IN TYPE rdata" into buf (truncated to bufsz); returns the full length. */
+MXH_API size_t        mxh_rr_format(const mxh_rr *rr, char *buf, size_t bufsz);
+
+/* ------------------------------------------------------------------------ */
+/* Lookup (RFC 1034 §4.3.2, RFC 4592) and mail routes (RFC 5321 §5.1, RFC 7505) */
+
+typedef enum mxh_step_kind {
+    MXH_STEP_MX = 0,    /* an MX record of the domain (rr); target = exchange */
+    MXH_STEP_CNAME,     /* name is an alias (rr); target = canonical name */
+    MXH_STEP_WILDCARD,  /* name exists only through synthesis from rr's owner (RFC 4592) */
+    MXH_STEP_ADDRESS,   /* name has address target (A/AAAA rr) */
+    MXH_STEP_NXDOMAIN,  /* name does not exist in authoritative data */
+    MXH_STEP_NODATA,    /* name exists but has no record of the type asked */
+    MXH_STEP_DELEGATED, /* name lies at or below a zone cut (rr = the NS) */
+    MXH_STEP_EXTERNAL,  /* name is outside every loaded zone: unknown, not an error */
+    MXH_STEP_LOOP,      /* a CNAME loop or a chain longer than the limit */
+    MXH_STEP_NULL_MX,   /* RFC 7505 null MX "MX 0 ." (rr) */
+    MXH_STEP_IMPLICIT   /* no MX: the domain itself is the exchange (RFC 5321 §5.1) */
+} mxh_step_kind;
+
+MXH_API const char *mxh_step_kind_name(mxh_step_kind k); /* "mx", "cname", … */
+
+MXH_API mxh_step_kind  mxh_step_kind_of(const mxh_step *s);
+MXH_API const char    *mxh_step_name(const mxh_step *s);   /* the name this step is about */
+/** Next name (mx/cname), the address text (address), the wildcard owner (wildcard); or NULL. */
+MXH_API const char    *mxh_step_target(const mxh_step *s);
+MXH_API const mxh_rr  *mxh_step_record(const mxh_step *s); /* source record, or NULL */
+/** Index of the exchange the step belongs to, or -1 for steps about the domain itself. */
+MXH_API int            mxh_step_exchange(const mxh_step *s);
+
+/** Lookup outcome. */
+typedef enum mxh_lookup_status {
+    MXH_LK_ANSWER = 0,  /* records found (maybe via CNAMEs and/or a wildcard) */
+    MXH_LK_NODATA,
+    MXH_LK_NXDOMAIN,
+    MXH_LK_DELEGATED,
+    MXH_LK_EXTERNAL,
+    MXH_LK_LOOP
+} mxh_lookup_status;
+MXH_API const char *mxh_lookup_status_name(mxh_lookup_status st);
+
+/**
+ * Look name up for type, following CNAMEs (chain limit 16, loops detected)
+ * across all loaded zones. *out is yours: mxh_lookup_free().
+ */
+MXH_API mxh_status mxh_lookup_name(const mxh_zoneset *zs, const char *name, uint16_t type,
+                                   mxh_lookup **out);
+MXH_API void              mxh_lookup_free(mxh_lookup *lk);
+MXH_API mxh_lookup_status mxh_lookup_status_of(const mxh_lookup *lk);
+/** Final name reached after CNAMEs. */
+MXH_API const char       *mxh_lookup_final_name(const mxh_lookup *lk);
+MXH_API size_t            mxh_lookup_answer_count(const mxh_lookup *lk);
+/** Answer records (for a wildcard answer: the wildcard's own records). */
+MXH_API const mxh_rr     *mxh_lookup_answer(const mxh_lookup *lk, size_t i);
+MXH_API int               mxh_lookup_wildcard(const mxh_lookup *lk); /* answer synthesized */
+/** The chain of steps (cname, wildcard, delegated, nxdomain, …) that led to the result. */
+MXH_API size_t            mxh_lookup_step_count(const mxh_lookup *lk);
+MXH_API const mxh_step   *mxh_lookup_step(const mxh_lookup *lk, size_t i);
+
+/** What kind of route a domain has. */
+typedef enum mxh_route_kind {
+    MXH_ROUTE_MX = 0,    /* explicit MX RRset */
+    MXH_ROUTE_IMPLICIT,  /* no MX, the domain has addresses: implicit MX (RFC 5321 §5.1) */
+    MXH_ROUTE_NULL_MX,   /* RFC 7505: the domain accepts no mail */
+    MXH_ROUTE_NONE,      /* no MX and no address: mail cannot be delivered */
+    MXH_ROUTE_NXDOMAIN,  /* the domain does not exist */
+    MXH_ROUTE_EXTERNAL,  /* outside the loaded zones: unknown */
+    MXH_ROUTE_DELEGATED, /* at or below a zone cut whose child is not loaded: unknown */
+    MXH_ROUTE_LOOP       /* the domain is a CNAME loop */
+} mxh_route_kind;
+MXH_API const char *mxh_route_kind_name(mxh_route_kind k); /* "mx", "implicit", "null-mx", … */
+
+/** Where an exchange's resolution ended. */
+typedef enum mxh_exchange_status {
+    MXH_EX_ADDRESSES = 0, /* at least one A/AAAA */
+    MXH_EX_NXDOMAIN,
+    MXH_EX_NODATA,
+    MXH_EX_LOOP,
+    MXH_EX_EXTERNAL,
+    MXH_EX_DELEGATED
+} mxh_exchange_status;
+MXH_API const char *mxh_exchange_status_name(mxh_exchange_status st);
+
+/**
+ * The mail route for domain: MX by preference (ties in record order), each
+ * exchange resolved to A and AAAA following CNAMEs. *out is yours:
+ * mxh_route_free().
+ */
+MXH_API mxh_status mxh_mail_route(const mxh_zoneset *zs, const char *domain, mxh_route **out);
+MXH_API void            mxh_route_free(mxh_route *r);
+MXH_API const char     *mxh_route_domain(const mxh_route *r);
+MXH_API mxh_route_kind  mxh_route_kind_of(const mxh_route *r);
+/** Steps in order: route-level steps first (cname of the domain, mx/implicit/null-mx), then each exchange's. */
+MXH_API size_t          mxh_route_step_count(const mxh_route *r);
+MXH_API const mxh_step *mxh_route_step(const mxh_route *r, size_t i);
+MXH_API size_t          mxh_route_exchange_count(const mxh_route *r);
+MXH_API const mxh_exchange *mxh_route_exchange(const mxh_route *r, size_t i);
+
+MXH_API const char     *mxh_exchange_name(const mxh_exchange *x);      /* canonical */
+MXH_API unsigned        mxh_exchange_preference(const mxh_exchange *x);
+MXH_API const mxh_rr   *mxh_exchange_record(const mxh_exchange *x);    /* the MX; NULL if implicit */
+MXH_API mxh_exchange_status mxh_exchange_status_of(const mxh_exchange *x);
+MXH_API int             mxh_exchange_via_wildcard(const mxh_exchange *x); /* addresses synthesized */
+MXH_API int             mxh_exchange_via_cname(const mxh_exchange *x);
+MXH_API size_t          mxh_exchange_address_count(const mxh_exchange *x);
+MXH_API const char     *mxh_exchange_address(const mxh_exchange *x, size_t i); /* "10.0.1.100", "2001:db8::1" */
+MXH_API const mxh_rr   *mxh_exchange_address_record(const mxh_exchange *x, size_t i);
+/** This exchange's steps (a subset of the route's steps, in order). */
+MXH_API size_t          mxh_exchange_step_count(const mxh_exchange *x);
+MXH_API const mxh_step *mxh_exchange_step(const mxh_exchange *x, size_t i);
+
+/* ------------------------------------------------------------------------ */
+/* Shared-host inventory (seed 004: local delivery on shared servers)       */
+
+MXH_API size_t            mxh_zoneset_server_count(const mxh_zoneset *zs);
+MXH_API const mxh_server *mxh_zoneset_server(const mxh_zoneset *zs, size_t i);
+MXH_API const char       *mxh_server_name(const mxh_server *s);        /* canonical */
+MXH_API size_t            mxh_server_address_count(const mxh_server *s);
+MXH_API const char       *mxh_server_address(const mxh_server *s, size_t i);
+MXH_API size_t            mxh_server_domain_count(const mxh_server *s);
+MXH_API const char       *mxh_server_domain(const mxh_server *s, size_t i); /* canonical */
+MXH_API const char       *mxh_server_file(const mxh_server *s);
+MXH_API unsigned long     mxh_server_line(const mxh_server *s);         /* first line naming it */
+/** Servers that deliver domain locally; fills up to max into out, returns the total. */
+MXH_API size_t mxh_zoneset_local_servers(const mxh_zoneset *zs, const char *domain,
+                                         const mxh_server **out, size_t max);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MXHAZARD_H */
