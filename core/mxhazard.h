@@ -333,6 +333,86 @@ MXH_API unsigned long     mxh_server_line(const mxh_server *s);         /* first
 MXH_API size_t mxh_zoneset_local_servers(const mxh_zoneset *zs, const char *domain,
                                          const mxh_server **out, size_t max);
 
+/* ------------------------------------------------------------------------ */
+/* Rule engine (bindings/lua): hazard rules written in Lua, run sandboxed.  */
+/* One engine holds one Lua state: use one engine per thread.               */
+
+typedef struct mxh_engine  mxh_engine;
+typedef struct mxh_rule    mxh_rule;     /* borrowed from its engine */
+typedef struct mxh_finding mxh_finding;  /* borrowed; valid only inside the callback */
+
+typedef enum mxh_severity { MXH_SEV_ERROR = 0, MXH_SEV_WARNING, MXH_SEV_INFO } mxh_severity;
+MXH_API const char *mxh_severity_name(mxh_severity sev);              /* "error", … */
+MXH_API mxh_status  mxh_severity_parse(const char *text, mxh_severity *out);
+
+typedef struct mxh_engine_opts {
+    size_t   lua_memory;       /* bytes per rule per zone; 0: default (64 MiB) */
+    uint64_t lua_instructions; /* VM instructions per rule per zone; 0: default (100 million) */
+    int      no_builtin;       /* non-zero: do not load the compiled-in rules */
+} mxh_engine_opts;
+
+MXH_API mxh_status  mxh_engine_new(const mxh_engine_opts *opts /* NULL: defaults */, mxh_engine **out);
+MXH_API void        mxh_engine_free(mxh_engine *e);
+MXH_API const char *mxh_engine_errmsg(const mxh_engine *e);  /* until the next call on e */
+/**
+ * Load a rule file, or every *.lua in a directory (sorted by name). A rule
+ * whose id equals a loaded rule's replaces it and leaves a notice. A rule
+ * file that fails validation is not loaded: MXH_ERR_RULE_LOAD, and
+ * mxh_engine_errmsg() names the file and the field.
+ */
+MXH_API mxh_status  mxh_engine_load_rules(mxh_engine *e, const char *file_or_dir);
+MXH_API mxh_status  mxh_engine_load_rule_buffer(mxh_engine *e, const char *name,
+                                                const char *buf, size_t len);
+MXH_API size_t      mxh_engine_notice_count(const mxh_engine *e);
+MXH_API const char *mxh_engine_notice(const mxh_engine *e, size_t i);
+/** Enable only the comma-separated ids in only_csv (NULL: all), then disable skip_csv (NULL: none).
+ *  An unknown id is MXH_ERR_NOTFOUND (errmsg names it). */
+MXH_API mxh_status  mxh_engine_select(mxh_engine *e, const char *only_csv, const char *skip_csv);
+MXH_API mxh_status  mxh_engine_set_severity(mxh_engine *e, const char *rule_id, mxh_severity sev);
+
+MXH_API size_t          mxh_engine_rule_count(const mxh_engine *e);
+MXH_API const mxh_rule *mxh_engine_rule(const mxh_engine *e, size_t i);      /* sorted by id */
+MXH_API const mxh_rule *mxh_engine_find_rule(const mxh_engine *e, const char *id);
+MXH_API const char     *mxh_rule_id(const mxh_rule *r);
+MXH_API const char     *mxh_rule_title(const mxh_rule *r);
+MXH_API const char     *mxh_rule_description(const mxh_rule *r);
+MXH_API mxh_severity    mxh_rule_severity(const mxh_rule *r);   /* after overrides */
+MXH_API size_t          mxh_rule_reference_count(const mxh_rule *r);
+MXH_API const char     *mxh_rule_reference(const mxh_rule *r, size_t i);
+MXH_API const char     *mxh_rule_example(const mxh_rule *r);    /* a zone that fires it, or NULL */
+MXH_API const char     *mxh_rule_fix(const mxh_rule *r);        /* generic remedy text, or NULL */
+MXH_API const char     *mxh_rule_file(const mxh_rule *r);       /* "builtin:rules/x.lua" or a path */
+MXH_API int             mxh_rule_builtin(const mxh_rule *r);
+MXH_API int             mxh_rule_enabled(const mxh_rule *r);
+
+typedef enum mxh_finding_kind {
+    MXH_FINDING = 0,      /* a rule reported a hazard */
+    MXH_FINDING_RULE_ERROR /* a rule failed on a zone: rule id, zone and reason in message */
+} mxh_finding_kind;
+
+/** Return non-zero to stop the scan (mxh_engine_scan then returns MXH_OK). */
+typedef int (*mxh_finding_fn)(const mxh_finding *f, void *ud);
+
+/** Run every enabled rule over one zone of zs. */
+MXH_API mxh_status mxh_engine_scan_zone(mxh_engine *e, const mxh_zoneset *zs, const mxh_zone *z,
+                                        mxh_finding_fn fn, void *ud);
+/** Run every enabled rule over every zone of zs, in load order. */
+MXH_API mxh_status mxh_engine_scan(mxh_engine *e, const mxh_zoneset *zs, mxh_finding_fn fn, void *ud);
+
+MXH_API mxh_finding_kind mxh_finding_kind_of(const mxh_finding *f);
+MXH_API const char   *mxh_finding_rule(const mxh_finding *f);      /* rule id, "rule-error" kind keeps the failing rule's id */
+MXH_API mxh_severity  mxh_finding_severity(const mxh_finding *f);
+MXH_API const char   *mxh_finding_zone(const mxh_finding *f);      /* zone origin, canonical */
+MXH_API const char   *mxh_finding_owner(const mxh_finding *f);     /* canonical */
+MXH_API const char   *mxh_finding_message(const mxh_finding *f);
+MXH_API const char   *mxh_finding_fix(const mxh_finding *f);       /* "" if none */
+MXH_API const char   *mxh_finding_file(const mxh_finding *f);      /* primary location */
+MXH_API unsigned long mxh_finding_line(const mxh_finding *f);
+MXH_API size_t        mxh_finding_evidence_count(const mxh_finding *f);
+MXH_API const char   *mxh_finding_evidence_file(const mxh_finding *f, size_t i);
+MXH_API unsigned long mxh_finding_evidence_line(const mxh_finding *f, size_t i);
+MXH_API const char   *mxh_finding_evidence_text(const mxh_finding *f, size_t i); /* record or step text */
+
 #ifdef __cplusplus
 }
 #endif
