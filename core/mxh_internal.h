@@ -144,7 +144,9 @@ struct mxh_zone {
     mxh_node *nodes;          /* uthash head: every node incl. empty non-terminals */
     struct mxh_rr **rrs;      /* file order */
     size_t nrr, caprr;
-    size_t rejected;          /* lines not loaded (each has a diagnostic) */
+    size_t rejected;          /* lines not loaded (each has an error diagnostic) */
+    size_t ignored;           /* records outside the zone, ignored with a warning (as BIND does) */
+    const char *last_owner_text; /* loader cache: consecutive records share owner_text */
     size_t index;             /* position in zs->zones */
     uint16_t file;            /* top file */
     mxh_format format;
@@ -161,6 +163,7 @@ struct mxh_zone {
 struct mxh_diag {
     mxh_diag_level level;
     uint16_t file;
+    const char *file_name;    /* zs->files[file] */
     unsigned long line;
     const struct mxh_zone *zone;
     const char *message;      /* arena */

@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: MIT */
+/* Zone sets: zones, the name index (nodes incl. empty non-terminals),
+ * delegation marking, diagnostics, and the record/zone accessors. */
+#include "mxh_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#pragma weak mxh_inventory_free
+
+const char *mxh_version(void) { return MXH_VERSION_STRING; }
+
+const char *mxh_strerror(mxh_status st)
+{
+    switch (st) {
+    case MXH_OK: return "success";
+    case MXH_ERR_NOMEM: return "out of memory";
+    case MXH_ERR_IO: return "cannot read input";
+    case MXH_ERR_PARSE: return "input has lines that could not be parsed";
+    case MXH_ERR_INCLUDE: return "$INCLUDE refused or failed";
+    case MXH_ERR_RULE_LOAD: return "rule could not be loaded";
+    case MXH_ERR_RULE_RUN: return "rule failed while running";
+    case MXH_ERR_LIMIT: return "limit exceeded";
+    case MXH_ERR_ARG: return "bad argument";
+    case MXH_ERR_NOTFOUND: return "not found";
+    case MXH_ERR_FORMAT: return "input is not a zone file";
+    }
+    return "unknown status";
+}
+
+/* ------------------------------------------------------------------------ */
+
+mxh_status mxh_zoneset_new(mxh_zoneset **out)
+{
+    if (!out)
+        return MXH_ERR_ARG;
+    mxh_zoneset *zs = calloc(1, sizeof *zs);
+    if (!zs)
+        return MXH_ERR_NOMEM;
+    mxh_arena_init(&zs->arena);
+    if (mxh_zs_file(zs, "") != 0) { /* index 0: "no file" */
+        free(zs);
+        return MXH_ERR_NOMEM;
+    }
+    *out = zs;
+    return MXH_OK;
+}
+
+void mxh_zoneset_free(mxh_zoneset *zs)
+{
+    if (!zs)
+        return;
+    for (size_t i = 0; i < zs->nzones; i++) {
+        mxh_zone *z = zs->zones[i];
+        HASH_CLEAR(hh, z->nodes);
+        free(z->rrs);
+    }
+    HASH_CLEAR(hh, zs->by_origin);
+    HASH_CLEAR(hh, zs->strings);
+    if (zs->inventory && mxh_inventory_free)
+        mxh_inventory_free(zs->inventory);
+    free(zs->zones);
+    free(zs->files);
+    free(zs->diags);
+    mxh_arena_free(&zs->arena);
+    free(zs);
+}
+
+const char *mxh_zs_intern(mxh_zoneset *zs, const char *s, size_t len)
+{
+    mxh_istr *e;
+    HASH_FIND(hh, zs->strings, s, len, e);
+    if (e)
+        return e->s;
+    e = mxh_arena_alloc(&zs->arena, sizeof *e + len + 1);
+    if (!e)
+        return NULL;
+    memcpy(e->s, s, len);
+    e->s[len] = '\0';
+    HASH_ADD_KEYPTR(hh, zs->strings, e->s, len, e);
+    return e->s;
+}
+
+uint16_t mxh_zs_file(mxh_zoneset *zs, const char *path)
+{
+    /* Few files per zone set in the common case; but a batch of 100,000
+     * zones has 100,000 files, so search from the end (the usual hit). */
+    for (size_t i = zs->nfiles; i-- > 0;) {
+        if (strcmp(zs->files[i], path) == 0)
+            return (uint16_t)i;
+        if (zs->nfiles - i > 8)
+            break;
+    }
+    if (zs->nfiles >= 65535)
+        return 0; /* table full: the record keeps "no file"; line numbers still hold */
+    if (zs->nfiles == zs->capfiles) {
+        size_t nc = zs->capfiles ? zs->capfiles * 2 : 16;
+        const char **nf = realloc(zs->files, nc * sizeof *nf);
+        if (!nf)
+            return 0;
+        zs->files = nf;
+        zs->capfiles = nc;
+    }
+    const char *copy = mxh_arena_strndup(&zs->arena, path, strlen(path));
+    if (!copy)
+        return 0;
+    zs->files[zs->nfiles] = copy;
+    return (uint16_t)zs->nfiles++;
+}
+
+const char *mxh_zs_file_name(const mxh_zoneset *zs, uint16_t file)
+{
+    return file < zs->nfiles ? zs->files[file] : "";
+}
+
+void mxh_zs_seterr(mxh_zoneset *zs, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(zs->errmsg, sizeof zs->errmsg, fmt, ap);
+    va_end(ap);
+}
+
+void mxh_zs_diag(mxh_zoneset *zs, mxh_diag_level lvl, uint16_t file, unsigned long line,
+                 const mxh_zone *z, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const char *fname = mxh_zs_file_name(zs, file);
+    if (line)
+        snprintf(zs->errmsg, sizeof zs->errmsg, "%.400s:%lu: %.600s", fname, line, msg);
+    else
+        snprintf(zs->errmsg, sizeof zs->errmsg, "%.400s: %.600s", fname, msg);
+    if (zs->ndiags == zs->capdiags) {
+        size_t nc = zs->capdiags ? zs->capdiags * 2 : 16;
+        struct mxh_diag *nd = realloc(zs->diags, nc * sizeof *nd);
+        if (!nd)
+            return; /* the errmsg above still tells */
+        zs->diags = nd;
+        zs->capdiags = nc;
+    }
+    const char *m = mxh_arena_strndup(&zs->arena, msg, strlen(msg));
+    if (!m)
+        return;
+    struct mxh_diag *d = &zs->diags[zs->ndiags++];
+    d->level = lvl;
+    d->file = file;
+    d->file_name = fname;
+    d->line = line;
+    d->zone = z;
+    d->message = m;
+}
+
+const char *mxh_zoneset_errmsg(const mxh_zoneset *zs)
+{
+    return zs ? zs->errmsg : "no zone set";
+}
+
+size_t mxh_zoneset_diag_count(const mxh_zoneset *zs) { return zs ? zs->ndiags : 0; }
+const mxh_diag *mxh_zoneset_diag(const mxh_zoneset *zs, size_t i)
+{
+    return zs && i < zs->ndiags ? &zs->diags[i] : NULL;
+}
+mxh_diag_level mxh_diag_level_of(const mxh_diag *d) { return d->level; }
+unsigned long mxh_diag_line(const mxh_diag *d) { return d->line; }
+const char *mxh_diag_message(const mxh_diag *d) { return d->message; }
+const mxh_zone *mxh_diag_zone(const mxh_diag *d) { return d->zone; }
+const char *mxh_diag_file(const mxh_diag *d) { return d->file_name; }
+
+/* ------------------------------------------------------------------------ */
+/* Zones and nodes                                                          */
+
+static void set_type_bit(mxh_zone *z, uint16_t type)
+{
+    if (type < 256)
+        z->types[type >> 3] |= (uint8_t)(1u << (type & 7));
+    else
+        z->type_other = true;
+}
+
+mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, uint16_t file, mxh_format fmt)
+{
+    if (zs->nzones == zs->capzones) {
+        size_t nc = zs->capzones ? zs->capzones * 2 : 16;
+        mxh_zone **nz = realloc(zs->zones, nc * sizeof *nz);
+        if (!nz)
+            return NULL;
+        zs->zones = nz;
+        zs->capzones = nc;
+    }
+    mxh_zone *z = mxh_arena_alloc(&zs->arena, sizeof *z);
+    if (!z)
+        return NULL;
+    memset(z, 0, sizeof *z);
+    z->zs = zs;
+    z->file = file;
+    z->format = fmt;
+    z->origin = mxh_zs_intern(zs, origin, strlen(origin));
+    if (!z->origin)
+        return NULL;
+    z->index = zs->nzones;
+    mxh_zone *first;
+    HASH_FIND(hh, zs->by_origin, z->origin, strlen(z->origin), first);
+    if (first) {
+        z->shadowed = true;
+        mxh_zs_diag(zs, MXH_DIAG_WARNING, file, 0, z,
+                    "zone %s was already loaded from %s; names in it resolve to that copy "
+                    "except from within this file",
+                    z->origin, mxh_zs_file_name(zs, first->file));
+    } else {
+        HASH_ADD_KEYPTR(hh, zs->by_origin, z->origin, strlen(z->origin), z);
+    }
+    z->apex = mxh_zone_node(z, z->origin, strlen(z->origin));
+    if (!z->apex)
+        return NULL;
+    z->apex->flags |= MXH_NODE_APEX;
+    zs->zones[zs->nzones++] = z;
+    return z;
+}
+
+mxh_node *mxh_zone_find(const mxh_zone *z, const char *canon_name)
+{
+    mxh_node *n;
+    HASH_FIND(hh, z->nodes, canon_name, strlen(canon_name), n);
+    return n;
+}
+
+mxh_node *mxh_zone_node(mxh_zone *z, const char *canon_name, size_t len)
+{
+    mxh_node *n;
+    HASH_FIND(hh, z->nodes, canon_name, len, n);
+    if (n)
+        return n;
+    if (!mxh_name_is_at_or_below(canon_name, z->origin))
+        return NULL;
+    const char *name = mxh_arena_strndup(&z->zs->arena, canon_name, len);
+    if (!name)
+        return NULL;
+    /* Create the node and every missing ancestor up to the apex: the
+     * ancestors are empty non-terminals (RFC 4592 §2.2.2) unless data comes.
+     * Their names are suffixes of this one's string (canonical form). */
+    const char *cur = name;
+    size_t curlen = len;
+    mxh_node *first = NULL;
+    for (;;) {
+        mxh_node *nn = mxh_arena_alloc(&z->zs->arena, sizeof *nn);
+        if (!nn)
+            return NULL;
+        memset(nn, 0, sizeof *nn);
+        nn->name = cur;
+        nn->zone = z;
+        if (mxh_name_is_wildcard(cur))
+            nn->flags |= MXH_NODE_WILDCARD;
+        HASH_ADD_KEYPTR(hh, z->nodes, nn->name, curlen, nn);
+        if (!first)
+            first = nn;
+        if (curlen == strlen(z->origin) && strcmp(cur, z->origin) == 0)
+            break;
+        const char *parent = mxh_name_parent(cur);
+        if (!parent)
+            break;
+        size_t plen = strlen(parent);
+        mxh_node *pn;
+        HASH_FIND(hh, z->nodes, parent, plen, pn);
+        if (pn)
+            break;
+        cur = parent;
+        curlen = plen;
+    }
+    return first;
+}
+
+mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
+{
+    mxh_zoneset *zs = z->zs;
+    mxh_node *node = mxh_zone_node(z, in->owner, in->owner_len);
+    if (!node) {
+        if (!mxh_name_is_at_or_below(in->owner, z->origin)) {
+            z->ignored++;
+            mxh_zs_diag(zs, MXH_DIAG_WARNING, in->file, in->line, z,
+                        "ignoring out-of-zone data: %s is not in zone %s", in->owner, z->origin);
+        } else {
+            z->rejected++;
+            mxh_zs_diag(zs, MXH_DIAG_ERROR, in->file, in->line, z, "out of memory");
+        }
+        return NULL;
+    }
+    mxh_rr *rr = mxh_arena_alloc(&zs->arena, sizeof *rr);
+    if (!rr)
+        goto nomem;
+    memset(rr, 0, sizeof *rr);
+    rr->node = node;
+    const char *ot = in->owner_text ? in->owner_text : "";
+    if (z->last_owner_text && strcmp(z->last_owner_text, ot) == 0) {
+        rr->owner_text = z->last_owner_text;
+    } else {
+        rr->owner_text = mxh_arena_strndup(&zs->arena, ot, strlen(ot));
+        if (!rr->owner_text)
+            goto nomem;
+        z->last_owner_text = rr->owner_text;
+    }
+    const char *rd = in->rdata ? in->rdata : "";
+    rr->rdata = mxh_arena_strndup(&zs->arena, rd, strlen(rd));
+    if (!rr->rdata)
+        goto nomem;
+    if (!in->rdata_text || strcmp(in->rdata_text, rd) == 0) {
+        rr->rdata_text = rr->rdata;
+    } else {
+        rr->rdata_text = mxh_arena_strndup(&zs->arena, in->rdata_text, strlen(in->rdata_text));
+        if (!rr->rdata_text)
+            goto nomem;
+    }
+    if (in->target) {
+        rr->target = mxh_zs_intern(zs, in->target, strlen(in->target));
+        if (!rr->target)
+            goto nomem;
+    }
+    rr->ttl = in->ttl;
+    rr->line = in->line;
+    rr->type = in->type;
+    rr->rclass = in->rclass ? in->rclass : 1;
+    rr->pref = in->pref;
+    rr->file = in->file;
+    rr->flags = in->flags;
+    if (z->nrr == z->caprr) {
+        size_t nc = z->caprr ? z->caprr * 2 : 32;
+        mxh_rr **nr = realloc(z->rrs, nc * sizeof *nr);
+        if (!nr)
+            goto nomem;
+        z->rrs = nr;
+        z->caprr = nc;
+    }
+    z->rrs[z->nrr++] = rr;
+    if (node->rrs_tail)
+        node->rrs_tail->next = rr;
+    else
+        node->rrs = rr;
+    node->rrs_tail = rr;
+    node->flags |= MXH_NODE_DATA;
+    set_type_bit(z, rr->type);
+    zs->nrecords++;
+    z->finished = false;
+    return rr;
+nomem:
+    z->rejected++;
+    mxh_zs_diag(zs, MXH_DIAG_ERROR, in->file, in->line, z, "out of memory");
+    return NULL;
+}
+
+static bool node_has_type(const mxh_node *n, uint16_t type)
+{
+    for (const mxh_rr *r = n->rrs; r; r = r->next)
+        if (r->type == type)
+            return true;
+    return false;
+}
+
+void mxh_zone_finish(mxh_zone *z)
+{
+    if (z->finished)
+        return;
+    mxh_node *n, *tmp;
+    /* RFC 1034 §4.2.1: NS at a non-apex owner marks a zone cut; data at and
+     * below it (except the NS and glue) belongs to the child zone. */
+    HASH_ITER(hh, z->nodes, n, tmp) {
+        n->flags &= (uint16_t)~(MXH_NODE_CUT | MXH_NODE_BELOW_CUT);
+        if (n != z->apex && (n->flags & MXH_NODE_DATA) && node_has_type(n, MXH_TYPE_NS))
+            n->flags |= MXH_NODE_CUT;
+    }
+    size_t olen = strlen(z->origin);
+    HASH_ITER(hh, z->nodes, n, tmp) {
+        if (n == z->apex)
+            continue;
+        for (const char *p = mxh_name_parent(n->name); p; p = mxh_name_parent(p)) {
+            size_t pl = strlen(p);
+            if (pl < olen || (pl == olen && strcmp(p, z->origin) == 0))
+                break;
+            mxh_node *an;
+            HASH_FIND(hh, z->nodes, p, pl, an);
+            if (an && (an->flags & MXH_NODE_CUT)) {
+                n->flags |= MXH_NODE_BELOW_CUT;
+                break;
+            }
+        }
+    }
+    z->finished = true;
+}
+
+const mxh_zone *mxh_zs_zone_for(const mxh_zoneset *zs, const mxh_zone *ctx, const char *canon_name)
+{
+    for (const char *p = canon_name; p; p = mxh_name_parent(p)) {
+        mxh_zone *z;
+        HASH_FIND(hh, zs->by_origin, p, strlen(p), z);
+        if (z) {
+            if (ctx && ctx != z && strcmp(ctx->origin, z->origin) == 0)
+                return ctx;
+            return z;
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Public accessors                                                         */
+
+size_t mxh_zoneset_zone_count(const mxh_zoneset *zs) { return zs ? zs->nzones : 0; }
+const mxh_zone *mxh_zoneset_zone(const mxh_zoneset *zs, size_t i)
+{
+    return zs && i < zs->nzones ? zs->zones[i] : NULL;
+}
+size_t mxh_zoneset_record_count(const mxh_zoneset *zs) { return zs ? zs->nrecords : 0; }
+
+const mxh_zone *mxh_zoneset_find_zone(const mxh_zoneset *zs, const char *name)
+{
+    char buf[MXH_NAME_BUF];
+    if (!zs || mxh_name_from_user(name, buf, sizeof buf) <= 0)
+        return NULL;
+    return mxh_zs_zone_for(zs, NULL, buf);
+}
+
+const char *mxh_zone_origin(const mxh_zone *z) { return z->origin; }
+const char *mxh_zone_file(const mxh_zone *z) { return mxh_zs_file_name(z->zs, z->file); }
+mxh_format mxh_zone_format(const mxh_zone *z) { return z->format; }
+size_t mxh_zone_record_count(const mxh_zone *z) { return z->nrr; }
+size_t mxh_zone_rejected_count(const mxh_zone *z) { return z->rejected; }
+int mxh_zone_incomplete(const mxh_zone *z) { return z->rejected > 0; }
+const mxh_rr *mxh_zone_record(const mxh_zone *z, size_t i) { return i < z->nrr ? z->rrs[i] : NULL; }
+int mxh_zone_has_type(const mxh_zone *z, uint16_t type)
+{
+    if (type < 256)
+        return (z->types[type >> 3] >> (type & 7)) & 1;
+    if (!z->type_other)
+        return 0;
+    for (size_t i = 0; i < z->nrr; i++)
+        if (z->rrs[i]->type == type)
+            return 1;
+    return 0;
+}
+
+const char *mxh_rr_owner(const mxh_rr *rr) { return rr->node->name; }
+uint16_t mxh_rr_type(const mxh_rr *rr) { return rr->type; }
+uint16_t mxh_rr_class(const mxh_rr *rr) { return rr->rclass; }
+uint32_t mxh_rr_ttl(const mxh_rr *rr) { return rr->ttl; }
+const char *mxh_rr_rdata(const mxh_rr *rr) { return rr->rdata; }
+const char *mxh_rr_target(const mxh_rr *rr) { return rr->target; }
+unsigned mxh_rr_preference(const mxh_rr *rr) { return rr->pref; }
+int mxh_rr_target_relative(const mxh_rr *rr) { return (rr->flags & MXH_RR_TARGET_RELATIVE) != 0; }
+const char *mxh_rr_owner_text(const mxh_rr *rr) { return rr->owner_text; }
+const char *mxh_rr_rdata_text(const mxh_rr *rr) { return rr->rdata_text; }
+const char *mxh_rr_file(const mxh_rr *rr) { return mxh_zs_file_name(rr->node->zone->zs, rr->file); }
+unsigned long mxh_rr_line(const mxh_rr *rr) { return rr->line; }
+const mxh_zone *mxh_rr_zone(const mxh_rr *rr) { return rr->node->zone; }
+
+static const char *class_name(uint16_t c, char buf[16])
+{
+    switch (c) {
+    case 1: return "IN";
+    case 2: return "CS";
+    case 3: return "CH";
+    case 4: return "HS";
+    default: snprintf(buf, 16, "CLASS%u", (unsigned)c); return buf;
+    }
+}
+
+size_t mxh_rr_format(const mxh_rr *rr, char *buf, size_t bufsz)
+{
+    char tb[16], cb[16];
+    int n = snprintf(buf, bufsz, "%s %lu %s %s %s", rr->node->name, (unsigned long)rr->ttl,
+                     class_name(rr->rclass, cb), mxh_type_name(rr->type, tb), rr->rdata);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* RR type names (IANA DNS parameters registry)                             */
+
+static const struct { uint16_t type; const char *name; } types[] = {
+    {1, "A"}, {2, "NS"}, {3, "MD"}, {4, "MF"}, {5, "CNAME"}, {6, "SOA"}, {7, "MB"}, {8, "MG"},
+    {9, "MR"}, {10, "NULL"}, {11, "WKS"}, {12, "PTR"}, {13, "HINFO"}, {14, "MINFO"}, {15, "MX"},
+    {16, "TXT"}, {17, "RP"}, {18, "AFSDB"}, {19, "X25"}, {20, "ISDN"}, {21, "RT"}, {22, "NSAP"},
+    {23, "NSAP-PTR"}, {24, "SIG"}, {25, "KEY"}, {26, "PX"}, {27, "GPOS"}, {28, "AAAA"},
+    {29, "LOC"}, {30, "NXT"}, {31, "EID"}, {32, "NIMLOC"}, {33, "SRV"}, {34, "ATMA"},
+    {35, "NAPTR"}, {36, "KX"}, {37, "CERT"}, {38, "A6"}, {39, "DNAME"}, {40, "SINK"},
+    {41, "OPT"}, {42, "APL"}, {43, "DS"}, {44, "SSHFP"}, {45, "IPSECKEY"}, {46, "RRSIG"},
+    {47, "NSEC"}, {48, "DNSKEY"}, {49, "DHCID"}, {50, "NSEC3"}, {51, "NSEC3PARAM"},
+    {52, "TLSA"}, {53, "SMIMEA"}, {55, "HIP"}, {56, "NINFO"}, {57, "RKEY"}, {58, "TALINK"},
+    {59, "CDS"}, {60, "CDNSKEY"}, {61, "OPENPGPKEY"}, {62, "CSYNC"}, {63, "ZONEMD"},
+    {64, "SVCB"}, {65, "HTTPS"}, {99, "SPF"}, {100, "UINFO"}, {101, "UID"}, {102, "GID"},
+    {103, "UNSPEC"}, {104, "NID"}, {105, "L32"}, {106, "L64"}, {107, "LP"}, {108, "EUI48"},
+    {109, "EUI64"}, {249, "TKEY"}, {250, "TSIG"}, {251, "IXFR"}, {252, "AXFR"}, {253, "MAILB"},
+    {254, "MAILA"}, {255, "ANY"}, {256, "URI"}, {257, "CAA"}, {258, "AVC"}, {259, "DOA"},
+    {260, "AMTRELAY"}, {261, "RESINFO"}, {32768, "TA"}, {32769, "DLV"},
+};
+
+uint16_t mxh_type_from_name(const char *name)
+{
+    if (!name)
+        return 0;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcasecmp(types[i].name, name) == 0)
+            return types[i].type;
+    if (strncasecmp(name, "TYPE", 4) == 0 && name[4] >= '0' && name[4] <= '9') {
+        char *end;
+        unsigned long v = strtoul(name + 4, &end, 10);
+        if (*end == '\0' && v <= 65535)
+            return (uint16_t)v;
+    }
+    return 0;
+}
+
+const char *mxh_type_name(uint16_t type, char buf[16])
+{
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (types[i].type == type)
+            return types[i].name;
+    snprintf(buf, 16, "TYPE%u", (unsigned)type);
+    return buf;
+}
