@@ -413,6 +413,199 @@ MXH_API const char   *mxh_finding_evidence_file(const mxh_finding *f, size_t i);
 MXH_API unsigned long mxh_finding_evidence_line(const mxh_finding *f, size_t i);
 MXH_API const char   *mxh_finding_evidence_text(const mxh_finding *f, size_t i); /* record or step text */
 
+/* ------------------------------------------------------------------------ */
+/* What-if: the mail impact of a DNS change before it is made               */
+/*
+ * A changeset is a list of changes, each a record in master-file syntax
+ * behind an operation:
+ *   set OWNER [TTL] [CLASS] TYPE RDATA  replace the RRset OWNER/TYPE by this record
+ *   add OWNER [TTL] [CLASS] TYPE RDATA  add a record (an identical one is not added twice)
+ *   del OWNER TYPE [RDATA]              delete one record, or the whole RRset
+ *                                       (TYPE ANY: every record at OWNER)
+ *   inventory add SERVER ADDRESS[,ADDRESS...] DOMAIN...
+ *   inventory del SERVER [DOMAIN...]    (no domain: the whole server)
+ * Changes apply in order to a copy of a zone set; the original is untouched.
+ * Names follow master-file rules: without a final dot the origin is appended
+ * (the changeset's origin, else the zone set's only zone; with several zones
+ * and no origin a relative name is refused as ambiguous).
+ */
+
+typedef struct mxh_changeset      mxh_changeset;
+typedef struct mxh_change         mxh_change;          /* borrowed from its changeset */
+typedef struct mxh_cdn_ranges     mxh_cdn_ranges;
+typedef struct mxh_whatif         mxh_whatif;
+typedef struct mxh_whatif_domain  mxh_whatif_domain;   /* borrowed from its mxh_whatif */
+typedef struct mxh_whatif_finding mxh_whatif_finding;  /* borrowed from its mxh_whatif */
+
+typedef enum mxh_change_op {
+    MXH_CHANGE_SET = 0,
+    MXH_CHANGE_ADD,
+    MXH_CHANGE_DEL,
+    MXH_CHANGE_INV_ADD,   /* inventory add */
+    MXH_CHANGE_INV_DEL    /* inventory del */
+} mxh_change_op;
+/** "set", "add", "del", "inventory add", "inventory del". */
+MXH_API const char *mxh_change_op_name(mxh_change_op op);
+
+MXH_API mxh_status mxh_changeset_new(mxh_changeset **out);
+MXH_API void       mxh_changeset_free(mxh_changeset *cs);
+/** Origin for relative names in later applies (NULL: none). */
+MXH_API mxh_status mxh_changeset_set_origin(mxh_changeset *cs, const char *origin);
+/**
+ * Parse one change. source names it in evidence and messages ("--change #1",
+ * a file name); line is its line there (0: none). MXH_ERR_PARSE if the text
+ * is not a change (mxh_changeset_errmsg says why); nothing is added then.
+ */
+MXH_API mxh_status mxh_changeset_add(mxh_changeset *cs, const char *text, const char *source,
+                                     unsigned long line);
+/**
+ * One change a line; blank lines and lines starting with '#' or ';' are
+ * skipped. Bad lines are counted (mxh_changeset_error) and the rest still
+ * loads: MXH_ERR_PARSE. A file that cannot be read: MXH_ERR_IO.
+ */
+MXH_API mxh_status mxh_changeset_load_buffer(mxh_changeset *cs, const char *name,
+                                             const char *buf, size_t len);
+MXH_API mxh_status mxh_changeset_load_file(mxh_changeset *cs, const char *path);
+MXH_API const char *mxh_changeset_errmsg(const mxh_changeset *cs);  /* the last error */
+MXH_API size_t      mxh_changeset_error_count(const mxh_changeset *cs);
+MXH_API const char *mxh_changeset_error(const mxh_changeset *cs, size_t i); /* "file:line: why" */
+MXH_API size_t            mxh_changeset_count(const mxh_changeset *cs);
+MXH_API const mxh_change *mxh_changeset_change(const mxh_changeset *cs, size_t i);
+MXH_API mxh_change_op mxh_change_op_of(const mxh_change *c);
+MXH_API const char   *mxh_change_text(const mxh_change *c);   /* as written, whitespace folded */
+MXH_API const char   *mxh_change_owner(const mxh_change *c);  /* owner as written; server for inventory */
+MXH_API uint16_t      mxh_change_type(const mxh_change *c);   /* 0 for inventory changes */
+MXH_API const char   *mxh_change_source(const mxh_change *c);
+MXH_API unsigned long mxh_change_line(const mxh_change *c);
+
+/**
+ * Apply cs to a copy of zs: *out (yours) holds every zone and record of zs
+ * with its file and line, and the changes made; a changed record's file and
+ * line are its change's source and line. zs's inventory is copied with the
+ * inventory changes applied. A change that cannot be applied (no loaded zone
+ * holds its owner, bad RDATA, an ambiguous relative name, nothing to delete)
+ * becomes an error diagnostic of *out naming the change's source and line;
+ * the call then returns MXH_ERR_PARSE, *out still set. zs is not modified.
+ */
+MXH_API mxh_status mxh_changeset_apply(const mxh_changeset *cs, const mxh_zoneset *zs,
+                                       mxh_zoneset **out);
+
+/*
+ * CDN/WAF address ranges: a front end for web traffic that does not accept
+ * mail (data/cdn-ranges.txt, compiled in: "provider prefix" lines, '#'
+ * comments). Users may add files of the same form.
+ */
+/** A table holding the built-in ranges; yours: mxh_cdn_ranges_free(). */
+MXH_API mxh_status  mxh_cdn_ranges_new(mxh_cdn_ranges **out);
+MXH_API void        mxh_cdn_ranges_free(mxh_cdn_ranges *r);
+/** Add ranges. Bad lines are skipped and counted: MXH_ERR_PARSE, errmsg "file:line: why". */
+MXH_API mxh_status  mxh_cdn_ranges_load_file(mxh_cdn_ranges *r, const char *path);
+MXH_API mxh_status  mxh_cdn_ranges_load_buffer(mxh_cdn_ranges *r, const char *name,
+                                               const char *buf, size_t len);
+MXH_API const char *mxh_cdn_ranges_errmsg(const mxh_cdn_ranges *r);
+MXH_API size_t      mxh_cdn_ranges_count(const mxh_cdn_ranges *r);
+/** Provider whose range holds address ("192.0.2.1", "2001:db8::1"); the longest prefix wins; NULL if none. */
+MXH_API const char *mxh_cdn_provider(const mxh_cdn_ranges *r, const char *address);
+/** The text of the compiled-in data file. */
+MXH_API const char *mxh_cdn_builtin_text(void);
+/**
+ * Let the engine's rules (mxh.cdn_provider in Lua) use r instead of the
+ * built-in table. r is borrowed and must outlive the engine's scans; NULL
+ * returns to the built-in table.
+ */
+MXH_API mxh_status  mxh_engine_set_cdn_ranges(mxh_engine *e, const mxh_cdn_ranges *r);
+
+/* Comparing the mail of two zone sets (before and after). */
+
+typedef enum mxh_mail_change {
+    MXH_MAIL_UNCHANGED = 0, /* delivered to the same addresses (the route may differ) */
+    MXH_MAIL_MOVED,         /* delivered elsewhere, and the domain's MX records changed */
+    MXH_MAIL_MOVED_NON_MX,  /* delivered elsewhere though the MX records did not change:
+                               an address, CNAME or wildcard change dragged mail along */
+    MXH_MAIL_BROKEN,        /* deliverable before; no deliverable address after */
+    MXH_MAIL_RESTORED       /* not deliverable before; deliverable after */
+} mxh_mail_change;
+/** "unchanged", "moved", "moved-non-mx", "broken", "restored". */
+MXH_API const char *mxh_mail_change_name(mxh_mail_change c);
+
+typedef struct mxh_whatif_opts {
+    /* Addresses in these ranges do not count as deliverable (NULL: the
+     * built-in table; see no_cdn). Borrowed for the call. */
+    const mxh_cdn_ranges *cdn;
+    int no_cdn;               /* non-zero: no CDN check at all */
+} mxh_whatif_opts;
+
+/**
+ * Compare the mail routes of before and after for every mail domain of
+ * either (every zone apex, every owner of MX, every inventory domain), and
+ * their shared-server local delivery. Both zone sets are borrowed and must
+ * outlive *out (yours: mxh_whatif_free). opts may be NULL.
+ */
+MXH_API mxh_status mxh_whatif_compare(const mxh_zoneset *before, const mxh_zoneset *after,
+                                      const mxh_whatif_opts *opts, mxh_whatif **out);
+MXH_API void       mxh_whatif_free(mxh_whatif *w);
+/** Domains sorted by name, changed and unchanged. */
+MXH_API size_t     mxh_whatif_domain_count(const mxh_whatif *w);
+MXH_API const mxh_whatif_domain *mxh_whatif_domain_at(const mxh_whatif *w, size_t i);
+MXH_API const mxh_whatif_domain *mxh_whatif_find_domain(const mxh_whatif *w, const char *name);
+/** How many domains have classification c. */
+MXH_API size_t     mxh_whatif_count(const mxh_whatif *w, mxh_mail_change c);
+
+MXH_API const char     *mxh_whatif_domain_name(const mxh_whatif_domain *d);   /* canonical */
+MXH_API mxh_mail_change mxh_whatif_domain_change(const mxh_whatif_domain *d);
+/** One sentence saying what happens and why. */
+MXH_API const char     *mxh_whatif_domain_reason(const mxh_whatif_domain *d);
+/** Whether exchanges, preferences or the resolution path differ (even if the addresses do not). */
+MXH_API int             mxh_whatif_domain_route_changed(const mxh_whatif_domain *d);
+/* `after` selects the side: 0 before, 1 after. */
+MXH_API const mxh_route *mxh_whatif_domain_route(const mxh_whatif_domain *d, int after);
+MXH_API int             mxh_whatif_domain_deliverable(const mxh_whatif_domain *d, int after);
+/** Where mail goes: addresses ("10.0.1.100"), or "name (external)" for an exchange outside the loaded zones; sorted. */
+MXH_API size_t          mxh_whatif_domain_target_count(const mxh_whatif_domain *d, int after);
+MXH_API const char     *mxh_whatif_domain_target(const mxh_whatif_domain *d, int after, size_t i);
+/** The CDN provider of target i, or NULL. */
+MXH_API const char     *mxh_whatif_domain_target_cdn(const mxh_whatif_domain *d, int after, size_t i);
+/** Shared servers delivering the domain locally (names). */
+MXH_API size_t          mxh_whatif_domain_local_count(const mxh_whatif_domain *d, int after);
+MXH_API const char     *mxh_whatif_domain_local(const mxh_whatif_domain *d, int after, size_t i);
+/** Records of the after route that are new or differ from before (the cause of a move). */
+MXH_API size_t          mxh_whatif_domain_cause_count(const mxh_whatif_domain *d);
+MXH_API const mxh_rr   *mxh_whatif_domain_cause(const mxh_whatif_domain *d, size_t i);
+
+/**
+ * For every domain whose mail moves by a non-MX change or breaks, work out
+ * a safe order (seed 000, method 1): give the mail host a name of its own
+ * with the old addresses, point the MX at it, then make cs. The steps are
+ * checked by applying them and cs to the before zone set; a domain whose
+ * mail then stays put is marked verified.
+ */
+MXH_API mxh_status  mxh_whatif_plan_fixes(mxh_whatif *w, const mxh_changeset *cs);
+/** The steps to make before cs, as change lines ("add mail.example.com. 3600 IN A 10.0.1.100"). */
+MXH_API size_t      mxh_whatif_domain_fix_count(const mxh_whatif_domain *d);
+MXH_API const char *mxh_whatif_domain_fix(const mxh_whatif_domain *d, size_t i);
+/** A remark on the fix (e.g. a wildcard already covers the new name), or NULL. */
+MXH_API const char *mxh_whatif_domain_fix_note(const mxh_whatif_domain *d);
+/** 1: with the steps first, mail stays at its old addresses; 0: not checked or not so. */
+MXH_API int         mxh_whatif_domain_fix_verified(const mxh_whatif_domain *d);
+
+/**
+ * Run e's enabled rules on both sides, over the zones whose records differ
+ * or hold a domain whose route changed, and keep the findings present on one
+ * side only (compared by rule, zone and owner).
+ */
+MXH_API mxh_status  mxh_whatif_scan(mxh_whatif *w, mxh_engine *e);
+MXH_API size_t      mxh_whatif_finding_count(const mxh_whatif *w);
+MXH_API const mxh_whatif_finding *mxh_whatif_finding_at(const mxh_whatif *w, size_t i);
+/** 1: the change introduces it (after only); 0: the change removes it (before only). */
+MXH_API int           mxh_whatif_finding_introduced(const mxh_whatif_finding *f);
+MXH_API const char   *mxh_whatif_finding_rule(const mxh_whatif_finding *f);
+MXH_API mxh_severity  mxh_whatif_finding_severity(const mxh_whatif_finding *f);
+MXH_API const char   *mxh_whatif_finding_zone(const mxh_whatif_finding *f);
+MXH_API const char   *mxh_whatif_finding_owner(const mxh_whatif_finding *f);
+MXH_API const char   *mxh_whatif_finding_message(const mxh_whatif_finding *f);
+MXH_API const char   *mxh_whatif_finding_file(const mxh_whatif_finding *f);
+MXH_API unsigned long mxh_whatif_finding_line(const mxh_whatif_finding *f);
+
 #ifdef __cplusplus
 }
 #endif
