@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * inputs.c — turn PATH arguments into the ordered list of files to load.
+ *
+ * A file named on the command line is always loaded, whatever its name. A
+ * directory is walked recursively in byte order of entry names (so the order
+ * never depends on the file system). Inside directories an entry is skipped
+ * only by its name (see cli_skip_by_name and docs/cli.md); everything else is
+ * offered to the loader, whose format detection decides, and a file that is
+ * not a zone becomes a load error rather than vanishing. Symbolic links to
+ * files are followed; symbolic links to directories are not (no cycles).
+ */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+static int has_suffix_ci(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n > m && strcasecmp(s + n - m, suf) == 0;
+}
+
+static int has_prefix_ci(const char *s, const char *pre)
+{
+    return strncasecmp(s, pre, strlen(pre)) == 0;
+}
+
+int cli_skip_by_name(const char *name, const char **reason)
+{
+    /* Documentation, configuration, code, keys, archives and editor debris:
+     * things found next to zone files in repositories, never zones. */
+    static const char *const ext[] = {
+        ".md", ".markdown", ".rst", ".adoc", ".html", ".htm", ".css", ".js",
+        ".json", ".yaml", ".yml", ".toml", ".ini", ".xml", ".conf", ".cfg",
+        ".c", ".h", ".py", ".pl", ".rb", ".sh", ".lua", ".go", ".rs", ".j2", ".tmpl",
+        ".key", ".private", ".pem", ".crt", ".csr", ".pub", ".ds", ".dsset",
+        ".jnl", ".jbk", ".gz", ".bz2", ".xz", ".zst", ".zip", ".tar", ".tgz",
+        ".png", ".jpg", ".jpeg", ".gif", ".svg", ".pdf", ".ico",
+        ".orig", ".rej", ".bak", ".swp", ".swo", ".tmp", ".log", ".pid", ".lock",
+        ".inc", ".o", ".a", ".so", ".exe", ".pyc",
+    };
+    static const char *const base[] = {
+        "README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG", "CHANGES",
+        "NEWS", "AUTHORS", "CONTRIBUTING", "Makefile", "Dockerfile",
+    };
+    if (name[0] == '.') {
+        *reason = "hidden";
+        return 1;
+    }
+    size_t n = strlen(name);
+    if (n && (name[n - 1] == '~' || name[n - 1] == '#')) {
+        *reason = "editor backup";
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof base / sizeof *base; i++) {
+        if (has_prefix_ci(name, base[i])) {
+            *reason = "documentation or build file";
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        if (has_suffix_ci(name, ext[i])) {
+            *reason = strcmp(ext[i], ".inc") == 0 ? "include fragment (*.inc)"
+                                                  : "not a zone by its extension";
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+static void add(cli_inputs *in, const char *path, const char *error)
+{
+    if (in->n == in->cap) {
+        in->cap = in->cap ? in->cap * 2 : 64;
+        in->items = cli_xrealloc(in->items, in->cap * sizeof *in->items);
+    }
+    in->items[in->n].path = cli_xstrdup(path);
+    in->items[in->n].error = error ? cli_xstrdup(error) : NULL;
+    in->n++;
+}
+
+static void dir_error(cli_inputs *in, const char *path, const char *why)
+{
+    add(in, path, why);
+    in->unreadable++;
+}
+
+static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int verbose,
+                 unsigned depth)
+{
+    if (depth > 64) {
+        dir_error(in, dir, "directories nested too deeply (over 64 levels)");
+        return;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        dir_error(in, dir, strerror(errno));
+        return;
+    }
+    cli_strv names = {0};
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        cli_strv_push(&names, de->d_name);
+    }
+    closedir(d);
+    if (names.n > 1)
+        qsort(names.v, names.n, sizeof *names.v, cmp_str);
+
+    size_t dl = strlen(dir);
+    int slash = dl > 0 && dir[dl - 1] == '/';
+    for (size_t i = 0; i < names.n; i++) {
+        const char *name = names.v[i];
+        size_t n = dl + strlen(name) + 2;
+        char *path = cli_xmalloc(n);
+        snprintf(path, n, slash ? "%s%s" : "%s/%s", dir, name);
+        const char *why = NULL;
+        struct stat lst, st;
+        if (cli_skip_by_name(name, &why)) {
+            in->skipped++;
+            if (verbose)
+                fprintf(stderr, "mxhazard: skipped %s (%s)\n", path, why);
+        } else if (lstat(path, &lst) != 0) {
+            /* Vanished between readdir and now: let the loader report it. */
+            add(in, path, NULL);
+        } else if (S_ISLNK(lst.st_mode) && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            in->skipped++;
+            if (verbose)
+                fprintf(stderr, "mxhazard: skipped %s (symbolic link to a directory)\n", path);
+        } else if (S_ISDIR(lst.st_mode)) {
+            walk(in, path, inv, verbose, depth + 1);
+        } else if (inv && stat(path, &st) == 0 && same_file(&st, inv)) {
+            in->skipped++;
+            if (verbose)
+                fprintf(stderr, "mxhazard: skipped %s (the --inventory file)\n", path);
+        } else if (!S_ISREG(lst.st_mode) &&
+                   (!S_ISLNK(lst.st_mode) || (stat(path, &st) == 0 && !S_ISREG(st.st_mode)))) {
+            in->skipped++;
+            if (verbose)
+                fprintf(stderr, "mxhazard: skipped %s (not a regular file)\n", path);
+        } else {
+            /* Regular files, and links to files or dangling links: the
+             * latter become load errors naming the path. */
+            add(in, path, NULL);
+        }
+        free(path);
+    }
+    cli_strv_free(&names);
+}
+
+void cli_inputs_expand(cli_inputs *in, const cli_strv *paths, const char *inventory, int verbose)
+{
+    struct stat invst, *inv = NULL;
+    if (inventory && stat(inventory, &invst) == 0)
+        inv = &invst;
+    for (size_t i = 0; i < paths->n; i++) {
+        const char *p = paths->v[i];
+        struct stat st;
+        if (strcmp(p, "-") != 0 && stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            walk(in, p, inv, verbose, 0);
+        else
+            add(in, p, NULL);   /* the loader reports what is wrong with it */
+    }
+}
+
+void cli_inputs_free(cli_inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        free(in->items[i].path);
+        free(in->items[i].error);
+    }
+    free(in->items);
+    memset(in, 0, sizeof *in);
+}

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scan.c — `mxhazard scan`: load every input into one zone set, then run the
+ * rules over the zones with N threads, each with its own engine.
+ *
+ * Work is handed out zone by zone from a shared counter; each worker keeps
+ * the findings of a zone in that zone's slot, and the main thread prints the
+ * slots strictly in input order as they complete, freeing each after it is
+ * printed. Workers may run at most WINDOW zones ahead of the printer, so the
+ * findings held in memory stay bounded however many zones there are, and the
+ * output is the same byte for byte whatever --jobs is.
+ */
+#include "cli.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WINDOW 1024
+
+typedef struct slot {
+    cli_fd *v;
+    size_t n, cap;
+    int done;
+    int rule_errors;
+} slot;
+
+typedef struct scan_ctx {
+    cli_loaded *ld;
+    slot *slots;
+    size_t next_take, next_print, zones_done;
+    int unbounded;              /* no printer running alongside: no window */
+    pthread_mutex_t mu;
+    pthread_cond_t cv_done, cv_space;
+} scan_ctx;
+
+typedef struct worker {
+    scan_ctx *ctx;
+    mxh_engine *engine;
+    pthread_t tid;
+} worker;
+
+static char *dup_or_empty(const char *s)
+{
+    return cli_xstrdup(s ? s : "");
+}
+
+static cli_fd *slot_add(slot *s)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 8;
+        s->v = cli_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    cli_fd *d = &s->v[s->n];
+    memset(d, 0, sizeof *d);
+    d->seq = s->n++;
+    return d;
+}
+
+/* The engine's callback: copy the finding (it lives only during the call). */
+static int on_finding(const mxh_finding *f, void *ud)
+{
+    slot *s = ud;
+    cli_fd *d = slot_add(s);
+    d->kind = mxh_finding_kind_of(f) == MXH_FINDING_RULE_ERROR ? CLI_FD_RULE_ERROR
+                                                               : CLI_FD_FINDING;
+    if (d->kind == CLI_FD_RULE_ERROR)
+        s->rule_errors++;
+    d->rule = dup_or_empty(mxh_finding_rule(f));
+    d->sev = mxh_finding_severity(f);
+    if ((unsigned)d->sev > MXH_SEV_INFO)
+        d->sev = MXH_SEV_ERROR;
+    d->zone = dup_or_empty(mxh_finding_zone(f));
+    d->owner = dup_or_empty(mxh_finding_owner(f));
+    d->message = dup_or_empty(mxh_finding_message(f));
+    d->fix = dup_or_empty(mxh_finding_fix(f));
+    d->file = dup_or_empty(mxh_finding_file(f));
+    d->line = mxh_finding_line(f);
+    d->nev = mxh_finding_evidence_count(f);
+    if (d->nev) {
+        d->ev = cli_xmalloc(d->nev * sizeof *d->ev);
+        for (size_t i = 0; i < d->nev; i++) {
+            d->ev[i].file = dup_or_empty(mxh_finding_evidence_file(f, i));
+            d->ev[i].line = mxh_finding_evidence_line(f, i);
+            d->ev[i].text = dup_or_empty(mxh_finding_evidence_text(f, i));
+        }
+    }
+    return 0;
+}
+
+static void scan_unit(mxh_engine *e, const mxh_zoneset *zs, const cli_unit *u, slot *s)
+{
+    if (!u->zone)
+        return;
+    mxh_status st = mxh_engine_scan_zone(e, zs, u->zone, on_finding, s);
+    if (st != MXH_OK && !(st == MXH_ERR_RULE_RUN && s->rule_errors)) {
+        cli_fd *d = slot_add(s);
+        d->kind = CLI_FD_RULE_ERROR;
+        d->rule = cli_xstrdup("(engine)");
+        d->sev = MXH_SEV_ERROR;
+        d->zone = dup_or_empty(mxh_zone_origin(u->zone));
+        d->owner = dup_or_empty(mxh_zone_origin(u->zone));
+        const char *m = mxh_engine_errmsg(e);
+        d->message = cli_xstrdup(m && *m ? m : mxh_strerror(st));
+        d->fix = cli_xstrdup("");
+        d->file = dup_or_empty(mxh_zone_file(u->zone));
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    scan_ctx *c = w->ctx;
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        while (!c->unbounded && c->next_take < c->ld->nunits &&
+               c->next_take >= c->next_print + WINDOW)
+            pthread_cond_wait(&c->cv_space, &c->mu);
+        size_t i = c->next_take;
+        if (i >= c->ld->nunits) {
+            pthread_mutex_unlock(&c->mu);
+            break;
+        }
+        c->next_take++;
+        pthread_mutex_unlock(&c->mu);
+
+        scan_unit(w->engine, c->ld->zs, &c->ld->units[i], &c->slots[i]);
+
+        pthread_mutex_lock(&c->mu);
+        c->slots[i].done = 1;
+        if (c->ld->units[i].zone)
+            c->zones_done++;
+        pthread_cond_signal(&c->cv_done);
+        pthread_mutex_unlock(&c->mu);
+    }
+    return NULL;
+}
+
+/* Load errors of a unit become findings of kind load-error, in the order met. */
+static void add_load_errors(const cli_loaded *ld, const cli_unit *u, slot *s)
+{
+    for (size_t i = u->diag_lo; i < u->diag_hi; i++) {
+        const mxh_diag *dg = mxh_zoneset_diag(ld->zs, i);
+        if (mxh_diag_level_of(dg) != MXH_DIAG_ERROR)
+            continue;
+        cli_fd *d = slot_add(s);
+        d->kind = CLI_FD_LOAD_ERROR;
+        d->rule = cli_xstrdup("load-error");
+        d->sev = MXH_SEV_ERROR;
+        const mxh_zone *z = mxh_diag_zone(dg);
+        d->zone = z ? cli_xstrdup(mxh_zone_origin(z)) : NULL;
+        d->message = dup_or_empty(mxh_diag_message(dg));
+        d->fix = cli_xstrdup("");
+        d->file = dup_or_empty(mxh_diag_file(dg));
+        d->line = mxh_diag_line(dg);
+    }
+    if (u->extra_error) {
+        cli_fd *d = slot_add(s);
+        d->kind = CLI_FD_LOAD_ERROR;
+        d->rule = cli_xstrdup("load-error");
+        d->sev = MXH_SEV_ERROR;
+        d->zone = u->zone ? cli_xstrdup(mxh_zone_origin(u->zone)) : NULL;
+        d->message = cli_xstrdup(u->extra_error);
+        d->fix = cli_xstrdup("");
+        d->file = dup_or_empty(u->file);
+        d->line = 0;
+    }
+}
+
+static void load_warnings(const cli_loaded *ld, const cli_unit *u)
+{
+    for (size_t i = u->diag_lo; i < u->diag_hi; i++) {
+        const mxh_diag *dg = mxh_zoneset_diag(ld->zs, i);
+        mxh_diag_level lv = mxh_diag_level_of(dg);
+        if (lv == MXH_DIAG_ERROR)
+            continue;
+        fputs(lv == MXH_DIAG_WARNING ? "mxhazard: warning: " : "mxhazard: note: ", stderr);
+        cli_text_safe(stderr, mxh_diag_file(dg));
+        if (mxh_diag_line(dg))
+            fprintf(stderr, ":%lu", mxh_diag_line(dg));
+        fputs(": ", stderr);
+        cli_text_safe(stderr, mxh_diag_message(dg));
+        fputc('\n', stderr);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Progress on standard error                                                */
+
+typedef struct progress {
+    int on;
+    int shown;
+    double t0, last;
+} progress;
+
+static void progress_tick(progress *p, size_t done, size_t total)
+{
+    if (!p->on || total == 0)
+        return;
+    double now = cli_now();
+    if (now - p->t0 < 1.0 || now - p->last < 0.25)
+        return;
+    p->last = now;
+    double rate = (double)done / (now - p->t0);
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\rmxhazard: %zu/%zu zones, %.0f zones/s, ETA %.0f s   ", done, total,
+            rate, eta);
+    p->shown = 1;
+}
+
+static void progress_end(progress *p)
+{
+    if (p->shown)
+        fputs("\r                                                                  \r",
+              stderr);
+    p->shown = 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static int want_color(int opt)
+{
+    if (opt >= 0)
+        return opt;
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc)
+        return 0;   /* https://no-color.org: present and not empty */
+    const char *term = getenv("TERM");
+    if (term && strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(STDOUT_FILENO);
+}
+
+int cli_cmd_scan(int argc, char **argv)
+{
+    cli_scan_opts o;
+    int rc = cli_parse_opts(&o, "scan", argc, argv);
+    if (rc) {
+        cli_opts_free(&o);
+        return rc == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    }
+    if (o.format == CLI_FMT_DOT) {
+        cli_opts_free(&o);
+        return cli_usage_error("scan", "--format dot is for 'mxhazard route'; scan writes "
+                                       "text, json or sarif");
+    }
+    if (o.paths.n == 0) {
+        cli_opts_free(&o);
+        return cli_usage_error("scan", "no PATH given (a zone file, a directory, or '-')");
+    }
+    double t0 = cli_now();
+    int show_progress = !o.quiet && (o.progress > 0 || (o.progress < 0 && isatty(STDERR_FILENO)));
+
+    /* Engines first: a bad --only/--skip/--severity/--rules is a usage
+     * error before anything is read. */
+    unsigned jobs = o.jobs ? o.jobs : cli_cpu_count();
+    int usage = 0;
+    mxh_engine *first = cli_engine_make(&o, 1, &usage);
+    if (!first) {
+        cli_opts_free(&o);
+        return CLI_EXIT_USAGE;
+    }
+
+    cli_inputs in;
+    memset(&in, 0, sizeof in);
+    cli_inputs_expand(&in, &o.paths, o.inventory, o.verbose && !o.quiet);
+    cli_loaded ld;
+    rc = cli_load(&ld, &o, &in, show_progress);
+    if (rc) {
+        cli_inputs_free(&in);
+        mxh_engine_free(first);
+        cli_opts_free(&o);
+        return rc;
+    }
+
+    size_t nzones = 0;
+    for (size_t i = 0; i < ld.nunits; i++)
+        if (ld.units[i].zone)
+            nzones++;
+    if (jobs > nzones)
+        jobs = nzones ? (unsigned)nzones : 1;
+
+    worker *ws = cli_xmalloc(jobs * sizeof *ws);
+    ws[0].engine = first;
+    for (unsigned j = 1; j < jobs; j++) {
+        ws[j].engine = cli_engine_make(&o, 0, &usage);
+        if (!ws[j].engine) {
+            for (unsigned k = 0; k < j; k++)
+                mxh_engine_free(ws[k].engine);
+            free(ws);
+            cli_loaded_free(&ld);
+            cli_inputs_free(&in);
+            cli_opts_free(&o);
+            return CLI_EXIT_USAGE;
+        }
+    }
+
+    scan_ctx c;
+    memset(&c, 0, sizeof c);
+    c.ld = &ld;
+    c.slots = cli_xmalloc(ld.nunits * sizeof *c.slots);
+    memset(c.slots, 0, ld.nunits * sizeof *c.slots);
+    pthread_mutex_init(&c.mu, NULL);
+    pthread_cond_init(&c.cv_done, NULL);
+    pthread_cond_init(&c.cv_space, NULL);
+
+    cli_out out;
+    memset(&out, 0, sizeof out);
+    out.f = stdout;
+    out.format = o.format;
+    out.color = o.format == CLI_FMT_TEXT && want_color(o.color);
+    out.quiet = o.quiet;
+    out.verbose = o.verbose;
+    out.engine = first;
+    cli_out_begin(&out);   /* before the workers start: it reads engine 0 */
+
+    unsigned started = 0;
+    for (unsigned j = 0; j < jobs; j++) {
+        ws[j].ctx = &c;
+        if (pthread_create(&ws[j].tid, NULL, worker_main, &ws[j]) != 0)
+            break;
+        started++;
+    }
+    if (started == 0) {
+        /* No thread could be made: scan on this one. */
+        ws[0].ctx = &c;
+        c.unbounded = 1;
+        worker_main(&ws[0]);
+    }
+
+    cli_summary sum;
+    memset(&sum, 0, sizeof sum);
+    progress pr = {show_progress, 0, cli_now(), 0};
+    for (size_t i = 0; i < ld.nunits; i++) {
+        pthread_mutex_lock(&c.mu);
+        while (!c.slots[i].done) {
+            if (pr.on) {
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                ts.tv_nsec += 250000000L;
+                if (ts.tv_nsec >= 1000000000L) {
+                    ts.tv_sec++;
+                    ts.tv_nsec -= 1000000000L;
+                }
+                pthread_cond_timedwait(&c.cv_done, &c.mu, &ts);
+                size_t done = c.zones_done;
+                pthread_mutex_unlock(&c.mu);
+                progress_tick(&pr, done, nzones);
+                pthread_mutex_lock(&c.mu);
+            } else {
+                pthread_cond_wait(&c.cv_done, &c.mu);
+            }
+        }
+        pthread_mutex_unlock(&c.mu);
+
+        const cli_unit *u = &ld.units[i];
+        slot *s = &c.slots[i];
+        if (o.verbose && !o.quiet)
+            load_warnings(&ld, u);
+        add_load_errors(&ld, u, s);
+        cli_fd_sort(s->v, s->n, o.format == CLI_FMT_TEXT);
+        for (size_t k = 0; k < s->n; k++) {
+            const cli_fd *d = &s->v[k];
+            if (d->kind == CLI_FD_LOAD_ERROR)
+                sum.load_errors++;
+            else
+                sum.by_sev[d->sev]++;
+            if (d->kind == CLI_FD_RULE_ERROR)
+                sum.rule_errors++;
+        }
+        if (u->file || s->n) {
+            progress_end(&pr);
+            cli_out_unit(&out, u->file, u->zone ? mxh_zone_origin(u->zone) : NULL, s->v, s->n);
+        }
+        for (size_t k = 0; k < s->n; k++)
+            cli_fd_free(&s->v[k]);
+        free(s->v);
+        s->v = NULL;
+        s->n = s->cap = 0;
+
+        pthread_mutex_lock(&c.mu);
+        c.next_print = i + 1;
+        pthread_cond_broadcast(&c.cv_space);
+        pthread_mutex_unlock(&c.mu);
+    }
+    for (unsigned j = 0; j < started; j++)
+        pthread_join(ws[j].tid, NULL);
+    progress_end(&pr);
+
+    sum.zones = nzones;
+    sum.records = mxh_zoneset_record_count(ld.zs);
+    sum.files = in.n;
+    sum.skipped = in.skipped;
+    sum.seconds = cli_now() - t0;
+    cli_out_end(&out, &sum);
+    if (o.format != CLI_FMT_TEXT && o.verbose && !o.quiet) {
+        cli_out err = {.f = stderr, .format = CLI_FMT_TEXT};
+        fputs("mxhazard: ", stderr);
+        cli_out_end(&err, &sum);
+    }
+
+    int fail = 0;
+    if (o.fail_on >= 0)
+        for (int sv = 0; sv <= o.fail_on && sv <= MXH_SEV_INFO; sv++)
+            if (sum.by_sev[sv])
+                fail = 1;
+    rc = ld.failed || in.unreadable ? CLI_EXIT_USAGE : fail ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+
+    for (unsigned j = 0; j < jobs; j++)
+        mxh_engine_free(ws[j].engine);
+    free(ws);
+    pthread_mutex_destroy(&c.mu);
+    pthread_cond_destroy(&c.cv_done);
+    pthread_cond_destroy(&c.cv_space);
+    free(c.slots);
+    cli_loaded_free(&ld);
+    cli_inputs_free(&in);
+    cli_opts_free(&o);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fputs("mxhazard: error writing the output\n", stderr);
+        return CLI_EXIT_USAGE;
+    }
+    return rc;
+}

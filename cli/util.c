@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* util.c — allocation, string vectors, clocks and usage errors for the CLI. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void oom(void)
+{
+    fputs("mxhazard: out of memory\n", stderr);
+    exit(CLI_EXIT_USAGE);
+}
+
+void *cli_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *cli_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom();
+    return q;
+}
+
+char *cli_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = cli_xmalloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+void cli_strv_push(cli_strv *sv, const char *s)
+{
+    if (sv->n == sv->cap) {
+        sv->cap = sv->cap ? sv->cap * 2 : 8;
+        sv->v = cli_xrealloc(sv->v, sv->cap * sizeof *sv->v);
+    }
+    sv->v[sv->n++] = cli_xstrdup(s);
+}
+
+void cli_strv_free(cli_strv *sv)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        free(sv->v[i]);
+    free(sv->v);
+    sv->v = NULL;
+    sv->n = sv->cap = 0;
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+unsigned cli_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        return 1;
+    if (n > 256)
+        return 256;
+    return (unsigned)n;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("mxhazard: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (cmd)
+        fprintf(stderr, "Try 'mxhazard %s --help'.\n", cmd);
+    else
+        fputs("Try 'mxhazard --help'.\n", stderr);
+    return CLI_EXIT_USAGE;
+}
