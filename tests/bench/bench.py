@@ -1,0 +1,609 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Time mxhazard next to peer zone checkers on the corpora from gen.py.
+
+Usage: bench.py BUILD DATA TOOLDIR   (normally run by tests/bench/run.sh)
+
+BUILD   holds mxhazard (the CLI); TOOLDIR holds the parse-only timers that
+run.sh built (parse_only, parse_ldns, parse_zscanner; any may be missing).
+DATA    is bench-data/ with large-1m/, small-10k/, small-100k/.
+
+Every command runs with stdout to /dev/null and stderr to DATA/logs/. Wall
+time is measured around fork+exec+wait; peak RSS is ru_maxrss from wait4()
+for that one child (and the children it waited for), i.e. what GNU time's
+%M prints. Reported times are medians; RSS is the largest run.
+
+Environment: MXH_BENCH_RUNS_LARGE (5), MXH_BENCH_RUNS_BATCH (3),
+MXH_BENCH_SAMPLE (500 zones for one-process-per-zone peers),
+MXH_BENCH_SKIP_100K=1, MXH_BENCH_QUICK=1 (1 run each, sample 100, no 100k:
+for trying the harness, not for numbers).
+"""
+
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+SLOW_SECONDS = 60.0      # a first run slower than this is not repeated
+TIMEOUT = 900.0          # a single command never runs longer than this
+
+
+def env_int(name, default):
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+QUICK = os.environ.get("MXH_BENCH_QUICK") == "1"
+RUNS_LARGE = 1 if QUICK else env_int("MXH_BENCH_RUNS_LARGE", 5)
+RUNS_BATCH = 1 if QUICK else env_int("MXH_BENCH_RUNS_BATCH", 3)
+SAMPLE = 100 if QUICK else env_int("MXH_BENCH_SAMPLE", 500)
+SKIP_100K = QUICK or os.environ.get("MXH_BENCH_SKIP_100K") == "1"
+
+
+class Result:
+    def __init__(self, label, walls, rss_kb, rcs, runs_wanted, parsed=None, note=""):
+        self.label = label
+        self.walls = walls
+        self.rss_kb = rss_kb
+        self.rcs = rcs
+        self.runs_wanted = runs_wanted
+        self.parsed = parsed or {}
+        self.note = note
+
+    @property
+    def wall(self):
+        return statistics.median(self.walls)
+
+    @property
+    def n(self):
+        return len(self.walls)
+
+
+LOGDIR = None
+
+
+def run_once(cmd, log, cwd=None, stdin=None):
+    """Run cmd once; return (wall seconds, peak RSS KiB, exit code, stdout text or None)."""
+    out = subprocess.DEVNULL
+    capture = None
+    if isinstance(log, tuple):           # (stderr log, stdout capture file)
+        log, capture = log
+        out = open(capture, "wb")
+    err = open(log, "wb")
+    inp = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=inp, cwd=cwd)
+    except OSError as e:
+        err.write(("cannot run: %s\n" % e).encode())
+        err.close()
+        return None, None, 127, None
+    timer = threading.Timer(TIMEOUT, p.kill)
+    timer.start()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    timer.cancel()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    for f in (out, err, inp):
+        if f not in (subprocess.DEVNULL,):
+            f.close()
+    return wall, ru.ru_maxrss, p.returncode, capture
+
+
+def measure(label, cmd, runs, ok_rcs=(0, 1), cwd=None, stdin=None, parse_stdout=False):
+    """Run cmd up to `runs` times; a first run over SLOW_SECONDS is not repeated."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", label)
+    log = os.path.join(LOGDIR, safe + ".stderr")
+    walls, rsss, rcs, parsed = [], [], [], {}
+    for i in range(runs):
+        target = log
+        if parse_stdout:
+            target = (log, os.path.join(LOGDIR, safe + ".stdout"))
+        wall, rss, rc, cap = run_once(cmd, target, cwd=cwd, stdin=stdin)
+        if wall is None:
+            print("  %-34s could not run (see %s)" % (label, log))
+            return None
+        walls.append(wall)
+        rsss.append(rss)
+        rcs.append(rc)
+        if cap:
+            with open(cap) as f:
+                for line in f:
+                    if line.startswith("tool="):
+                        parsed = dict(kv.split("=", 1) for kv in line.split())
+        if rc not in ok_rcs or rc < 0:
+            break                         # a crash or hard error: don't repeat it
+        if i == 0 and wall > SLOW_SECONDS and runs > 1:
+            break
+    r = Result(label, walls, max(rsss), rcs, runs, parsed)
+    bad = [c for c in rcs if c not in ok_rcs]
+    if bad:
+        r.note = "exit %s, see %s" % (bad[0], os.path.relpath(log))
+        with open(log, errors="replace") as f:
+            first = f.readline().strip()
+        if first:
+            r.note += ": " + first[:100]
+    elif r.n < runs:
+        r.note = "slow: %d run(s) of %d" % (r.n, runs)
+    print("  %-34s %8.3f s  %8.1f MiB  n=%d  rc=%s%s"
+          % (label, r.wall, r.rss_kb / 1024.0, r.n, ",".join(map(str, sorted(set(rcs)))),
+             ("  (" + r.note + ")") if r.note else ""), flush=True)
+    return r
+
+
+# --------------------------------------------------------------------------
+# Input preparation
+
+CAA_RE = re.compile(r'^(\S+\s+(?:\d+\s+)?(?:IN\s+)?)CAA(\s+)(\d+)\s+(\S+)\s+"([^"]*)"\s*$')
+
+
+def caa_generic(line):
+    """validns 0.8 has no CAA: rewrite it in RFC 3597 §5 generic form (same data)."""
+    m = CAA_RE.match(line)
+    if not m:
+        return line
+    tag = m.group(4).encode()
+    val = m.group(5).encode()
+    wire = bytes([int(m.group(3)) & 0xFF, len(tag)]) + tag + val
+    return "%sTYPE257%s\\# %d %s\n" % (m.group(1), m.group(2), len(wire), wire.hex())
+
+
+def copy_generic(src, dst):
+    with open(src) as fi, open(dst + ".tmp", "w") as fo:
+        for line in fi:
+            fo.write(caa_generic(line) if "CAA" in line else line)
+    os.replace(dst + ".tmp", dst)
+
+
+def read_tsv(path):
+    base = os.path.dirname(path)
+    rows = []
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 3:
+                rows.append((parts[0], os.path.join(base, parts[1]), int(parts[2])))
+    return rows
+
+
+def read_manifest(setdir):
+    man = {}
+    with open(os.path.join(setdir, "MANIFEST")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("\t")
+            man[k] = v
+    return man
+
+
+def prepare_sample(setdir, rows, k):
+    """Every (len/k)-th zone: argument lists for xargs, plus CAA-generic copies for validns."""
+    sdir = os.path.join(setdir, "sample-%d" % k)
+    step = max(1, len(rows) // k)
+    pick = rows[::step][:k]
+    done = os.path.join(sdir, ".done")
+    if not os.path.exists(done):
+        shutil.rmtree(sdir, ignore_errors=True)
+        os.makedirs(os.path.join(sdir, "validns"))
+        with open(os.path.join(sdir, "args.txt"), "w") as a, \
+                open(os.path.join(sdir, "args-validns.txt"), "w") as v:
+            for origin, path, _ in pick:
+                a.write("%s %s\n" % (origin, os.path.abspath(path)))
+                vpath = os.path.abspath(os.path.join(sdir, "validns", os.path.basename(path)))
+                copy_generic(path, vpath)
+                v.write("%s %s\n" % (origin, vpath))
+        open(done, "w").close()
+    return sdir, len(pick), sum(r[2] for r in pick)
+
+
+def prepare_pdns(setdir, rows):
+    """named.conf listing every zone + pdns.conf (launch=bind) for pdnsutil --config-dir."""
+    pdir = os.path.abspath(os.path.join(setdir, "pdns"))
+    if not os.path.exists(os.path.join(pdir, "pdns.conf")):
+        os.makedirs(pdir, exist_ok=True)
+        with open(os.path.join(pdir, "named.conf"), "w") as f:
+            for origin, path, _ in rows:
+                f.write('zone "%s" { type master; file "%s"; };\n' % (origin, os.path.abspath(path)))
+        with open(os.path.join(pdir, "pdns.conf"), "w") as f:
+            f.write("launch=bind\nbind-config=%s/named.conf\n" % pdir)
+    return pdir
+
+
+# --------------------------------------------------------------------------
+# Reporting helpers
+
+REPORT = []
+
+
+def out(line=""):
+    print(line, flush=True)
+    REPORT.append(line)
+
+
+def fmt_rate(n, secs):
+    if not secs:
+        return "-"
+    r = n / secs
+    if r >= 1e6:
+        return "%.2f M" % (r / 1e6)
+    if r >= 1e3:
+        return "%.1f k" % (r / 1e3)
+    return "%.0f" % r
+
+
+def mib(kb):
+    return "%.0f" % (kb / 1024.0) if kb is not None else "-"
+
+
+def ratio(a, b):
+    if a is None or b is None or not b:
+        return "-"
+    return "%.2fx" % (a / b)
+
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def tool_version(cmd):
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20)
+        text = p.stdout.decode(errors="replace").strip().splitlines()
+        return text[0][:70] if text else "?"
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def dpkg_version(pkg):
+    try:
+        p = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, timeout=20)
+        return p.stdout.decode().strip() or "?"
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+
+
+# --------------------------------------------------------------------------
+
+def main(argv):
+    global LOGDIR
+    if len(argv) != 4:
+        sys.stderr.write("usage: bench.py BUILD DATA TOOLDIR\n")
+        return 2
+    build, data, tooldir = argv[1:]
+    LOGDIR = os.path.join(data, "logs")
+    os.makedirs(LOGDIR, exist_ok=True)
+    t_start = time.time()
+
+    mxh = os.path.join(build, "mxhazard")
+    have_mxh = os.access(mxh, os.X_OK)
+    peers = {p: shutil.which(p) for p in
+             ("validns", "kzonecheck", "nsd-checkzone", "named-checkzone", "pdnsutil", "xargs")}
+    timers = {t: os.path.join(tooldir, t) for t in ("parse_only", "parse_ldns", "parse_zscanner")}
+    timers = {t: p for t, p in timers.items() if os.access(p, os.X_OK)}
+
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    out("# mxhazard benchmark, %s" % time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    out()
+    out("Machine: %s, %d cores, %s, Python %s" % (cpu, os.cpu_count() or 0, platform.platform(),
+                                                   platform.python_version()))
+    out("Peers: validns %s, knot-dnssecutils %s, nsd %s, bind9-utils %s, pdns-server %s"
+        % (dpkg_version("validns"), dpkg_version("knot-dnssecutils"), dpkg_version("nsd"),
+           dpkg_version("bind9-utils"), dpkg_version("pdns-server")))
+    if QUICK:
+        out("QUICK MODE: one run each, small sample, no 100k set. Not for publishing.")
+    for name, path in peers.items():
+        if path is None:
+            out("SKIP: %s is not installed (run as root to have run.sh install it)" % name)
+    if not have_mxh:
+        out("SKIP: %s is not built yet: our rows are left empty" % mxh)
+    for t in ("parse_only", "parse_ldns", "parse_zscanner"):
+        if t not in timers:
+            out("SKIP: %s was not built (see run.sh output)" % t)
+    out()
+
+    res = {}   # key -> Result
+
+    def scan_cmd(path, jobs=None):
+        c = [mxh, "scan", "--format", "json", "--no-progress"]
+        if jobs is not None:
+            c += ["--jobs", str(jobs)]
+        return c + [path]
+
+    # ---------------------------------------------------------------- 1M zone
+    large = os.path.join(data, "large-1m")
+    lzone = os.path.join(large, "example.com.zone")
+    lrec = int(read_manifest(large)["records"])
+    lsize = os.path.getsize(lzone)
+    vzone = os.path.join(large, "example.com.validns.zone")
+    if peers["validns"] and not os.path.exists(vzone):
+        copy_generic(lzone, vzone)
+    origin = "example.com."
+    print("== 1,000,000-record zone (%d runs each, median)" % RUNS_LARGE, flush=True)
+    if have_mxh:
+        res["L.mxh"] = measure("mxhazard scan", scan_cmd(lzone), RUNS_LARGE)
+    if peers["validns"]:
+        res["L.validns"] = measure("validns -p all", ["validns", "-p", "all", "-z", origin, vzone],
+                                   RUNS_LARGE)
+    if peers["kzonecheck"]:
+        res["L.kzonecheck"] = measure("kzonecheck", ["kzonecheck", "-o", origin, lzone], RUNS_LARGE)
+    if peers["nsd-checkzone"]:
+        res["L.nsd"] = measure("nsd-checkzone", ["nsd-checkzone", origin, lzone], RUNS_LARGE)
+    if peers["named-checkzone"]:
+        res["L.named"] = measure("named-checkzone -i local",
+                                 ["named-checkzone", "-i", "local", origin, lzone], RUNS_LARGE)
+    print("== parse only, 1M zone", flush=True)
+    for t, path in timers.items():
+        res["P." + t] = measure(t, [path, lzone], RUNS_LARGE, parse_stdout=True)
+
+    # ---------------------------------------------------------------- 10k zones
+    s10 = os.path.join(data, "small-10k")
+    rows10 = read_tsv(os.path.join(s10, "zones.tsv"))
+    rec10 = sum(r[2] for r in rows10)
+    z10 = len(rows10)
+    zdir10 = os.path.join(s10, "zones")
+    print("== %d small zones (%d runs each, median)" % (z10, RUNS_BATCH), flush=True)
+    ncpu = os.cpu_count() or 1
+    if have_mxh:
+        res["S.mxh"] = measure("mxhazard scan (jobs=%d)" % ncpu, scan_cmd(zdir10), RUNS_BATCH)
+        res["S.mxh1"] = measure("mxhazard scan --jobs 1", scan_cmd(zdir10, 1), RUNS_BATCH)
+        res["S.mxh2"] = measure("mxhazard scan --jobs 2", scan_cmd(zdir10, 2), RUNS_BATCH)
+    if peers["pdnsutil"]:
+        pdir = prepare_pdns(s10, rows10)
+        res["S.pdns"] = measure("pdnsutil check-all-zones",
+                                ["pdnsutil", "--config-dir=" + pdir, "check-all-zones"], RUNS_BATCH)
+    print("== parse only, %d zones" % z10, flush=True)
+    for t, path in timers.items():
+        res["SP." + t] = measure(t + " (10k)", [path, "-l", os.path.join(s10, "zones.tsv")],
+                                 RUNS_BATCH, parse_stdout=True)
+    sdir, nsample, srec = prepare_sample(s10, rows10, SAMPLE)
+    print("== one process per zone: %d-zone sample of the %d, extrapolated" % (nsample, z10),
+          flush=True)
+    args = os.path.join(sdir, "args.txt")
+    vargs = os.path.join(sdir, "args-validns.txt")
+    per_zone = [
+        ("validns", "validns -p all", ["xargs", "-L", "1", "validns", "-p", "all", "-z"], vargs),
+        ("kzonecheck", "kzonecheck", ["xargs", "-L", "1", "kzonecheck", "-o"], args),
+        ("nsd-checkzone", "nsd-checkzone", ["xargs", "-L", "1", "nsd-checkzone"], args),
+        ("named-checkzone", "named-checkzone -i local",
+         ["xargs", "-L", "1", "named-checkzone", "-i", "local"], args),
+    ]
+    for tool, label, cmd, argfile in per_zone:
+        if peers[tool] and peers["xargs"]:
+            # xargs exits 123 when any one invocation reported a problem: fine.
+            res["Z." + tool] = measure("%s x%d" % (label, nsample), cmd, RUNS_BATCH,
+                                       ok_rcs=(0, 123), stdin=argfile)
+
+    # ---------------------------------------------------------------- 100k zones
+    s100 = os.path.join(data, "small-100k")
+    z100 = rec100 = 0
+    if not SKIP_100K and os.path.exists(os.path.join(s100, "MANIFEST")):
+        rows100 = read_tsv(os.path.join(s100, "zones.tsv"))
+        z100 = len(rows100)
+        rec100 = sum(r[2] for r in rows100)
+        print("== %d small zones (%d runs, median; 1 if slow)" % (z100, RUNS_BATCH), flush=True)
+        if have_mxh:
+            res["H.mxh"] = measure("mxhazard scan 100k (jobs=%d)" % ncpu,
+                                   scan_cmd(os.path.join(s100, "zones")), RUNS_BATCH)
+        if "parse_only" in timers:
+            res["HP.parse_only"] = measure("parse_only (100k)",
+                                           [timers["parse_only"], "-l",
+                                            os.path.join(s100, "zones.tsv")], 1, parse_stdout=True)
+        if peers["pdnsutil"]:
+            pdir = prepare_pdns(s100, rows100)
+            res["H.pdns"] = measure("pdnsutil check-all-zones 100k",
+                                    ["pdnsutil", "--config-dir=" + pdir, "check-all-zones"], 1)
+
+    # ---------------------------------------------------------------- findings sanity
+    # One extra, untimed run with the output kept: are the seeded hazards found?
+    if have_mxh:
+        cap = os.path.join(LOGDIR, "findings-10k.jsonl")
+        run_once(scan_cmd(zdir10), (os.path.join(LOGDIR, "findings-10k.stderr"), cap))
+        counts = {}
+        try:
+            with open(cap, errors="replace") as f:
+                for line in f:
+                    m = re.search(r'"rule"\s*:\s*"([^"]*)"', line)
+                    if m:
+                        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+        except OSError:
+            pass
+        res["findings"] = counts
+
+    # ================================================================ report
+    out("## 1,000,000-record zone (%s, %.1f MB), median of %d runs"
+        % (os.path.relpath(lzone), lsize / 1e6, RUNS_LARGE))
+    out()
+    out("| tool | runs | wall s | records/s | peak RSS MiB | exit | our time / theirs | our RSS / theirs |")
+    out("|---|---|---|---|---|---|---|---|")
+    ours = res.get("L.mxh")
+    for key, name in (("L.mxh", "mxhazard scan --format json (all rules)"),
+                      ("L.validns", "validns -p all (CAA as TYPE257)"),
+                      ("L.kzonecheck", "kzonecheck"), ("L.nsd", "nsd-checkzone"),
+                      ("L.named", "named-checkzone -i local")):
+        r = res.get(key)
+        if r is None:
+            out("| %s | - | %s | | | | | |" % (name, "not built" if key == "L.mxh" else "not run"))
+            continue
+        rel_t = ratio(ours.wall, r.wall) if ours and key != "L.mxh" else ""
+        rel_m = ratio(ours.rss_kb, r.rss_kb) if ours and key != "L.mxh" else ""
+        out("| %s | %d | %.3f | %s | %s | %s | %s | %s |"
+            % (name, r.n, r.wall, fmt_rate(lrec, r.wall), mib(r.rss_kb),
+               ",".join(map(str, sorted(set(r.rcs)))), rel_t, rel_m))
+    out()
+    out("### Parse only (load into memory, no checks), same zone")
+    out()
+    out("| parser | runs | parse s (in-process) | records | records/s | peak RSS MiB | our parse / theirs |")
+    out("|---|---|---|---|---|---|---|")
+    ours_p = res.get("P.parse_only")
+    ours_ps = float(ours_p.parsed["seconds"]) if ours_p and "seconds" in ours_p.parsed else None
+    for key, name in (("P.parse_only", "libmxhazard (mxh_zoneset_load_file)"),
+                      ("P.parse_ldns", "ldns (ldns_zone_new_frm_fp_l)"),
+                      ("P.parse_zscanner", "Knot zscanner (zs_parse_all, nothing stored)")):
+        r = res.get(key)
+        if r is None or "seconds" not in r.parsed:
+            out("| %s | - | %s | | | | |" % (name, "not built" if r is None else "failed"))
+            continue
+        secs = float(r.parsed["seconds"])
+        out("| %s | %d | %.3f | %s | %s | %s | %s |"
+            % (name, r.n, secs, r.parsed.get("records", "?"), fmt_rate(lrec, secs),
+               mib(r.rss_kb), ratio(ours_ps, secs) if key != "P.parse_only" else ""))
+    out()
+
+    out("## %d small hosting zones (%d records), median of %d runs" % (z10, rec10, RUNS_BATCH))
+    out()
+    out("| tool | runs | wall s (10k) | zones/s | records/s | peak RSS MiB | exit | our time / theirs |")
+    out("|---|---|---|---|---|---|---|---|")
+    ours10 = res.get("S.mxh")
+    for key, name in (("S.mxh", "mxhazard scan (--jobs %d, default)" % ncpu),
+                      ("S.mxh1", "mxhazard scan --jobs 1"), ("S.mxh2", "mxhazard scan --jobs 2"),
+                      ("S.pdns", "pdnsutil check-all-zones (bind backend)")):
+        r = res.get(key)
+        if r is None:
+            out("| %s | - | %s | | | | | |" % (name, "not built" if "mxh" in key else "not run"))
+            continue
+        out("| %s | %d | %.3f | %s | %s | %s | %s | %s |"
+            % (name, r.n, r.wall, fmt_rate(z10, r.wall), fmt_rate(rec10, r.wall), mib(r.rss_kb),
+               ",".join(map(str, sorted(set(r.rcs)))),
+               ratio(ours10.wall, r.wall) if ours10 and "mxh" not in key else ""))
+    for tool, label, _, _ in per_zone:
+        r = res.get("Z." + tool)
+        name = "%s, one process per zone*" % label
+        if r is None:
+            out("| %s | - | not run | | | | | |" % name)
+            continue
+        est = r.wall * z10 / nsample
+        out("| %s | %d | %.1f* | %s | %s | %s | %s | %s |"
+            % (name, r.n, est, fmt_rate(nsample, r.wall), fmt_rate(srec, r.wall), mib(r.rss_kb),
+               ",".join(map(str, sorted(set(r.rcs)))), ratio(ours10.wall, est) if ours10 else ""))
+    out()
+    out("\\* timed on a %d-zone sample (every %dth zone), scaled by %d/%d; exit 123 = "
+        "xargs saw some zone rejected." % (nsample, max(1, z10 // SAMPLE), z10, nsample))
+    out()
+    out("Parse only, %d zones:" % z10)
+    out()
+    out("| parser | parse s | zones/s | peak RSS MiB |")
+    out("|---|---|---|---|")
+    for key, name in (("SP.parse_only", "libmxhazard"), ("SP.parse_ldns", "ldns"),
+                      ("SP.parse_zscanner", "Knot zscanner")):
+        r = res.get(key)
+        if r is None or "seconds" not in r.parsed:
+            out("| %s | not built | | |" % name)
+            continue
+        secs = float(r.parsed["seconds"])
+        out("| %s | %.3f | %s | %s |" % (name, secs, fmt_rate(z10, secs), mib(r.rss_kb)))
+    out()
+    if z100:
+        out("## %d small hosting zones (%d records)" % (z100, rec100))
+        out()
+        out("| tool | runs | wall s (100k) | zones/s | peak RSS MiB | exit | vs 10k |")
+        out("|---|---|---|---|---|---|---|")
+        r = res.get("H.mxh")
+        if r is not None:
+            out("| mxhazard scan (--jobs %d) | %d | %.2f | %s | %s | %s | %s |"
+                % (ncpu, r.n, r.wall, fmt_rate(z100, r.wall), mib(r.rss_kb),
+                   ",".join(map(str, sorted(set(r.rcs)))),
+                   ratio(r.wall, ours10.wall) if ours10 else "-"))
+        else:
+            out("| mxhazard scan | - | not built | | | | |")
+        r = res.get("HP.parse_only")
+        sp = res.get("SP.parse_only")
+        if r is not None and "seconds" in r.parsed:
+            s = float(r.parsed["seconds"])
+            s10p = float(sp.parsed["seconds"]) if sp and "seconds" in sp.parsed else None
+            out("| parse_only (libmxhazard) | 1 | %.2f | %s | %s | %s | %s |"
+                % (s, fmt_rate(z100, s), mib(r.rss_kb), ",".join(map(str, r.rcs)),
+                   ratio(s, s10p)))
+        r = res.get("H.pdns")
+        sp = res.get("S.pdns")
+        if r is not None:
+            out("| pdnsutil check-all-zones | 1 | %.2f | %s | %s | %s | %s |"
+                % (r.wall, fmt_rate(z100, r.wall), mib(r.rss_kb),
+                   ",".join(map(str, r.rcs)), ratio(r.wall, sp.wall if sp else None)))
+        for tool, label, _, _ in per_zone:
+            r = res.get("Z." + tool)
+            if r is not None:
+                out("| %s, one process per zone* | - | %.0f* | %s | %s | | 10.00x* |"
+                    % (label, r.wall * z100 / nsample, fmt_rate(nsample, r.wall), mib(r.rss_kb)))
+        out()
+        out("\\* extrapolated from the %d-zone sample above (per-zone cost x %d)." % (nsample, z100))
+        out()
+
+    counts = res.get("findings")
+    if counts:
+        out("Findings on the %d-zone set (one extra untimed run, output kept): %s"
+            % (z10, ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
+        out()
+
+    # ---------------------------------------------------------------- targets
+    out("## Targets")
+    out()
+
+    def target(text, ok, detail):
+        if ok is None:
+            out("- n/a  %s (%s)" % (text, detail))
+        else:
+            out("- %s %s (%s)" % (verdict(ok), text, detail))
+
+    v = res.get("L.validns")
+    if ours and v:
+        target("1M zone, every rule, <= 0.5x validns's time", ours.wall <= 0.5 * v.wall,
+               "%.3f s vs %.3f s = %s" % (ours.wall, v.wall, ratio(ours.wall, v.wall)))
+        target("1M zone peak RSS <= validns's", ours.rss_kb <= v.rss_kb,
+               "%s vs %s MiB" % (mib(ours.rss_kb), mib(v.rss_kb)))
+    else:
+        target("1M zone vs validns", None, "mxhazard not built" if not ours else "validns missing")
+    p = res.get("S.pdns")
+    if ours10 and p:
+        target("10,000 zones <= 0.5x pdnsutil check-all-zones", ours10.wall <= 0.5 * p.wall,
+               "%.3f s vs %.3f s = %s" % (ours10.wall, p.wall, ratio(ours10.wall, p.wall)))
+    else:
+        target("10,000 zones vs pdnsutil", None,
+               "mxhazard not built" if not ours10 else "pdnsutil missing")
+    z = res.get("P.parse_zscanner")
+    if ours_ps is not None and z and "seconds" in z.parsed:
+        zs = float(z.parsed["seconds"])
+        target("our parse <= 2x zscanner's", ours_ps <= 2 * zs,
+               "%.3f s vs %.3f s = %s" % (ours_ps, zs, ratio(ours_ps, zs)))
+    else:
+        target("our parse vs zscanner", None,
+               "zscanner timer not built (no libzscanner headers)" if not z else "parse_only not built")
+    j1, j2 = res.get("S.mxh1"), res.get("S.mxh2")
+    if j1 and j2:
+        sp = j1.wall / j2.wall
+        target("--jobs 2 >= 1.7x --jobs 1 (10k zones)", sp >= 1.7,
+               "%.3f s / %.3f s = %.2fx" % (j1.wall, j2.wall, sp))
+    else:
+        target("--jobs 2 speed-up", None, "mxhazard not built")
+    h = res.get("H.mxh")
+    if h and ours10:
+        lin = h.wall / ours10.wall
+        target("100,000 zones ~ 10x the 10,000-zone time", lin <= 12.0,
+               "%.2f s / %.2f s = %.2fx; PASS up to 12x" % (h.wall, ours10.wall, lin))
+    else:
+        target("100,000 vs 10,000 linearity", None,
+               "mxhazard not built" if not ours10 else "100k set skipped")
+    out()
+    out("Benchmark took %.0f s. Logs: %s" % (time.time() - t_start, os.path.relpath(LOGDIR)))
+    with open(os.path.join(data, "results.md"), "w") as f:
+        f.write("\n".join(REPORT) + "\n")
+    print("Report written to %s" % os.path.relpath(os.path.join(data, "results.md")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
