@@ -1,0 +1,986 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * load_bind.c — RFC 1035 §5 master files.
+ *
+ * A lexer of our own splits the buffer into entries (one record or one
+ * directive: a line, or several lines joined by parentheses); tokens point
+ * into the buffer, so nothing is copied or allocated per record except what
+ * the zone keeps. Supported: $ORIGIN, $TTL, $INCLUDE (confined to an include
+ * root), relative names, "@", blank owners, TTL and class in either order,
+ * BIND TTL units, parentheses, quoted strings, \X and \DDD escapes, comments,
+ * CRLF, a UTF-8 BOM. A bad entry is reported with file:line and the reason,
+ * counted as rejected, and loading goes on with the next entry.
+ */
+#include "mxh_internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <ldns/ldns.h>
+
+/* core/rdata.c and core/util.c (same declarations there). */
+MXH_HIDDEN int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len,
+                               const char *origin, char **buf, size_t *cap, mxh_rdata_out *out,
+                               char *err, size_t errsz, int intern);
+MXH_HIDDEN int mxh_parse_ttl(const char *s, size_t len, uint32_t *out);
+/* Used by core/load.c: is_file says `name` is a path (relative $INCLUDEs of the
+ * top file are resolved against its directory; the default include root). */
+MXH_HIDDEN mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf,
+                                       size_t len, const mxh_load_opts *opts, mxh_zone **out,
+                                       int is_file);
+
+#define MAX_TOKENS 100000 /* more fields than any RDATA (65535 octets) can need */
+#define TTL_MAX_RFC2181 0x7fffffffu
+
+/* ------------------------------------------------------------------------ */
+/* Lexer                                                                    */
+
+enum { C_ORD = 0, C_WS, C_NL, C_SEMI, C_QUOTE, C_LP, C_RP, C_BS, C_CTRL };
+
+static const uint8_t cls[256] = {
+    [0x00] = C_CTRL, [0x01] = C_CTRL, [0x02] = C_CTRL, [0x03] = C_CTRL, [0x04] = C_CTRL,
+    [0x05] = C_CTRL, [0x06] = C_CTRL, [0x07] = C_CTRL, [0x08] = C_CTRL, ['\t'] = C_WS,
+    ['\n'] = C_NL,   [0x0b] = C_WS,   [0x0c] = C_WS,   ['\r'] = C_WS,   [0x0e] = C_CTRL,
+    [0x0f] = C_CTRL, [0x10] = C_CTRL, [0x11] = C_CTRL, [0x12] = C_CTRL, [0x13] = C_CTRL,
+    [0x14] = C_CTRL, [0x15] = C_CTRL, [0x16] = C_CTRL, [0x17] = C_CTRL, [0x18] = C_CTRL,
+    [0x19] = C_CTRL, [0x1a] = C_CTRL, [0x1b] = C_CTRL, [0x1c] = C_CTRL, [0x1d] = C_CTRL,
+    [0x1e] = C_CTRL, [0x1f] = C_CTRL, [' '] = C_WS,    [';'] = C_SEMI,  ['"'] = C_QUOTE,
+    ['('] = C_LP,    [')'] = C_RP,    ['\\'] = C_BS,   [0x7f] = C_CTRL,
+};
+
+typedef struct btok {
+    const char *p;    /* as written (a quoted token includes its quotes) */
+    uint32_t len;
+    uint8_t quoted;
+} btok;
+
+typedef struct lexer {
+    const char *b;
+    size_t n, pos;
+    uint32_t line;    /* line number at pos */
+} lexer;
+
+typedef struct entry {
+    uint32_t line;    /* where the entry starts */
+    int blank_owner;  /* the line starts with white space */
+    size_t ntok;
+    char err[160];    /* lexing error, "" if none */
+} entry;
+
+/* The whole load: one top file and its includes. */
+typedef struct bload {
+    mxh_zoneset *zs;
+    mxh_zone *z;
+    const mxh_load_opts *opts;
+    btok *tok;
+    size_t captok;
+    char *rbuf;       /* RDATA as written, joined */
+    size_t rcap;
+    char *cbuf;       /* canonical RDATA */
+    size_t ccap;
+    /* TTL state, as BIND keeps it */
+    uint32_t default_ttl, last_ttl;
+    bool default_known, last_known;
+    bool warned_1035, warned_nottl;
+    /* previous owner, for blank owners and as a cache */
+    char owner[MXH_NAME_BUF];
+    size_t owner_len;
+    bool have_owner;
+    const char *owner_tp;   /* token text that produced owner */
+    size_t owner_tl;
+    unsigned owner_gen;     /* origin generation owner was made under */
+    unsigned gen;           /* bumped whenever a current origin changes */
+    /* includes */
+    char root[PATH_MAX];
+    bool have_root;
+    unsigned depth, max_depth;
+    const char *stack[MXH_INCLUDE_DEPTH * 4 + 2]; /* realpaths being read */
+    unsigned nstack;
+    bool include_failed;
+    bool nomem;
+} bload;
+
+/* One file being read. */
+typedef struct bfile {
+    const char *name;       /* as shown */
+    const char *dir;        /* directory for relative $INCLUDE, or NULL */
+    uint16_t file;
+    char origin[MXH_NAME_BUF];
+} bfile;
+
+static int grow_tokens(bload *L)
+{
+    size_t nc = L->captok ? L->captok * 2 : 64;
+    btok *t = realloc(L->tok, nc * sizeof *t);
+    if (!t)
+        return -1;
+    L->tok = t;
+    L->captok = nc;
+    return 0;
+}
+
+/*
+ * Next entry from x into L->tok. Returns 0 at end of input, 1 with an entry
+ * (ntok > 0, or err set). Blank and comment-only lines are skipped.
+ * RFC 1035 §5.1: "(" and ")" let an entry span lines; ";" starts a comment;
+ * a quoted string may hold spaces; "\X" and "\DDD" quote a character.
+ */
+static int lex_entry(bload *L, lexer *x, entry *e)
+{
+    const char *b = x->b;
+    const size_t n = x->n;
+    size_t i = x->pos;
+    for (;;) {
+        if (i >= n) {
+            x->pos = i;
+            return 0;
+        }
+        e->line = x->line;
+        e->blank_owner = (b[i] == ' ' || b[i] == '\t');
+        e->ntok = 0;
+        e->err[0] = '\0';
+        const size_t start = i;
+        unsigned depth = 0;
+        uint32_t paren_line = 0;
+        int done = 0;
+        while (!done && i < n) {
+            unsigned char c = (unsigned char)b[i];
+            switch (cls[c]) {
+            case C_WS:
+                i++;
+                break;
+            case C_NL:
+                i++;
+                x->line++;
+                if (depth == 0)
+                    done = 1;
+                break;
+            case C_SEMI: {
+                const char *nl = memchr(b + i, '\n', n - i);
+                i = nl ? (size_t)(nl - b) : n;
+                break;
+            }
+            case C_LP:
+                if (depth++ == 0)
+                    paren_line = x->line;
+                i++;
+                break;
+            case C_RP:
+                if (depth == 0) {
+                    if (!e->err[0])
+                        snprintf(e->err, sizeof e->err, "')' without a matching '('");
+                } else {
+                    depth--;
+                }
+                i++;
+                break;
+            case C_CTRL:
+                if (!e->err[0])
+                    snprintf(e->err, sizeof e->err, "control character 0x%02x in the text", c);
+                i++;
+                break;
+            case C_QUOTE: {
+                size_t st = i++;
+                while (i < n && b[i] != '"' && b[i] != '\n') {
+                    if (b[i] == '\\' && i + 1 < n && b[i + 1] != '\n')
+                        i++;
+                    i++;
+                }
+                if (i >= n || b[i] != '"') {
+                    if (!e->err[0])
+                        snprintf(e->err, sizeof e->err, "unterminated quoted string");
+                    break; /* the newline (or the end) is handled next round */
+                }
+                i++;
+                if (!e->err[0]) {
+                    if (e->ntok >= L->captok && grow_tokens(L) != 0) {
+                        L->nomem = true;
+                        x->pos = n;
+                        return 0;
+                    }
+                    L->tok[e->ntok].p = b + st;
+                    L->tok[e->ntok].len = (uint32_t)(i - st);
+                    L->tok[e->ntok].quoted = 1;
+                    if (++e->ntok > MAX_TOKENS)
+                        snprintf(e->err, sizeof e->err, "more than %d fields", MAX_TOKENS);
+                }
+                break;
+            }
+            default: { /* C_ORD, C_BS: a word */
+                size_t st = i;
+                for (;;) {
+                    while (i < n && cls[(unsigned char)b[i]] == C_ORD)
+                        i++;
+                    if (i < n && b[i] == '\\') {
+                        if (i + 1 < n && b[i + 1] != '\n' && b[i + 1] != '\r') {
+                            i += 2;
+                            continue;
+                        }
+                        i++; /* a backslash at the end of the line */
+                        if (!e->err[0])
+                            snprintf(e->err, sizeof e->err, "backslash at the end of a line");
+                    }
+                    break;
+                }
+                if (i - st > 0xffffffu) {
+                    if (!e->err[0])
+                        snprintf(e->err, sizeof e->err, "field of %zu bytes is too long", i - st);
+                } else if (!e->err[0]) {
+                    if (e->ntok >= L->captok && grow_tokens(L) != 0) {
+                        L->nomem = true;
+                        x->pos = n;
+                        return 0;
+                    }
+                    L->tok[e->ntok].p = b + st;
+                    L->tok[e->ntok].len = (uint32_t)(i - st);
+                    L->tok[e->ntok].quoted = 0;
+                    if (++e->ntok > MAX_TOKENS)
+                        snprintf(e->err, sizeof e->err, "more than %d fields", MAX_TOKENS);
+                }
+                break;
+            }
+            }
+        }
+        if (depth > 0) {
+            /* End of input inside "(": report it, then read again from the
+             * line after the entry's first line so the rest is not lost. */
+            if (!e->err[0])
+                snprintf(e->err, sizeof e->err, "'(' opened on line %lu is never closed",
+                         (unsigned long)paren_line);
+            const char *nl = memchr(b + start, '\n', n - start);
+            i = nl ? (size_t)(nl - b) + 1 : n;
+            x->line = e->line + 1;
+        }
+        if (e->ntok > 0 || e->err[0]) {
+            x->pos = i;
+            return 1;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fields                                                                   */
+
+static int tok_ieq(const btok *t, const char *w)
+{
+    size_t l = strlen(w);
+    if (t->len != l || t->quoted)
+        return 0;
+    for (size_t i = 0; i < l; i++)
+        if ((t->p[i] | 0x20) != (w[i] | 0x20))
+            return 0;
+    return 1;
+}
+
+static const char *tok_show(const btok *t, char *b, size_t bsz)
+{
+    size_t n = t->len < 60 ? t->len : 60;
+    if (n + 4 > bsz)
+        n = bsz - 4;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t->p[i];
+        b[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    if (n < t->len) {
+        memcpy(b + o, "...", 3);
+        o += 3;
+    }
+    b[o] = '\0';
+    return b;
+}
+
+/* Class mnemonic (RFC 1035 §3.2.4) or CLASSnnn (RFC 3597 §5); 0 if not a class. */
+static uint16_t class_code(const btok *t)
+{
+    if (t->quoted || t->len < 2)
+        return 0;
+    if (t->len == 2) {
+        char a = (char)(t->p[0] | 0x20), b = (char)(t->p[1] | 0x20);
+        if (a == 'i' && b == 'n')
+            return 1;
+        if (a == 'c' && b == 's')
+            return 2;
+        if (a == 'c' && b == 'h')
+            return 3;
+        if (a == 'h' && b == 's')
+            return 4;
+        return 0;
+    }
+    if (t->len > 5 && t->len <= 10 && (t->p[0] | 0x20) == 'c' && tok_ieq(&(btok){t->p, 5, 0}, "class")) {
+        uint32_t v = 0;
+        for (size_t i = 5; i < t->len; i++) {
+            if (t->p[i] < '0' || t->p[i] > '9')
+                return 0;
+            v = v * 10 + (uint32_t)(t->p[i] - '0');
+        }
+        return v <= 65535 && v > 0 ? (uint16_t)v : 0;
+    }
+    return 0;
+}
+
+/* Type mnemonic or TYPEnnn; 0 if unknown. */
+static uint16_t type_code(const btok *t)
+{
+    if (t->quoted || t->len == 0 || t->len >= 32)
+        return 0;
+    char u[32];
+    for (size_t i = 0; i < t->len; i++) {
+        char c = t->p[i];
+        u[i] = (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
+    }
+    u[t->len] = '\0';
+    switch (t->len) {
+    case 1:
+        if (u[0] == 'A')
+            return MXH_TYPE_A;
+        break;
+    case 2:
+        if (u[0] == 'M' && u[1] == 'X')
+            return MXH_TYPE_MX;
+        if (u[0] == 'N' && u[1] == 'S')
+            return MXH_TYPE_NS;
+        break;
+    case 3:
+        if (!memcmp(u, "TXT", 3))
+            return MXH_TYPE_TXT;
+        if (!memcmp(u, "SOA", 3))
+            return MXH_TYPE_SOA;
+        if (!memcmp(u, "PTR", 3))
+            return MXH_TYPE_PTR;
+        if (!memcmp(u, "SRV", 3))
+            return MXH_TYPE_SRV;
+        if (!memcmp(u, "CAA", 3))
+            return MXH_TYPE_CAA;
+        if (!memcmp(u, "SPF", 3))
+            return MXH_TYPE_SPF;
+        break;
+    case 4:
+        if (!memcmp(u, "AAAA", 4))
+            return MXH_TYPE_AAAA;
+        break;
+    case 5:
+        if (!memcmp(u, "CNAME", 5))
+            return MXH_TYPE_CNAME;
+        if (!memcmp(u, "DNAME", 5))
+            return MXH_TYPE_DNAME;
+        break;
+    default:
+        break;
+    }
+    if (t->len > 4 && !memcmp(u, "TYPE", 4)) { /* RFC 3597 §5 */
+        uint32_t v = 0;
+        for (size_t i = 4; i < t->len; i++) {
+            if (u[i] < '0' || u[i] > '9' || i > 9)
+                return 0;
+            v = v * 10 + (uint32_t)(u[i] - '0');
+        }
+        return v <= 65535 ? (uint16_t)v : 0;
+    }
+    return (uint16_t)ldns_get_rr_type_by_name(u);
+}
+
+static int tok_is_ttl_like(const btok *t)
+{
+    return !t->quoted && t->len > 0 && t->p[0] >= '0' && t->p[0] <= '9';
+}
+
+/* Positions of the fields of a record entry. */
+typedef struct fields {
+    int owner;              /* token index, or -1 for a blank owner */
+    int ttl, klass, type;   /* token index or -1 */
+    uint16_t rclass;
+} fields;
+
+/* Owner, then TTL and class in either order (RFC 1035 §5.1), then the type. */
+static void find_fields(const entry *e, const btok *t, fields *f)
+{
+    size_t i = 0;
+    f->owner = f->ttl = f->klass = f->type = -1;
+    f->rclass = 0;
+    if (!e->blank_owner)
+        f->owner = (int)i++;
+    for (int k = 0; k < 2 && i < e->ntok; k++) {
+        if (f->ttl < 0 && tok_is_ttl_like(&t[i])) {
+            f->ttl = (int)i++;
+        } else if (f->klass < 0 && (f->rclass = class_code(&t[i])) != 0) {
+            f->klass = (int)i++;
+        } else {
+            break;
+        }
+    }
+    if (i < e->ntok)
+        f->type = (int)i;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Diagnostics                                                              */
+
+#define ERR(L, F, line, ...)                                                          \
+    mxh_zs_diag((L)->zs, MXH_DIAG_ERROR, (F)->file, (line), (L)->z, __VA_ARGS__)
+#define WARN(L, F, line, ...)                                                         \
+    mxh_zs_diag((L)->zs, MXH_DIAG_WARNING, (F)->file, (line), (L)->z, __VA_ARGS__)
+
+static void reject(bload *L)
+{
+    if (L->z)
+        L->z->rejected++;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Records                                                                  */
+
+static uint32_t soa_minimum(const char *rdata)
+{
+    const char *sp = strrchr(rdata, ' ');
+    return sp ? (uint32_t)strtoul(sp + 1, NULL, 10) : 0;
+}
+
+static void do_record(bload *L, bfile *F, const entry *e)
+{
+    const btok *t = L->tok;
+    char sb[80], err[256];
+    fields f;
+    find_fields(e, t, &f);
+
+    if (f.type < 0) {
+        if (f.owner >= 0 && e->ntok == 1)
+            ERR(L, F, e->line, "'%s': a record needs a type and RDATA", tok_show(&t[0], sb, sizeof sb));
+        else
+            ERR(L, F, e->line, "record has no type");
+        reject(L);
+        return;
+    }
+    for (int i = 0; i <= f.type; i++) {
+        if (t[i].quoted) {
+            ERR(L, F, e->line, "unexpected quoted string %s before the RDATA",
+                tok_show(&t[i], sb, sizeof sb));
+            reject(L);
+            return;
+        }
+    }
+    uint16_t type = type_code(&t[f.type]);
+    if (type == 0) {
+        if (tok_is_ttl_like(&t[f.type]))
+            ERR(L, F, e->line, "unexpected '%s' where the type should be",
+                tok_show(&t[f.type], sb, sizeof sb));
+        else
+            ERR(L, F, e->line, "unknown type '%s'", tok_show(&t[f.type], sb, sizeof sb));
+        reject(L);
+        return;
+    }
+    /* RFC 6895 §3.1: 128..255 are query types (and 0 is reserved); no data has them. */
+    if (type >= 128 && type <= 255) {
+        ERR(L, F, e->line, "query type '%s' cannot appear in zone data",
+            tok_show(&t[f.type], sb, sizeof sb));
+        reject(L);
+        return;
+    }
+
+    /* Owner. */
+    int owner_rel = 1;
+    if (f.owner >= 0) {
+        const btok *o = &t[f.owner];
+        if (L->have_owner && L->owner_gen == L->gen && L->owner_tl == o->len &&
+            memcmp(L->owner_tp, o->p, o->len) == 0) {
+            owner_rel = o->len == 0 || o->p[o->len - 1] != '.' ||
+                        (o->len > 1 && o->p[o->len - 2] == '\\');
+        } else {
+            char canon[MXH_NAME_BUF];
+            int rel = 0;
+            int nl = mxh_name_canon(o->p, o->len, F->origin, canon, sizeof canon, &rel);
+            if (nl <= 0) {
+                ERR(L, F, e->line, "bad owner name '%s': %s", tok_show(o, sb, sizeof sb),
+                    mxh_name_strerror(nl));
+                reject(L);
+                return;
+            }
+            memcpy(L->owner, canon, (size_t)nl + 1);
+            L->owner_len = (size_t)nl;
+            L->have_owner = true;
+            L->owner_tp = o->p;
+            L->owner_tl = o->len;
+            L->owner_gen = L->gen;
+            owner_rel = rel;
+        }
+    } else if (!L->have_owner) {
+        ERR(L, F, e->line, "the line starts with white space but there is no previous owner");
+        reject(L);
+        return;
+    }
+
+    /* Class. */
+    uint16_t rclass = f.klass >= 0 ? f.rclass : 1;
+
+    /* RDATA as written: fields joined by single spaces. */
+    size_t first = (size_t)f.type + 1, need = 1;
+    for (size_t i = first; i < e->ntok; i++)
+        need += t[i].len + 1;
+    if (need > L->rcap) {
+        size_t nc = L->rcap ? L->rcap : 1024;
+        while (nc < need)
+            nc *= 2;
+        char *nb = realloc(L->rbuf, nc);
+        if (!nb) {
+            L->nomem = true;
+            return;
+        }
+        L->rbuf = nb;
+        L->rcap = nc;
+    }
+    size_t rl = 0;
+    for (size_t i = first; i < e->ntok; i++) {
+        if (i > first)
+            L->rbuf[rl++] = ' ';
+        memcpy(L->rbuf + rl, t[i].p, t[i].len);
+        rl += t[i].len;
+    }
+    L->rbuf[rl] = '\0';
+
+    mxh_rdata_out ro;
+    if (mxh_rdata_canon(L->zs, type, L->rbuf, rl, F->origin, &L->cbuf, &L->ccap, &ro, err,
+                        sizeof err, 0) != 0) {
+        if (strcmp(err, "out of memory") == 0)
+            L->nomem = true;
+        ERR(L, F, e->line, "%s", err);
+        reject(L);
+        return;
+    }
+
+    /* TTL: explicit; else $TTL; else the last explicit TTL (RFC 1035 §5.1);
+     * else, for the SOA, its MINIMUM (RFC 2308 §4 practice, as BIND does). */
+    uint32_t ttl;
+    if (f.ttl >= 0) {
+        if (mxh_parse_ttl(t[f.ttl].p, t[f.ttl].len, &ttl) != 0) {
+            ERR(L, F, e->line, "bad TTL '%s'", tok_show(&t[f.ttl], sb, sizeof sb));
+            reject(L);
+            return;
+        }
+        if (ttl > TTL_MAX_RFC2181) {
+            /* RFC 2181 §8: a TTL with the top bit set is treated as zero. */
+            WARN(L, F, e->line, "TTL %lu is above 2147483647 (RFC 2181 §8); using 0",
+                 (unsigned long)ttl);
+            ttl = 0;
+        }
+        L->last_ttl = ttl;
+        L->last_known = true;
+    } else if (L->default_known) {
+        ttl = L->default_ttl;
+    } else if (L->last_known) {
+        ttl = L->last_ttl;
+        if (!L->warned_1035) {
+            L->warned_1035 = true;
+            mxh_zs_diag(L->zs, MXH_DIAG_NOTICE, F->file, e->line, L->z,
+                        "no $TTL: records without a TTL take the previous record's TTL (RFC 1035 §5.1)");
+        }
+    } else if (type == MXH_TYPE_SOA) {
+        ttl = soa_minimum(ro.rdata);
+        WARN(L, F, e->line, "no TTL specified; using the SOA MINIMUM %lu as the default TTL",
+             (unsigned long)ttl);
+        L->default_ttl = ttl;
+        L->default_known = true;
+    } else {
+        ttl = L->opts && L->opts->default_ttl ? L->opts->default_ttl : 3600;
+        if (!L->warned_nottl) {
+            L->warned_nottl = true;
+            WARN(L, F, e->line, "no TTL specified and no $TTL or SOA before; using %lu",
+                 (unsigned long)ttl);
+        }
+        L->default_ttl = ttl;
+        L->default_known = true;
+    }
+
+    char owner_text[MXH_NAME_BUF * 4 + 1];
+    if (f.owner >= 0) {
+        size_t ol = t[f.owner].len < sizeof owner_text - 1 ? t[f.owner].len : sizeof owner_text - 1;
+        memcpy(owner_text, t[f.owner].p, ol);
+        owner_text[ol] = '\0';
+    } else {
+        owner_text[0] = '\0';
+    }
+
+    mxh_rr_in in;
+    memset(&in, 0, sizeof in);
+    in.owner = L->owner;
+    in.owner_len = L->owner_len;
+    in.owner_text = owner_text;
+    in.type = type;
+    in.rclass = rclass;
+    in.ttl = ttl;
+    in.rdata = ro.rdata;
+    in.rdata_text = L->rbuf;
+    in.target = ro.target;
+    in.pref = ro.pref;
+    in.file = F->file;
+    in.line = e->line;
+    in.flags = (uint8_t)(ro.flags | (owner_rel ? MXH_RR_OWNER_RELATIVE : 0));
+    size_t before = L->z->rejected;
+    if (!mxh_zone_add(L->z, &in) && L->z->rejected != before)
+        L->nomem = true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Directives                                                               */
+
+static void load_entries(bload *L, bfile *F, const char *buf, size_t len);
+
+/* Token -> plain text (quotes removed, backslash escapes undone). */
+static size_t tok_plain(const btok *t, char *out, size_t outsz)
+{
+    const char *p = t->p;
+    size_t n = t->len, o = 0;
+    if (t->quoted && n >= 2) {
+        p++;
+        n -= 2;
+    }
+    for (size_t i = 0; i < n && o + 1 < outsz; i++) {
+        if (p[i] == '\\' && i + 1 < n)
+            i++;
+        out[o++] = p[i];
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static void do_include(bload *L, bfile *F, const entry *e)
+{
+    const btok *t = L->tok;
+    char sb[80];
+    if (e->ntok < 2 || e->ntok > 3) {
+        ERR(L, F, e->line, "$INCLUDE needs a file name and an optional origin");
+        reject(L);
+        L->include_failed = true;
+        return;
+    }
+    char fname[PATH_MAX];
+    if (tok_plain(&t[1], fname, sizeof fname) == 0) {
+        ERR(L, F, e->line, "$INCLUDE: empty file name");
+        reject(L);
+        L->include_failed = true;
+        return;
+    }
+    if (!L->have_root) {
+        ERR(L, F, e->line, "$INCLUDE %s refused: includes are not allowed here (no include root)",
+            fname);
+        reject(L);
+        L->include_failed = true;
+        return;
+    }
+    if (L->depth + 1 > L->max_depth) {
+        ERR(L, F, e->line, "$INCLUDE %s refused: include depth limit %u reached", fname,
+            L->max_depth);
+        reject(L);
+        L->include_failed = true;
+        return;
+    }
+    /* Include origin: the optional argument (relative to the current origin). */
+    bfile sub;
+    memset(&sub, 0, sizeof sub);
+    if (e->ntok == 3) {
+        int nl = mxh_name_canon(t[2].p, t[2].len, F->origin, sub.origin, sizeof sub.origin, NULL);
+        if (nl <= 0 || t[2].quoted) {
+            ERR(L, F, e->line, "$INCLUDE: bad origin '%s': %s", tok_show(&t[2], sb, sizeof sb),
+                nl <= 0 ? mxh_name_strerror(nl) : "quoted");
+            reject(L);
+            L->include_failed = true;
+            return;
+        }
+    } else {
+        memcpy(sub.origin, F->origin, strlen(F->origin) + 1);
+    }
+    /* Path: relative to the including file's directory (the root for buffers). */
+    char joined[PATH_MAX * 2];
+    if (fname[0] == '/')
+        snprintf(joined, sizeof joined, "%s", fname);
+    else
+        snprintf(joined, sizeof joined, "%s/%s", F->dir ? F->dir : L->root, fname);
+    char real[PATH_MAX];
+    if (!realpath(joined, real)) {
+        ERR(L, F, e->line, "$INCLUDE %s: %s", fname, strerror(errno));
+        reject(L);
+        L->include_failed = true;
+        return;
+    }
+    size_t rl = strlen(L->root);
+    int inside = strncmp(real, L->root, rl) == 0 &&
+                 (real[rl] == '/' || real[rl] == '\0' || (rl == 1 && L->root[0] == '/'));
+    if (!inside) {
+        ERR(L, F, e->line, "$INCLUDE %s refused: %s is outside the include root %s", fname, real,
+            L->root);
+        reject(L);
+        L->include_failed = true;
+        return;
+    }
+    for (unsigned i = 0; i < L->nstack; i++) {
+        if (strcmp(L->stack[i], real) == 0) {
+            ERR(L, F, e->line, "$INCLUDE %s refused: include loop (%s is already being read)",
+                fname, real);
+            reject(L);
+            L->include_failed = true;
+            return;
+        }
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    char rerr[PATH_MAX + 128];
+    if (mxh_read_file(real, &buf, &len, rerr, sizeof rerr) != 0) {
+        ERR(L, F, e->line, "$INCLUDE: %s", rerr);
+        reject(L);
+        L->include_failed = true;
+        return;
+    }
+    if (memchr(buf, '\0', len)) {
+        ERR(L, F, e->line, "$INCLUDE %s refused: binary content (NUL bytes), not a zone file", fname);
+        free(buf);
+        reject(L);
+        L->include_failed = true;
+        return;
+    }
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", real);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, "/");
+    sub.name = joined;
+    sub.dir = dir;
+    sub.file = mxh_zs_file(L->zs, joined);
+    L->gen++;
+    L->depth++;
+    if (L->nstack < sizeof L->stack / sizeof L->stack[0])
+        L->stack[L->nstack++] = real;
+    load_entries(L, &sub, buf, len);
+    L->nstack--;
+    L->depth--;
+    L->gen++;
+    free(buf);
+}
+
+static void do_directive(bload *L, bfile *F, const entry *e)
+{
+    const btok *t = L->tok;
+    char sb[80];
+    if (tok_ieq(&t[0], "$ORIGIN")) {
+        /* RFC 1035 §5.1: $ORIGIN <domain-name> (relative to the current origin) */
+        if (e->ntok != 2) {
+            ERR(L, F, e->line, "$ORIGIN needs exactly one name");
+            reject(L);
+            return;
+        }
+        char canon[MXH_NAME_BUF];
+        int nl = mxh_name_canon(t[1].p, t[1].len, F->origin, canon, sizeof canon, NULL);
+        if (nl <= 0 || t[1].quoted) {
+            ERR(L, F, e->line, "bad $ORIGIN '%s': %s", tok_show(&t[1], sb, sizeof sb),
+                nl <= 0 ? mxh_name_strerror(nl) : "quoted");
+            reject(L);
+            return;
+        }
+        memcpy(F->origin, canon, (size_t)nl + 1);
+        L->gen++;
+    } else if (tok_ieq(&t[0], "$TTL")) {
+        /* RFC 2308 §4: $TTL <TTL> */
+        uint32_t v;
+        if (e->ntok != 2 || mxh_parse_ttl(t[1].p, t[1].len, &v) != 0 || t[1].quoted) {
+            ERR(L, F, e->line, "bad $TTL%s%s", e->ntok >= 2 ? " " : "",
+                e->ntok >= 2 ? tok_show(&t[1], sb, sizeof sb) : "");
+            reject(L);
+            return;
+        }
+        if (v > TTL_MAX_RFC2181) {
+            WARN(L, F, e->line, "$TTL %lu is above 2147483647 (RFC 2181 §8); using 0",
+                 (unsigned long)v);
+            v = 0;
+        }
+        L->default_ttl = v;
+        L->default_known = true;
+    } else if (tok_ieq(&t[0], "$INCLUDE")) {
+        do_include(L, F, e);
+    } else {
+        ERR(L, F, e->line, "unsupported directive '%s'", tok_show(&t[0], sb, sizeof sb));
+        reject(L);
+    }
+}
+
+static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
+{
+    if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
+        (unsigned char)buf[2] == 0xBF) {
+        buf += 3;
+        len -= 3;
+    }
+    lexer x = {buf, len, 0, 1};
+    entry e;
+    while (!L->nomem && lex_entry(L, &x, &e)) {
+        if (e.err[0]) {
+            ERR(L, F, e.line, "%s", e.err);
+            reject(L);
+            continue;
+        }
+        if (!e.blank_owner && L->tok[0].len > 0 && L->tok[0].p[0] == '$' && !L->tok[0].quoted)
+            do_directive(L, F, &e);
+        else
+            do_record(L, F, &e);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Origin of the zone                                                       */
+
+/*
+ * The first $ORIGIN before the first record, or the first record's owner
+ * when it is an absolute SOA owner. Writes the canonical origin into out and
+ * returns its length, or 0 if the file does not say. `base` (may be NULL)
+ * completes a relative $ORIGIN.
+ */
+static int origin_from_text(bload *L, const char *buf, size_t len, const char *base, char *out,
+                            size_t outsz)
+{
+    if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
+        (unsigned char)buf[2] == 0xBF) {
+        buf += 3;
+        len -= 3;
+    }
+    lexer x = {buf, len, 0, 1};
+    entry e;
+    while (lex_entry(L, &x, &e)) {
+        if (e.err[0])
+            return 0;
+        const btok *t = L->tok;
+        if (!e.blank_owner && t[0].len > 0 && t[0].p[0] == '$') {
+            if (tok_ieq(&t[0], "$TTL"))
+                continue;
+            if (tok_ieq(&t[0], "$ORIGIN") && e.ntok == 2 && !t[1].quoted) {
+                int nl = mxh_name_canon(t[1].p, t[1].len, base, out, outsz, NULL);
+                return nl > 0 ? nl : 0;
+            }
+            return 0;
+        }
+        fields f;
+        find_fields(&e, t, &f);
+        if (f.owner < 0 || f.type < 0 || type_code(&t[f.type]) != MXH_TYPE_SOA)
+            return 0;
+        const btok *o = &t[f.owner];
+        int rel = 1;
+        int nl = mxh_name_canon(o->p, o->len, NULL, out, outsz, &rel);
+        return nl > 0 && !rel ? nl : 0;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
+                            const mxh_load_opts *opts, mxh_zone **out, int is_file)
+{
+    if (out)
+        *out = NULL;
+    if (!zs || !name || (!buf && len))
+        return MXH_ERR_ARG;
+    bload L;
+    memset(&L, 0, sizeof L);
+    L.zs = zs;
+    L.opts = opts;
+    L.max_depth = opts && opts->include_depth ? opts->include_depth : MXH_INCLUDE_DEPTH;
+    if (L.max_depth > MXH_INCLUDE_DEPTH * 4)
+        L.max_depth = MXH_INCLUDE_DEPTH * 4;
+
+    uint16_t file = mxh_zs_file(zs, name);
+    bfile F;
+    memset(&F, 0, sizeof F);
+    F.name = name;
+    F.file = file;
+
+    /* The top file's directory: relative $INCLUDEs and the default root. */
+    char dir[PATH_MAX];
+    char real_top[PATH_MAX];
+    bool have_top = false;
+    if (is_file && realpath(name, real_top)) {
+        have_top = true;
+        snprintf(dir, sizeof dir, "%s", real_top);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof dir, "/");
+        F.dir = dir;
+    }
+    const char *root = opts && opts->include_root ? opts->include_root : (have_top ? dir : NULL);
+    if (root) {
+        if (realpath(root, L.root)) {
+            L.have_root = true;
+        } else {
+            mxh_zs_diag(zs, MXH_DIAG_WARNING, file, 0, NULL,
+                        "include root %s: %s; $INCLUDE will be refused", root, strerror(errno));
+        }
+    }
+
+    /* Origin: the file's own $ORIGIN/SOA, else the option, else the file name. */
+    char given[MXH_NAME_BUF];
+    int gl = 0;
+    if (opts && opts->origin) {
+        gl = mxh_name_from_user(opts->origin, given, sizeof given);
+        if (gl <= 0) {
+            mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL, "bad origin '%s': %s", opts->origin,
+                        mxh_name_strerror(gl));
+            free(L.tok);
+            return MXH_ERR_ARG;
+        }
+    }
+    char fromname[MXH_NAME_BUF];
+    int fl = gl > 0 ? 0 : mxh_origin_from_filename(name, fromname, sizeof fromname);
+    const char *base = gl > 0 ? given : (fl > 0 ? fromname : NULL);
+    char origin[MXH_NAME_BUF];
+    int ol = origin_from_text(&L, buf, len, base, origin, sizeof origin);
+    if (L.nomem) {
+        free(L.tok);
+        return MXH_ERR_NOMEM;
+    }
+    if (ol > 0) {
+        if (gl > 0 && strcmp(origin, given) != 0)
+            mxh_zs_diag(zs, MXH_DIAG_NOTICE, file, 0, NULL,
+                        "the file names its origin %s; using it instead of the given %s", origin,
+                        given);
+    } else if (base) {
+        memcpy(origin, base, strlen(base) + 1);
+    } else {
+        mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL,
+                    "cannot tell the zone's origin: no $ORIGIN or absolute SOA owner at the top, "
+                    "no origin given, and the file name does not look like a domain");
+        free(L.tok);
+        return MXH_ERR_ARG;
+    }
+    memcpy(F.origin, origin, strlen(origin) + 1);
+
+    L.z = mxh_zone_create(zs, origin, file, MXH_FMT_BIND);
+    if (!L.z) {
+        free(L.tok);
+        return MXH_ERR_NOMEM;
+    }
+    if (have_top)
+        L.stack[L.nstack++] = real_top;
+    load_entries(&L, &F, buf, len);
+
+    free(L.tok);
+    free(L.rbuf);
+    free(L.cbuf);
+    if (out)
+        *out = L.z;
+    if (L.nomem) {
+        mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, L.z, "out of memory while loading");
+        return MXH_ERR_NOMEM;
+    }
+    if (L.include_failed)
+        return MXH_ERR_INCLUDE;
+    return L.z->rejected ? MXH_ERR_PARSE : MXH_OK;
+}
+
+mxh_status mxh_load_bind(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
+                         const mxh_load_opts *opts, mxh_zone **out)
+{
+    return mxh_load_bind_ex(zs, name, buf, len, opts, out, 0);
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * util.c — small helpers shared by the loaders: whole-file reading with a
+ * size limit, and strict IPv4 / IPv6 address parsing.
+ */
+#include "mxh_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * Read a whole file into a malloc'd buffer (NUL-terminated one byte past
+ * *len, so text scanners may peek). Returns 0 on success; -1 when the file
+ * cannot be opened or read; -2 when it is larger than MXH_FILE_MAX. On error
+ * err holds "path: reason" and *buf is NULL.
+ */
+int mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t errsz)
+{
+    *buf = NULL;
+    *len = 0;
+    if (!path || !*path) {
+        snprintf(err, errsz, "empty file name");
+        return -1;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errsz, "%s: is a directory, not a zone file", path);
+        close(fd);
+        return -1;
+    }
+    size_t cap;
+    if (S_ISREG(st.st_mode)) {
+        if ((uintmax_t)st.st_size > (uintmax_t)MXH_FILE_MAX) {
+            snprintf(err, errsz, "%s: file too large (%jd bytes; the limit is %zu)", path,
+                     (intmax_t)st.st_size, MXH_FILE_MAX);
+            close(fd);
+            return -2;
+        }
+        cap = (size_t)st.st_size + 1;
+    } else {
+        cap = 65536; /* pipe or device: grow as needed */
+    }
+    char *p = malloc(cap);
+    if (!p) {
+        snprintf(err, errsz, "%s: out of memory", path);
+        close(fd);
+        return -1;
+    }
+    size_t n = 0;
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > MXH_FILE_MAX) {
+                snprintf(err, errsz, "%s: file too large (the limit is %zu bytes)", path,
+                         MXH_FILE_MAX);
+                free(p);
+                close(fd);
+                return -2;
+            }
+            size_t ncap = cap * 2;
+            char *q = realloc(p, ncap);
+            if (!q) {
+                snprintf(err, errsz, "%s: out of memory", path);
+                free(p);
+                close(fd);
+                return -1;
+            }
+            p = q;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, p + n, cap - 1 - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, errsz, "%s: read error: %s", path, strerror(errno));
+            free(p);
+            close(fd);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (n > MXH_FILE_MAX) {
+        snprintf(err, errsz, "%s: file too large (the limit is %zu bytes)", path, MXH_FILE_MAX);
+        free(p);
+        return -2;
+    }
+    p[n] = '\0';
+    *buf = p;
+    *len = n;
+    return 0;
+}
+
+/*
+ * Dotted-quad IPv4, as inet_pton(AF_INET) accepts it: exactly four decimal
+ * parts 0..255, no leading zeros (so "010" is not silently octal or decimal),
+ * no other characters.
+ */
+bool mxh_parse_ipv4(const char *s, size_t len, uint8_t out[4])
+{
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (i >= len || s[i] != '.')
+                return false;
+            i++;
+        }
+        size_t start = i;
+        unsigned v = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 4) {
+            v = v * 10 + (unsigned)(s[i] - '0');
+            i++;
+        }
+        size_t nd = i - start;
+        if (nd == 0 || nd > 3 || v > 255)
+            return false;
+        if (nd > 1 && s[start] == '0')
+            return false;
+        out[part] = (uint8_t)v;
+    }
+    return i == len;
+}
+
+/* IPv6 text form (RFC 4291 §2.2) as inet_pton(AF_INET6) accepts it; no zone index. */
+bool mxh_parse_ipv6(const char *s, size_t len, uint8_t out[16])
+{
+    char tmp[INET6_ADDRSTRLEN + 8];
+    if (len == 0 || len >= sizeof tmp)
+        return false;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    if (memchr(tmp, '\0', len))
+        return false;
+    return inet_pton(AF_INET6, tmp, out) == 1;
+}
