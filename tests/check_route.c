@@ -643,6 +643,106 @@ START_TEST(test_step_format)
 }
 END_TEST
 
+
+/* The same cases through the loaders (fixtures in tests/zones/lookup/). */
+static mxh_zoneset *load_(const char *path, const char *origin)
+{
+    mxh_zoneset *z;
+    ck_assert_int_eq(mxh_zoneset_new(&z), MXH_OK);
+    mxh_load_opts o;
+    memset(&o, 0, sizeof o);
+    o.origin = origin;
+    mxh_status st = mxh_zoneset_load_file(z, path, &o, NULL);
+    ck_assert_msg(st == MXH_OK, "%s: %s", path, mxh_zoneset_errmsg(z));
+    return z;
+}
+
+START_TEST(test_loaded_seed000)
+{
+    mxh_zoneset *z = load_("tests/zones/lookup/example.com.zone", NULL);
+    mxh_route *r = NULL;
+    ck_assert_int_eq(mxh_mail_route(z, "example.com", &r), MXH_OK);
+    char buf[512];
+    mxh_route_format(r, buf, sizeof buf);
+    ck_assert_str_eq(buf, "mail route for example.com.: mx\n"
+                          "  [0] mx example.com. -> example.com. (tests/zones/lookup/example.com.zone:7)\n"
+                          "  [0] address example.com. = 10.0.1.100 (tests/zones/lookup/example.com.zone:8)\n");
+    mxh_route_free(r);
+    mxh_zoneset_free(z);
+}
+END_TEST
+
+START_TEST(test_loaded_seed003_panel)
+{
+    mxh_zoneset *z = load_("tests/zones/lookup/dm2.co.jp.txt", NULL);
+    mxh_route *r = NULL;
+    ck_assert_int_eq(mxh_mail_route(z, "dm2.co.jp", &r), MXH_OK);
+    ck_assert_int_eq(mxh_route_kind_of(r), MXH_ROUTE_MX);
+    const mxh_exchange *x = ex_(r, 0, "mail.dm2.co.jp.", MXH_EX_ADDRESSES);
+    ck_assert_uint_eq(mxh_exchange_preference(x), 10);
+    ck_assert_str_eq(mxh_exchange_address(x, 0), "163.44.176.15");
+    ck_assert_uint_eq(mxh_rr_line(mxh_exchange_record(x)), 4);
+    ck_assert_uint_eq(mxh_rr_line(mxh_exchange_address_record(x, 0)), 2);
+    ck_assert_uint_eq(mxh_route_step_count(r), 2);
+    mxh_route_free(r);
+    /* a name that only the wildcard answers: implicit MX via the wildcard */
+    ck_assert_int_eq(mxh_mail_route(z, "www.dm2.co.jp", &r), MXH_OK);
+    ck_assert_int_eq(mxh_route_kind_of(r), MXH_ROUTE_IMPLICIT);
+    x = ex_(r, 0, "www.dm2.co.jp.", MXH_EX_ADDRESSES);
+    ck_assert(mxh_exchange_via_wildcard(x));
+    ck_assert_str_eq(mxh_exchange_address(x, 0), "162.43.120.172");
+    mxh_route_free(r);
+    mxh_zoneset_free(z);
+}
+END_TEST
+
+START_TEST(test_loaded_cases)
+{
+    mxh_zoneset *z = load_("tests/zones/lookup/routes.example.zone", NULL);
+    mxh_route *r = NULL;
+    ck_assert_int_eq(mxh_mail_route(z, "ipmx.routes.example", &r), MXH_OK);
+    const mxh_exchange *x = ex_(r, 0, "162.43.120.172.routes.example.", MXH_EX_ADDRESSES);
+    ck_assert(mxh_exchange_via_wildcard(x));
+    ck_assert(mxh_rr_target_relative(mxh_exchange_record(x)));
+    mxh_route_free(r);
+
+    ck_assert_int_eq(mxh_mail_route(z, "nodot.routes.example", &r), MXH_OK);
+    x = ex_(r, 0, "s1.xrea.com.routes.example.", MXH_EX_ADDRESSES);
+    ck_assert(mxh_exchange_via_wildcard(x));
+    ck_assert_str_eq(mxh_exchange_address(x, 0), "192.0.2.99");
+    mxh_route_free(r);
+
+    ck_assert_int_eq(mxh_mail_route(z, "mxcname.routes.example", &r), MXH_OK);
+    x = ex_(r, 0, "mailalias.routes.example.", MXH_EX_ADDRESSES);
+    ck_assert(mxh_exchange_via_cname(x));
+    ck_assert_uint_eq(mxh_exchange_address_count(x), 2);
+    ck_assert_str_eq(mxh_exchange_address(x, 1), "2001:db8::25");
+    check_exchange_steps(r);
+    mxh_route_free(r);
+
+    ck_assert_int_eq(mxh_mail_route(z, "newsmx.routes.example", &r), MXH_OK);
+    ex_(r, 0, "news.routes.example.", MXH_EX_NODATA);
+    mxh_route_free(r);
+
+    ck_assert_int_eq(mxh_mail_route(z, "nomail.routes.example", &r), MXH_OK);
+    ck_assert_int_eq(mxh_route_kind_of(r), MXH_ROUTE_NULL_MX);
+    mxh_route_free(r);
+    ck_assert_int_eq(mxh_mail_route(z, "mixed.routes.example", &r), MXH_OK);
+    ck_assert_int_eq(mxh_route_kind_of(r), MXH_ROUTE_MX);
+    ex_(r, 0, ".", MXH_EX_NXDOMAIN);
+    ex_(r, 1, "mailhost.routes.example.", MXH_EX_ADDRESSES);
+    mxh_route_free(r);
+
+    ck_assert_int_eq(mxh_mail_route(z, "childmx.routes.example", &r), MXH_OK);
+    ex_(r, 0, "ns.child.routes.example.", MXH_EX_DELEGATED);
+    mxh_route_free(r);
+    ck_assert_int_eq(mxh_mail_route(z, "child.routes.example", &r), MXH_OK);
+    ck_assert_int_eq(mxh_route_kind_of(r), MXH_ROUTE_DELEGATED);
+    mxh_route_free(r);
+    mxh_zoneset_free(z);
+}
+END_TEST
+
 Suite *route_suite(void);
 Suite *route_suite(void)
 {
@@ -671,6 +771,12 @@ Suite *route_suite(void)
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_step_format);
     suite_add_tcase(s, tc);
+
+    TCase *ld = tcase_create("loaded");
+    tcase_add_test(ld, test_loaded_seed000);
+    tcase_add_test(ld, test_loaded_seed003_panel);
+    tcase_add_test(ld, test_loaded_cases);
+    suite_add_tcase(s, ld);
 
     TCase *lim = tcase_create("limits");
     tcase_add_checked_fixture(lim, setup, teardown);
