@@ -243,6 +243,26 @@ static bool panel_line(const char *s, size_t n, bool lead_ws)
     return false;
 }
 
+/* Starts like a panel line, right or wrong ("mx mail.example.jp. ten"): a
+ * panel keyword, then something that is not a master-file TTL, class or type. */
+static bool panel_shaped(const char *s, size_t n, bool lead_ws)
+{
+    static const char *const kws[] = {"a", "aaaa", "cname", "mx", "mxe", "txt", "ns", "srv",
+                                      "ttl", NULL};
+    if (lead_ws)
+        return false;
+    dtok t[2];
+    size_t cnt = split_ws(s, n, t, 2);
+    if (cnt < 2 || tok_type(&t[1]) || tok_class(&t[1]))
+        return false;
+    if (tok_ttl(&t[1]) && !tok_eq(&t[0], "ttl"))
+        return false;
+    for (int i = 0; kws[i]; i++)
+        if (tok_eq(&t[0], kws[i]))
+            return true;
+    return false;
+}
+
 static bool header_word(const dtok *t)
 {
     static const char *const words[] = {
@@ -270,28 +290,57 @@ static char table_sep(const char *s, size_t n)
     return ' ';
 }
 
-static size_t table_fields(const char *s, size_t n, dtok *t, size_t max)
-{
-    char sep = table_sep(s, n);
-    if (sep == ' ')
-        return split_ws(s, n, t, max);
-    return split_sep(s, n, sep, t, max);
-}
-
-static bool table_header(const char *s, size_t n)
+/* Starts like a table row, right or wrong: a record type in the second field. */
+static bool table_shaped(const char *s, size_t n)
 {
     dtok t[DETECT_MAX_TOK];
-    size_t cnt = table_fields(s, n, t, DETECT_MAX_TOK);
+    char sep = table_sep(s, n);
+    size_t cnt = sep == ' ' ? split_ws(s, n, t, DETECT_MAX_TOK)
+                            : split_sep(s, n, sep, t, DETECT_MAX_TOK);
+    return cnt >= 2 && tok_type(&t[1]) != 0;
+}
+
+static bool type_word(const dtok *t)
+{
+    return tok_eq(t, "type") || tok_eq(t, "record type") || tok_eq(t, "record") ||
+           tok_eq(t, "種別") || tok_eq(t, "タイプ") || tok_eq(t, "レコード");
+}
+
+/* A header row: its separator and which column holds the record type. */
+static bool table_header(const char *s, size_t n, char *sep, size_t *type_col)
+{
+    dtok t[DETECT_MAX_TOK];
+    *sep = table_sep(s, n);
+    size_t cnt = *sep == ' ' ? split_ws(s, n, t, DETECT_MAX_TOK)
+                             : split_sep(s, n, *sep, t, DETECT_MAX_TOK);
     if (cnt < 3)
         return false;
     size_t words = 0;
+    *type_col = 1;
+    bool typed = false;
     for (size_t i = 0; i < cnt && i < DETECT_MAX_TOK; i++) {
         if (tok_type(&t[i]))
             return false;
         if (header_word(&t[i]))
             words++;
+        if (!typed && type_word(&t[i])) {
+            *type_col = i;
+            typed = true;
+        }
     }
-    return words >= 2;
+    return words >= 2 && typed;
+}
+
+/* A row under a header: the header's separator, a record type in its column. */
+static bool header_row(const char *s, size_t n, char sep, size_t type_col)
+{
+    dtok t[DETECT_MAX_TOK];
+    size_t cnt = sep == ' ' ? split_ws(s, n, t, DETECT_MAX_TOK)
+                            : split_sep(s, n, sep, t, DETECT_MAX_TOK);
+    if (type_col >= cnt || type_col >= DETECT_MAX_TOK)
+        return false;
+    uint16_t type = tok_type(&t[type_col]);
+    return type != 0 && type != MXH_TYPE_SOA;
 }
 
 static bool prio_or_ttl(const dtok *t)
@@ -352,8 +401,10 @@ mxh_format mxh_format_detect(const char *buf, size_t len)
     if (len >= 3 && (unsigned char)buf[0] == 0xef && (unsigned char)buf[1] == 0xbb &&
         (unsigned char)buf[2] == 0xbf)
         pos = 3; /* UTF-8 byte order mark */
-    size_t n = 0, p_ok = 0, p_only = 0, t_ok = 0, t_only = 0, b_only = 0;
+    size_t n = 0, p_ok = 0, p_only = 0, p_shaped = 0, t_shaped = 0, t_ok = 0, t_only = 0, b_only = 0;
     bool first = true, header = false;
+    char hsep = ' ';
+    size_t htype = 1, h_ok = 0;
     int paren = 0;
     for (size_t lines = 0; pos < len && lines < DETECT_MAX_LINES; lines++) {
         const char *ls = buf + pos;
@@ -402,7 +453,7 @@ mxh_format mxh_format_detect(const char *buf, size_t len)
             continue;
         if (first) {
             first = false;
-            if (table_header(ls, ll)) {
+            if (table_header(ls, ll, &hsep, &htype)) {
                 header = true;
                 continue;
             }
@@ -413,10 +464,16 @@ mxh_format mxh_format_detect(const char *buf, size_t len)
             return MXH_FMT_BIND;
         bool p = panel_line(s, sn, lead_ws);
         bool t = table_line(ls, ll, lead_ws);
+        if (header && header_row(ls, ll, hsep, htype))
+            h_ok++;
         if (p)
             p_ok++;
+        if (p || (!b && !t && panel_shaped(s, sn, lead_ws)))
+            p_shaped++;
         if (t)
             t_ok++;
+        if (t || (!b && !p && table_shaped(ls, ll)))
+            t_shaped++;
         if (p && !b && !t)
             p_only++;
         if (t && !b && !p)
@@ -424,11 +481,13 @@ mxh_format mxh_format_detect(const char *buf, size_t len)
         if (b && !p && !t)
             b_only++;
     }
-    if (header && (t_ok * 2 >= n || n == 0))
+    if (header && (h_ok * 2 >= n || t_ok * 2 >= n || n == 0))
         return MXH_FMT_TABLE;
-    if (p_only > 0 && p_ok * 2 >= n && p_ok > t_ok && b_only * 4 <= p_ok)
+    /* panel: some line only the panel reads, most lines at least look like
+     * panel lines (broken ones included), few lines only a master file reads */
+    if (p_only > 0 && p_shaped * 2 >= n && p_ok > t_ok && b_only * 4 <= p_ok)
         return MXH_FMT_VALUEDOMAIN;
-    if (t_only > 0 && t_ok * 2 >= n && t_ok >= p_ok && b_only * 4 <= t_ok)
+    if (t_only > 0 && t_shaped * 2 >= n && t_ok >= p_ok && b_only * 4 <= t_ok)
         return MXH_FMT_TABLE;
     return MXH_FMT_BIND;
 }

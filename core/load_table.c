@@ -71,6 +71,7 @@ typedef struct tctx {
     bool nomem;
     enum col cols[TABLE_MAX_FIELDS]; /* column roles for tab/comma lines */
     size_t ncols;
+    char hsep;                       /* the header's separator (tab, comma), or 0 */
     char first_err[1024];
 } tctx;
 
@@ -629,6 +630,7 @@ static bool read_header(tctx *c, const char *s, size_t n, char *dst)
         return true;
     memcpy(c->cols, cols, cnt * sizeof cols[0]);
     c->ncols = cnt;
+    c->hsep = sep; /* rows below use the header's separator */
     return true;
 }
 
@@ -743,7 +745,7 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
         }
         lines++;
         trec r;
-        char sep = line_sep(ls, ll, dst);
+        char sep = c.hsep ? c.hsep : line_sep(ls, ll, dst);
         bool ok = sep == ' ' ? ws_record(&c, ls, ll, lineno, &r)
                              : sep_record(&c, ls, ll, sep, lineno, &r, dst);
         if (ok)
