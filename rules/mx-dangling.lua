@@ -1,0 +1,147 @@
+-- mx-dangling: an in-zone MX exchange that yields no address.
+local mxh = require "mxh"
+
+-- An exchange that mx-as-ip or mx-relative-name explains is left to those
+-- rules: no other rule reports on it (one mistake, one finding).
+local function prefix_labels(name, origin)
+  if not mxh.is_strictly_below(name, origin) then return nil end
+  local L, n = mxh.labels(name), #mxh.labels(origin)
+  local p = {}
+  for i = 1, #L - n do p[i] = L[i] end
+  return p, L
+end
+
+-- RFC 1035 §3.3.9: the exchange must be a host name; an address literal,
+-- absolute or made relative by a missing final dot, is not one.
+local function ip_literal(zone, x)
+  local name = x:name()
+  if mxh.is_ip(name) then return name:sub(1, -2) end
+  local p, L = prefix_labels(name, zone:origin())
+  if p and #p > 0 then
+    local s = table.concat(p, ".")
+    if mxh.is_ip(s) then return s end
+  end
+  local rec = x:record()
+  if rec and rec:target_relative() then
+    L = L or mxh.labels(name)
+    if #L > 4 then
+      local s = table.concat(L, ".", 1, 4)
+      if mxh.is_ipv4(s) then return s end
+    end
+    if #L > 1 and mxh.is_ipv6(L[1]) then return L[1] end
+  end
+  return nil
+end
+
+-- A forgotten trailing dot: under the origin, no records of its own (a
+-- wildcard answer does not count), and the part before the origin is a
+-- full domain name (ends in a TLD) or repeats the origin.
+local function forgotten_dot(zone, x)
+  local name, origin = x:name(), zone:origin()
+  local p = prefix_labels(name, origin)
+  if not p or #p == 0 then return nil end
+  if x:status() == "delegated" then return nil end
+  local node = zone:node(name)
+  if node and (#node:records() > 0 or node:below_cut()) then return nil end
+  local O = mxh.labels(origin)
+  if #O > 0 and #p >= #O then
+    local same = true
+    for i = 1, #O do
+      if p[#p - #O + i] ~= O[i] then same = false; break end
+    end
+    if same then return table.concat(p, ".") .. "." end
+  end
+  if #p >= 2 and mxh.is_tld(p[#p]) then return table.concat(p, ".") .. "." end
+  return nil
+end
+
+-- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
+local function explained(zone, x)
+  if x:name() == "." then return true end
+  return ip_literal(zone, x) ~= nil or forgotten_dot(zone, x) ~= nil
+end
+
+local WHY = {
+  nxdomain = "does not exist",
+  nodata   = "has no A or AAAA record",
+  loop     = "is a CNAME loop",
+}
+
+-- The last name reached on the exchange's CNAME chain.
+local function final_name(x)
+  local last = x:name()
+  for _, s in ipairs(x:steps()) do
+    if s.kind == "cname" and s.target then last = s.target end
+  end
+  return last
+end
+
+return {
+  id          = "mx-dangling",
+  severity    = "error",
+  title       = "MX exchange has no address",
+  description = [[
+A sender looks up the A and AAAA records of each MX exchange (RFC 5321 §5.1).
+When the exchange lies inside the loaded, authoritative data and the lookup
+ends in NXDOMAIN, in NODATA (the name exists but has no address), in a CNAME
+loop, or in a CNAME chain that ends in one of these, that exchange can never
+take mail. If it is the only exchange, the domain receives nothing.
+
+Exchanges outside the loaded zones, or below a delegation whose child zone is
+not loaded, are unknown rather than wrong and are never reported. An exchange
+already explained by mx-as-ip or mx-relative-name is left to those rules.]],
+  references  = { "RFC 5321 §5.1", "RFC 1034 §4.3.2", "RFC 2181 §10.3" },
+  needs       = { "MX" },
+  example     = [[$ORIGIN example.com.
+@    3600 IN SOA ns1.example.com. hostmaster.example.com. 1 3600 900 604800 3600
+@    3600 IN A   10.0.1.100
+@    3600 IN MX  10 mail
+]],
+  fix         = "Give the exchange an A/AAAA record, or point the MX at a host that has one.",
+
+  check = function(zone, report)
+    for _, d in ipairs(zone:mail_domains()) do
+      local route = zone:mail_route(d)
+      if route:kind() == "mx" then
+        local ev, what, fixes, at = {}, {}, {}, nil
+        for _, x in ipairs(route:exchanges()) do
+          local st = x:status()
+          -- RFC 5321 §5.1: the exchange must resolve to an address; external
+          -- and delegated names are unknown here, never wrong.
+          if WHY[st] and not explained(zone, x) then
+            local rec = x:record()
+            at = at or rec
+            ev[#ev + 1] = rec
+            for _, s in ipairs(x:steps()) do
+              if s.record and s.record ~= rec then ev[#ev + 1] = s.record end
+            end
+            local last = final_name(x)
+            if last ~= x:name() then
+              what[#what + 1] = string.format("`%s` (via CNAME to `%s`) %s", x:name(), last, WHY[st])
+            else
+              what[#what + 1] = string.format("`%s` %s", x:name(), WHY[st])
+            end
+            if st == "loop" then
+              fixes[#fixes + 1] = string.format("break the CNAME loop at `%s` and give the mail "
+                                  .. "host an address record", x:name())
+            else
+              fixes[#fixes + 1] = string.format("add `%s A <address of the mail server>` (or "
+                                  .. "point `%s MX %d` at a host that has one)", last, d,
+                                  x:preference())
+            end
+          end
+        end
+        if #what > 0 then
+          report {
+            owner    = d,
+            at       = at,
+            message  = string.format("mail for %s cannot be delivered to %s", d,
+                         table.concat(what, "; ")),
+            evidence = ev,
+            fix      = table.concat(fixes, "; "),
+          }
+        end
+      end
+    end
+  end,
+}

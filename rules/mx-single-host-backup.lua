@@ -1,0 +1,133 @@
+-- mx-single-host-backup: a backup MX on the primary's own server.
+local mxh = require "mxh"
+
+-- An exchange that mx-as-ip or mx-relative-name explains is left to those
+-- rules: no other rule reports on it (one mistake, one finding).
+local function prefix_labels(name, origin)
+  if not mxh.is_strictly_below(name, origin) then return nil end
+  local L, n = mxh.labels(name), #mxh.labels(origin)
+  local p = {}
+  for i = 1, #L - n do p[i] = L[i] end
+  return p, L
+end
+
+-- RFC 1035 §3.3.9: the exchange must be a host name; an address literal,
+-- absolute or made relative by a missing final dot, is not one.
+local function ip_literal(zone, x)
+  local name = x:name()
+  if mxh.is_ip(name) then return name:sub(1, -2) end
+  local p, L = prefix_labels(name, zone:origin())
+  if p and #p > 0 then
+    local s = table.concat(p, ".")
+    if mxh.is_ip(s) then return s end
+  end
+  local rec = x:record()
+  if rec and rec:target_relative() then
+    L = L or mxh.labels(name)
+    if #L > 4 then
+      local s = table.concat(L, ".", 1, 4)
+      if mxh.is_ipv4(s) then return s end
+    end
+    if #L > 1 and mxh.is_ipv6(L[1]) then return L[1] end
+  end
+  return nil
+end
+
+-- A forgotten trailing dot: under the origin, no records of its own (a
+-- wildcard answer does not count), and the part before the origin is a
+-- full domain name (ends in a TLD) or repeats the origin.
+local function forgotten_dot(zone, x)
+  local name, origin = x:name(), zone:origin()
+  local p = prefix_labels(name, origin)
+  if not p or #p == 0 then return nil end
+  if x:status() == "delegated" then return nil end
+  local node = zone:node(name)
+  if node and (#node:records() > 0 or node:below_cut()) then return nil end
+  local O = mxh.labels(origin)
+  if #O > 0 and #p >= #O then
+    local same = true
+    for i = 1, #O do
+      if p[#p - #O + i] ~= O[i] then same = false; break end
+    end
+    if same then return table.concat(p, ".") .. "." end
+  end
+  if #p >= 2 and mxh.is_tld(p[#p]) then return table.concat(p, ".") .. "." end
+  return nil
+end
+
+-- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
+local function explained(zone, x)
+  if x:name() == "." then return true end
+  return ip_literal(zone, x) ~= nil or forgotten_dot(zone, x) ~= nil
+end
+
+return {
+  id          = "mx-single-host-backup",
+  severity    = "warning",
+  title       = "Backup MX runs on the same server as the primary",
+  description = [[
+Several MX preferences promise a backup: when the preferred exchange is down,
+senders try the next one (RFC 5321 §5.1). When every exchange resolves to the
+same addresses, the "backup" sits on the primary's own server and fails with
+it, while the zone looks redundant (seed 002: "同じサーバにセカンドメールサーバを
+作っても効果がありません"). It can also hide that a real backup was meant and
+never set up.
+
+The rule fires when the MX RRset has more than one preference and every
+exchange resolves to the same set of addresses. Exchanges that are unknown
+(outside the loaded zones) or that do not resolve keep it quiet.]],
+  references  = { "RFC 5321 §5.1", "RFC 974", "seed 002" },
+  needs       = { "MX" },
+  example     = [[$ORIGIN hogehoge.com.
+@     3600 IN SOA ns1.value-domain.com. root.hogehoge.com. 1 3600 900 604800 3600
+@     3600 IN MX  10 mail
+@     3600 IN MX  20 mail2
+mail  3600 IN A   219.163.200.70
+mail2 3600 IN A   219.163.200.70
+]],
+  fix         = "Put the backup exchange on a different server, or drop it.",
+
+  check = function(zone, report)
+    for _, d in ipairs(zone:mail_domains()) do
+      local route = zone:mail_route(d)
+      if route:kind() == "mx" then
+        local xs = route:exchanges()
+        local prefs, npref, key, same, ev = {}, 0, nil, #xs >= 2, {}
+        for _, x in ipairs(xs) do
+          if x:status() ~= "addresses" or explained(zone, x) then same = false; break end
+          local p = x:preference()
+          if not prefs[p] then prefs[p] = true; npref = npref + 1 end
+          local a = x:addresses()
+          table.sort(a)
+          local k = table.concat(a, " ")
+          if key == nil then key = k elseif key ~= k then same = false; break end
+          ev[#ev + 1] = x:record()
+          for _, r in ipairs(x:address_records()) do ev[#ev + 1] = r end
+        end
+        -- RFC 5321 §5.1: lower preferences are tried when the first fails;
+        -- on the same addresses they cannot succeed where it failed.
+        if same and npref >= 2 then
+          local names = {}
+          for i, x in ipairs(xs) do
+            names[i] = string.format("`%s` (MX %d)", x:name(), x:preference())
+          end
+          local backups = {}
+          for i = 2, #xs do
+            if xs[i]:preference() ~= xs[1]:preference() then
+              backups[#backups + 1] = string.format("`%s MX %d %s`", d, xs[i]:preference(), xs[i]:name())
+            end
+          end
+          report {
+            owner    = d,
+            at       = xs[2]:record(),
+            message  = string.format("every MX of %s resolves to %s: %s; the backup fails "
+                         .. "together with the primary", d, key, table.concat(names, ", ")),
+            evidence = ev,
+            fix      = string.format("point %s at a server other than %s, or remove it",
+                         table.concat(backups, ", "), key),
+          }
+        end
+      end
+    end
+  end,
+}

@@ -1,0 +1,164 @@
+-- shared-host-local-delivery: a shared server delivers a domain locally
+-- while the domain's public mail route goes elsewhere.
+local mxh = require "mxh"
+
+-- An exchange that mx-as-ip or mx-relative-name explains is left to those
+-- rules: no other rule reports on it (one mistake, one finding).
+local function prefix_labels(name, origin)
+  if not mxh.is_strictly_below(name, origin) then return nil end
+  local L, n = mxh.labels(name), #mxh.labels(origin)
+  local p = {}
+  for i = 1, #L - n do p[i] = L[i] end
+  return p, L
+end
+
+-- RFC 1035 §3.3.9: the exchange must be a host name; an address literal,
+-- absolute or made relative by a missing final dot, is not one.
+local function ip_literal(zone, x)
+  local name = x:name()
+  if mxh.is_ip(name) then return name:sub(1, -2) end
+  local p, L = prefix_labels(name, zone:origin())
+  if p and #p > 0 then
+    local s = table.concat(p, ".")
+    if mxh.is_ip(s) then return s end
+  end
+  local rec = x:record()
+  if rec and rec:target_relative() then
+    L = L or mxh.labels(name)
+    if #L > 4 then
+      local s = table.concat(L, ".", 1, 4)
+      if mxh.is_ipv4(s) then return s end
+    end
+    if #L > 1 and mxh.is_ipv6(L[1]) then return L[1] end
+  end
+  return nil
+end
+
+-- A forgotten trailing dot: under the origin, no records of its own (a
+-- wildcard answer does not count), and the part before the origin is a
+-- full domain name (ends in a TLD) or repeats the origin.
+local function forgotten_dot(zone, x)
+  local name, origin = x:name(), zone:origin()
+  local p = prefix_labels(name, origin)
+  if not p or #p == 0 then return nil end
+  if x:status() == "delegated" then return nil end
+  local node = zone:node(name)
+  if node and (#node:records() > 0 or node:below_cut()) then return nil end
+  local O = mxh.labels(origin)
+  if #O > 0 and #p >= #O then
+    local same = true
+    for i = 1, #O do
+      if p[#p - #O + i] ~= O[i] then same = false; break end
+    end
+    if same then return table.concat(p, ".") .. "." end
+  end
+  if #p >= 2 and mxh.is_tld(p[#p]) then return table.concat(p, ".") .. "." end
+  return nil
+end
+
+-- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
+local function explained(zone, x)
+  if x:name() == "." then return true end
+  return ip_literal(zone, x) ~= nil or forgotten_dot(zone, x) ~= nil
+end
+
+return {
+  id          = "shared-host-local-delivery",
+  severity    = "error",
+  title       = "Shared server delivers locally a domain whose mail goes elsewhere",
+  description = [[
+On a shared hosting server, mail between two customers of the same server
+never looks at the DNS: when the recipient's domain is configured on the
+server, the message is delivered locally. A customer who moved the mail of
+D to an outside service (Microsoft 365, Google Workspace) but left D in the
+server's local domains is then unreachable from every other customer on that
+server: their messages go to the empty local mailbox and bounce with
+"User unknown", while the rest of the Internet follows the MX (seed 004).
+
+With an inventory of shared servers (mxh_zoneset_load_inventory), the rule
+fires for a domain D that a server S delivers locally when no exchange of
+D's mail route, explicit MX or the implicit MX of RFC 5321 §5.1, is named as
+S or reaches one of S's addresses. An exchange outside the loaded data (such
+as Microsoft 365) counts as not reaching S.
+
+Fix per seed 004: remove D from S's local domains (the host renames it, e.g.
+to `www.D`), or point the MX back to S.]],
+  references  = { "RFC 5321 §5.1", "RFC 5321 §5", "seed 004" },
+  example     = [[$ORIGIN example.co.jp.
+@    3600 IN SOA ns1.example.co.jp. hostmaster.example.co.jp. 1 3600 900 604800 3600
+@    3600 IN A   203.0.113.99
+@    3600 IN MX  10 example-co-jp.mail.protection.outlook.com.
+; inventory: dc99.svr 203.0.113.99 example.co.jp example.com
+]],
+  fix         = "Remove the domain from the server's local domains (e.g. rename it to `www.<domain>`), or point the MX back to the server.",
+
+  check = function(zone, report)
+    for _, d in ipairs(zone:mail_domains()) do
+      local servers = zone:local_servers(d)
+      if #servers > 0 then
+        local route = zone:mail_route(d)
+        local k = route:kind()
+        -- RFC 5321 §5.1: explicit MX, else the domain itself (implicit MX);
+        -- a null MX or no route at all reaches no server either.
+        if k == "mx" or k == "implicit" or k == "null-mx" or k == "none" then
+          local xs = route:exchanges()
+          local skip = false
+          for _, x in ipairs(xs) do
+            if explained(zone, x) then skip = true end
+          end
+          for _, s in ipairs(servers) do
+            local sname, saddr = s:name(), {}
+            for _, a in ipairs(s:addresses()) do saddr[a] = true end
+            local reaches = false
+            for _, x in ipairs(xs) do
+              if x:name() == sname then reaches = true end
+              for _, a in ipairs(x:addresses()) do
+                if saddr[a] then reaches = true end
+              end
+            end
+            if not reaches and not skip then
+              local ev, names = { string.format("%s: server %s (%s) delivers %s locally",
+                                  s:source(), sname, table.concat(s:addresses(), ", "), d) }, {}
+              local at
+              for _, x in ipairs(xs) do
+                local r = x:record()
+                if r then ev[#ev + 1] = r; at = at or r end
+                for _, ar in ipairs(x:address_records()) do
+                  ev[#ev + 1] = ar
+                  at = at or ar
+                end
+                local st = x:status()
+                names[#names + 1] = string.format("`%s`%s", x:name(),
+                  st == "addresses" and (" (" .. table.concat(x:addresses(), ", ") .. ")")
+                  or (" (" .. st .. ")"))
+              end
+              local route_text
+              if k == "null-mx" then
+                route_text = "publishes a null MX (no mail)"
+              elseif k == "none" then
+                route_text = "has no MX and no address"
+              else
+                route_text = "routes its mail to " .. table.concat(names, ", ")
+              end
+              if not at then
+                local nd = zone:node(d)
+                at = zone:rrset(d, "MX")[1] or (nd and nd:records()[1])
+                if at then ev[#ev + 1] = at end
+              end
+              report {
+                owner    = d,
+                at       = at,
+                message  = string.format("server %s delivers %s locally, but %s %s: senders on "
+                             .. "%s get local delivery and bounces", sname, d, d, route_text, sname),
+                evidence = ev,
+                fix      = string.format("have the host drop %s from %s's local domains (rename "
+                             .. "it to `www.%s`), or point the MX back to %s (`%s MX 10 %s`)",
+                             d, sname, d, sname, d, sname),
+              }
+            end
+          end
+        end
+      end
+    end
+  end,
+}

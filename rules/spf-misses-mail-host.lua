@@ -1,0 +1,308 @@
+-- spf-misses-mail-host: the domain's own MX hosts would not pass its SPF.
+local mxh = require "mxh"
+
+-- An exchange that mx-as-ip or mx-relative-name explains is left to those
+-- rules: no other rule reports on it (one mistake, one finding).
+local function prefix_labels(name, origin)
+  if not mxh.is_strictly_below(name, origin) then return nil end
+  local L, n = mxh.labels(name), #mxh.labels(origin)
+  local p = {}
+  for i = 1, #L - n do p[i] = L[i] end
+  return p, L
+end
+
+-- RFC 1035 §3.3.9: the exchange must be a host name; an address literal,
+-- absolute or made relative by a missing final dot, is not one.
+local function ip_literal(zone, x)
+  local name = x:name()
+  if mxh.is_ip(name) then return name:sub(1, -2) end
+  local p, L = prefix_labels(name, zone:origin())
+  if p and #p > 0 then
+    local s = table.concat(p, ".")
+    if mxh.is_ip(s) then return s end
+  end
+  local rec = x:record()
+  if rec and rec:target_relative() then
+    L = L or mxh.labels(name)
+    if #L > 4 then
+      local s = table.concat(L, ".", 1, 4)
+      if mxh.is_ipv4(s) then return s end
+    end
+    if #L > 1 and mxh.is_ipv6(L[1]) then return L[1] end
+  end
+  return nil
+end
+
+-- A forgotten trailing dot: under the origin, no records of its own (a
+-- wildcard answer does not count), and the part before the origin is a
+-- full domain name (ends in a TLD) or repeats the origin.
+local function forgotten_dot(zone, x)
+  local name, origin = x:name(), zone:origin()
+  local p = prefix_labels(name, origin)
+  if not p or #p == 0 then return nil end
+  if x:status() == "delegated" then return nil end
+  local node = zone:node(name)
+  if node and (#node:records() > 0 or node:below_cut()) then return nil end
+  local O = mxh.labels(origin)
+  if #O > 0 and #p >= #O then
+    local same = true
+    for i = 1, #O do
+      if p[#p - #O + i] ~= O[i] then same = false; break end
+    end
+    if same then return table.concat(p, ".") .. "." end
+  end
+  if #p >= 2 and mxh.is_tld(p[#p]) then return table.concat(p, ".") .. "." end
+  return nil
+end
+
+-- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
+local function explained(zone, x)
+  if x:name() == "." then return true end
+  return ip_literal(zone, x) ~= nil or forgotten_dot(zone, x) ~= nil
+end
+
+-- RFC 7208 §4.6.4: at most 10 terms that cause DNS lookups.
+local MAX_LOOKUPS = 10
+local RESULT = { ["+"] = "pass", ["-"] = "fail", ["~"] = "softfail", ["?"] = "neutral" }
+
+local function is_spf(text)
+  local v = text:sub(1, 7):lower()
+  return v == "v=spf1" or v == "v=spf1 "
+end
+
+-- RFC 7208 §4.5: the one SPF record of domain. Returns rec, text; or nil, why
+-- ("none", "permerror", "unknown").
+local function spf_of(zone, domain)
+  local lk = zone:lookup(domain, "TXT")
+  local st = lk:status()
+  if st == "nxdomain" or st == "nodata" then return nil, "none" end
+  if st ~= "answer" then return nil, "unknown" end
+  local found, text
+  for _, r in ipairs(lk:records()) do
+    local t = mxh.txt_strings(r)
+    if is_spf(t) then
+      if found then return nil, "permerror" end -- RFC 7208 §4.5: more than one
+      found, text = r, t
+    end
+  end
+  if not found then return nil, "none" end
+  return found, text
+end
+
+-- Split "name/24//64" into name, cidr4, cidr6 (RFC 7208 §5.6 dual-cidr-length).
+local function split_cidr(value, c4, c6)
+  if not value then return nil, c4, c6 end
+  local name, rest = value:match("^([^/]*)(/.*)$")
+  if not name then return value, c4, c6 end
+  local a, b = rest:match("^/(%d+)//(%d+)$")
+  if a then return name, c4 or tonumber(a), c6 or tonumber(b) end
+  a = rest:match("^//(%d+)$")
+  if a then return name, c4, c6 or tonumber(a) end
+  a = rest:match("^/(%d+)$")
+  if a then return name, c4 or tonumber(a), c6 end
+  return name, c4, c6
+end
+
+local function in_net(ip, net, c4, c6)
+  local v4 = mxh.is_ipv4(ip)
+  if v4 ~= mxh.is_ipv4(net) then return false end
+  return mxh.ip_in_cidr(ip, net .. "/" .. tostring(v4 and (c4 or 32) or (c6 or 128)))
+end
+
+local check_host
+
+-- One mechanism: true (matches), false, or "unknown" (needs data we lack).
+local function match(ctx, ip, domain, t)
+  local m = (t.mechanism or ""):lower()
+  local target, c4, c6 = split_cidr(t.value, t.cidr4, t.cidr6)
+  if target and target:find("%", 1, true) then return "unknown" end -- RFC 7208 §7 macros
+  if target == "" then target = nil end
+  if m == "all" then
+    return true
+  elseif m == "ip4" or m == "ip6" then
+    if not target then return "unknown" end
+    return in_net(ip, target, c4, c6)
+  elseif m == "a" or m == "mx" or m == "include" or m == "exists" or m == "ptr" then
+    ctx.lookups = ctx.lookups + 1
+    if ctx.lookups > MAX_LOOKUPS then return "unknown" end -- permerror
+  end
+  if m == "a" then
+    -- RFC 7208 §5.3: addresses of the target name (default: the current domain).
+    local lk = ctx.zone:lookup(target or domain, mxh.is_ipv4(ip) and "A" or "AAAA")
+    local st = lk:status()
+    if st == "nxdomain" or st == "nodata" then return false end
+    if st ~= "answer" then return "unknown" end
+    for _, r in ipairs(lk:records()) do
+      if in_net(ip, r:rdata(), c4, c6) then return true end
+    end
+    return false
+  elseif m == "mx" then
+    -- RFC 7208 §5.4: addresses of the MX exchanges (no implicit MX here).
+    local route = ctx.zone:mail_route(target or domain)
+    local k = route:kind()
+    if k == "external" or k == "delegated" or k == "loop" then return "unknown" end
+    if k ~= "mx" then return false end
+    local unknown = false
+    for _, x in ipairs(route:exchanges()) do
+      local st = x:status()
+      if st == "addresses" then
+        for _, a in ipairs(x:addresses()) do
+          if in_net(ip, a, c4, c6) then return true end
+        end
+      elseif st ~= "nxdomain" and st ~= "nodata" then
+        unknown = true
+      end
+    end
+    return unknown and "unknown" or false
+  elseif m == "include" then
+    -- RFC 7208 §5.2: pass matches; fail/softfail/neutral do not; none is an error.
+    if not target then return "unknown" end
+    local r = check_host(ctx, ip, target)
+    if r == "pass" then return true end
+    if r == "fail" or r == "softfail" or r == "neutral" then return false end
+    return "unknown"
+  elseif m == "exists" then
+    if not target then return "unknown" end
+    local st = ctx.zone:lookup(target, "A"):status()
+    if st == "answer" then return true end
+    if st == "nxdomain" or st == "nodata" then return false end
+    return "unknown"
+  end
+  return "unknown" -- ptr (RFC 7208 §5.5) or an unknown mechanism
+end
+
+-- RFC 7208 §4.6: evaluate domain's SPF for ip. "pass", "fail", "softfail",
+-- "neutral", or "unknown" (data we do not have, or an error).
+function check_host(ctx, ip, domain)
+  ctx.depth = ctx.depth + 1
+  if ctx.depth > MAX_LOOKUPS + 1 then return "unknown" end
+  local rec, text = spf_of(ctx.zone, domain)
+  if not rec then ctx.depth = ctx.depth - 1; return "unknown" end
+  local spf = mxh.spf_parse(text)
+  local result
+  if not spf then
+    result = "unknown"
+  else
+    for _, t in ipairs(spf.terms or {}) do
+      -- RFC 7208 §4.6.2: the first matching mechanism decides.
+      local m = match(ctx, ip, domain, t)
+      if m == "unknown" then result = "unknown"; break end
+      if m then result = RESULT[t.qualifier or "+"] or "unknown"; break end
+    end
+    if not result then
+      if spf.redirect then
+        -- RFC 7208 §6.1: redirect applies only when nothing matched.
+        ctx.lookups = ctx.lookups + 1
+        if ctx.lookups > MAX_LOOKUPS or spf.redirect:find("%", 1, true) then
+          result = "unknown"
+        else
+          result = check_host(ctx, ip, spf.redirect)
+        end
+      else
+        result = "neutral" -- RFC 7208 §4.7
+      end
+    end
+  end
+  ctx.depth = ctx.depth - 1
+  return result
+end
+
+-- Whether the record authorizes anybody at all ("v=spf1 -all" does not).
+local function authorizes(spf)
+  if spf.redirect then return true end
+  for _, t in ipairs(spf.terms or {}) do
+    if (t.qualifier or "+") == "+" then return true end
+  end
+  return false
+end
+
+-- The SPF text with the missing mechanisms inserted before "all"/redirect.
+local function amended(text, adds)
+  local words, out, done = {}, {}, false
+  for w in text:gmatch("%S+") do words[#words + 1] = w end
+  for i, w in ipairs(words) do
+    local lw = w:lower()
+    if not done and i > 1 and (lw:match("^[%+%-~%?]?all$") or lw:match("^redirect=")) then
+      for _, a in ipairs(adds) do out[#out + 1] = a end
+      done = true
+    end
+    out[#out + 1] = w
+  end
+  if not done then for _, a in ipairs(adds) do out[#out + 1] = a end end
+  return table.concat(out, " ")
+end
+
+return {
+  id          = "spf-misses-mail-host",
+  severity    = "warning",
+  title       = "SPF does not cover the domain's own mail host",
+  description = [[
+The MX hosts of a domain usually also send its mail (the same server takes
+submissions and relays out). When the domain publishes SPF and an address of
+one of its own MX hosts would not pass that SPF, mail sent from the domain's
+own server gets softfail or fail at the receiver, lands in spam or bounces.
+This is what happens after a move when the SPF still names the old server
+(seed 003: `v=spf1 ip4:163.44.176.15 …` after the mail moved to
+162.43.120.172).
+
+The SPF is evaluated per RFC 7208 over the loaded data: `ip4`, `ip6`, `a`,
+`mx`, `exists`, `include` and `redirect` into loaded zones, with the limit of
+10 lookups. A mechanism that needs data we do not have (a name outside the
+loaded zones, a macro, `ptr`) makes the result unknown, and an unknown result
+never fires. An SPF that authorizes no sender at all (`v=spf1 -all`) is left
+alone: such a domain sends nothing, its MX only receives.]],
+  references  = { "RFC 7208 §4.6", "RFC 7208 §5", "RFC 7208 §4.6.4", "RFC 5321 §5.1", "seed 003" },
+  needs       = { "MX", "TXT" },
+  example     = [[$ORIGIN dm2.co.jp.
+@    3600 IN SOA ns1.value-domain.com. root.dm2.co.jp. 1 3600 900 604800 3600
+@    3600 IN MX  10 mail.dm2.co.jp.
+mail 3600 IN A   162.43.120.172
+@    3600 IN TXT "v=spf1 ip4:163.44.176.15 ~all"
+]],
+  fix         = "Add the mail host's addresses (or `mx`) to the domain's SPF record.",
+
+  check = function(zone, report)
+    for _, d in ipairs(zone:mail_domains()) do
+      local route = zone:mail_route(d)
+      if route:kind() == "mx" then
+        local rec, text = spf_of(zone, d)
+        local spf = rec and mxh.spf_parse(text)
+        if spf and authorizes(spf) then
+          local ev, what, adds, seen = { rec }, {}, {}, {}
+          for _, x in ipairs(route:exchanges()) do
+            if x:status() == "addresses" and not explained(zone, x) then
+              local hit = false
+              for i, a in ipairs(x:addresses()) do
+                local ctx = { zone = zone, lookups = 0, depth = 0 }
+                local r = check_host(ctx, a, d)
+                -- RFC 7208 §2.6: only "pass" authorizes; unknown never fires.
+                if r ~= "pass" and r ~= "unknown" then
+                  hit = true
+                  what[#what + 1] = string.format("`%s` (%s) gets %s", x:name(), a, r)
+                  if not seen[a] then
+                    seen[a] = true
+                    adds[#adds + 1] = (mxh.is_ipv4(a) and "ip4:" or "ip6:") .. a
+                  end
+                  local ar = x:address_records()[i]
+                  if ar then ev[#ev + 1] = ar end
+                end
+              end
+              if hit then table.insert(ev, 2, x:record()) end
+            end
+          end
+          if #what > 0 then
+            report {
+              owner    = d,
+              at       = rec,
+              message  = string.format("the SPF of %s does not authorize its own mail host: %s "
+                           .. "from `%s`", d, table.concat(what, "; "), text),
+              evidence = ev,
+              fix      = string.format("authorize the mail host in the SPF: `%s TXT \"%s\"` "
+                           .. "(or add `mx`)", d, amended(text, adds)),
+            }
+          end
+        end
+      end
+    end
+  end,
+}

@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_rules.c — the built-in hazard rules against their fixture zones.
+ *
+ * Layout: rules/<id>.lua is one built-in rule; tests/rules/<id>/ holds its
+ * fixtures. A fixture is a master file named fires-<case>.zone (the rule
+ * must fire) or quiet-<case>.zone (it must not). Other files in the
+ * directory (extra zones, inventories) are loaded only when a fixture names
+ * them.
+ *
+ * Fixture header: the leading lines that start with ';' (the first line that
+ * does not ends it). Recognised lines:
+ *
+ *   ; expect: <id> <owner> [<owner> ...]   first line of a fires- fixture: the
+ *                                         rule reports exactly these owners
+ *                                         (canonical names), each once
+ *   ; expect-none: <id>                   first line of a quiet- fixture
+ *   ; origin: <name>                      load the fixture with this origin
+ *   ; inventory: <file>                   load this shared-host inventory
+ *   ; also: <file>                        load this zone file first (several
+ *                                         lines for several files)
+ *   ; severity: <error|warning|info>      every finding of the rule has it
+ *
+ * File names in the header are relative to the fixture's directory. Any
+ * other ';' line is a comment; a line starting "; expect" that is not one of
+ * the two forms above is a fixture error.
+ *
+ * Every fixture is loaded into a fresh zone set (it must load without
+ * diagnostics) and scanned with the built-in engine. Only the fixture's own
+ * rule is asserted; no rule at all may fail with a rule-error. For fires-
+ * cases the file:line of every finding must name a loaded record.
+ *
+ * A rule's `example` field may carry "; inventory: <server> <addresses>
+ * <domains...>" comment lines: the example test loads them as an inventory.
+ *
+ * Tests run from the source root (make check-unit does).
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mxhazard.h"
+
+#define RULES_DIR "rules"
+#define FIXTURE_DIR "tests/rules"
+#define MAX_FIXTURES 512
+#define MAX_PATH 512
+#define MAX_FOUND 64
+#define MAX_WORDS 16
+
+/* The contract: every built-in rule with its severity. */
+static const struct {
+    const char *id;
+    mxh_severity sev;
+} contract[] = {
+    { "apex-a-mx-collision", MXH_SEV_WARNING },
+    { "mx-as-ip", MXH_SEV_ERROR },
+    { "mx-cname", MXH_SEV_WARNING },
+    { "mx-dangling", MXH_SEV_ERROR },
+    { "mx-relative-name", MXH_SEV_ERROR },
+    { "mx-single-host-backup", MXH_SEV_WARNING },
+    { "no-mx-implicit", MXH_SEV_WARNING },
+    { "null-mx-mixed", MXH_SEV_ERROR },
+    { "partial-wildcard", MXH_SEV_WARNING },
+    { "shared-host-local-delivery", MXH_SEV_ERROR },
+    { "spf-misses-mail-host", MXH_SEV_WARNING },
+    { "wildcard-blocked", MXH_SEV_WARNING },
+    { "wildcard-coverage", MXH_SEV_WARNING },
+    { "wildcard-mx", MXH_SEV_WARNING },
+};
+#define NCONTRACT (sizeof contract / sizeof contract[0])
+
+/* ------------------------------------------------------------------------ */
+/* Findings collected from a scan (copied: they live only in the callback). */
+
+typedef struct found {
+    char rule[64];
+    char owner[300];
+    char file[MAX_PATH];
+    char message[160];
+    unsigned long line;
+    mxh_severity sev;
+    mxh_finding_kind kind;
+} found;
+
+typedef struct found_list {
+    found f[MAX_FOUND];
+    size_t n;
+    size_t dropped;
+} found_list;
+
+static void copy_str(char *dst, size_t dstsz, const char *src)
+{
+    snprintf(dst, dstsz, "%s", src ? src : "");
+}
+
+static int collect(const mxh_finding *f, void *ud)
+{
+    found_list *fl = ud;
+    if (fl->n >= MAX_FOUND) {
+        fl->dropped++;
+        return 0;
+    }
+    found *x = &fl->f[fl->n++];
+    copy_str(x->rule, sizeof x->rule, mxh_finding_rule(f));
+    copy_str(x->owner, sizeof x->owner, mxh_finding_owner(f));
+    copy_str(x->file, sizeof x->file, mxh_finding_file(f));
+    copy_str(x->message, sizeof x->message, mxh_finding_message(f));
+    x->line = mxh_finding_line(f);
+    x->sev = mxh_finding_severity(f);
+    x->kind = mxh_finding_kind_of(f);
+    return 0;
+}
+
+/* Whether some loaded record sits at file:line. */
+static int record_at(const mxh_zoneset *zs, const char *file, unsigned long line)
+{
+    for (size_t z = 0; z < mxh_zoneset_zone_count(zs); z++) {
+        const mxh_zone *zone = mxh_zoneset_zone(zs, z);
+        for (size_t i = 0; i < mxh_zone_record_count(zone); i++) {
+            const mxh_rr *rr = mxh_zone_record(zone, i);
+            if (mxh_rr_line(rr) == line && strcmp(mxh_rr_file(rr), file) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int known_rule(const char *id)
+{
+    for (size_t i = 0; i < NCONTRACT; i++)
+        if (strcmp(contract[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fixture discovery (once, when the suite is built).                       */
+
+static char fixtures[MAX_FIXTURES][MAX_PATH];
+static size_t nfixtures;
+static int fixtures_overflow;
+
+static int has_prefix(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+static int has_suffix(const char *s, const char *x)
+{
+    size_t ls = strlen(s), lx = strlen(x);
+    return ls >= lx && strcmp(s + ls - lx, x) == 0;
+}
+
+static void discover(void)
+{
+    nfixtures = 0;
+    DIR *top = opendir(FIXTURE_DIR);
+    if (!top)
+        return;
+    struct dirent *de;
+    while ((de = readdir(top)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char dir[MAX_PATH];
+        int dw = snprintf(dir, sizeof dir, "%s/%s", FIXTURE_DIR, de->d_name);
+        if (dw <= 0 || dw >= (int)sizeof dir)
+            continue;
+        DIR *d = opendir(dir);
+        if (!d)
+            continue;
+        struct dirent *fe;
+        while ((fe = readdir(d)) != NULL) {
+            if (!has_suffix(fe->d_name, ".zone"))
+                continue;
+            if (!has_prefix(fe->d_name, "fires-") && !has_prefix(fe->d_name, "quiet-"))
+                continue;
+            if (nfixtures >= MAX_FIXTURES) {
+                fixtures_overflow = 1;
+                break;
+            }
+            int w = snprintf(fixtures[nfixtures], MAX_PATH, "%s/%s", dir, fe->d_name);
+            if (w > 0 && w < MAX_PATH)
+                nfixtures++;
+        }
+        closedir(d);
+    }
+    closedir(top);
+    qsort(fixtures, nfixtures, sizeof fixtures[0], cmp_str);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fixture header.                                                          */
+
+typedef struct header {
+    int fires;                 /* 1: "; expect:", 0: "; expect-none:" */
+    char rule[64];
+    char owners[MAX_WORDS][300];
+    size_t nowners;
+    char origin[300];
+    char inventory[MAX_PATH];
+    char also[4][MAX_PATH];
+    size_t nalso;
+    int want_sev;              /* -1: not asserted */
+    char error[200];
+} header;
+
+/* Split s into blank-separated words; returns the count. */
+static size_t words(char *s, char **w, size_t max)
+{
+    size_t n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(s, " \t\r\n", &save); t && n < max; t = strtok_r(NULL, " \t\r\n", &save))
+        w[n++] = t;
+    return n;
+}
+
+static int read_header(const char *path, header *h)
+{
+    memset(h, 0, sizeof *h);
+    h->fires = -1;
+    h->want_sev = -1;
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        snprintf(h->error, sizeof h->error, "cannot open %s", path);
+        return -1;
+    }
+    char line[1024];
+    int first = 1;
+    while (fgets(line, sizeof line, fp)) {
+        if (line[0] != ';')
+            break;
+        char *w[MAX_WORDS + 2];
+        size_t n = words(line + 1, w, MAX_WORDS + 2);
+        if (n == 0) {
+            first = 0;
+            continue;
+        }
+        if (strcmp(w[0], "expect:") == 0 || strcmp(w[0], "expect-none:") == 0) {
+            if (!first || h->fires != -1) {
+                snprintf(h->error, sizeof h->error, "%s: the expect line must be the first line", path);
+                break;
+            }
+            h->fires = strcmp(w[0], "expect:") == 0;
+            if (n < 2 || (h->fires && n < 3) || (!h->fires && n != 2)) {
+                snprintf(h->error, sizeof h->error, "%s: malformed %s line", path, w[0]);
+                break;
+            }
+            copy_str(h->rule, sizeof h->rule, w[1]);
+            for (size_t i = 2; i < n && h->nowners < MAX_WORDS; i++)
+                copy_str(h->owners[h->nowners++], sizeof h->owners[0], w[i]);
+        } else if (strncmp(w[0], "expect", 6) == 0) {
+            snprintf(h->error, sizeof h->error, "%s: unknown header '%s'", path, w[0]);
+            break;
+        } else if (strcmp(w[0], "origin:") == 0 && n == 2) {
+            copy_str(h->origin, sizeof h->origin, w[1]);
+        } else if (strcmp(w[0], "inventory:") == 0 && n == 2) {
+            copy_str(h->inventory, sizeof h->inventory, w[1]);
+        } else if (strcmp(w[0], "also:") == 0 && n == 2 && h->nalso < 4) {
+            copy_str(h->also[h->nalso++], sizeof h->also[0], w[1]);
+        } else if (strcmp(w[0], "severity:") == 0 && n == 2) {
+            mxh_severity sev;
+            if (mxh_severity_parse(w[1], &sev) != MXH_OK) {
+                snprintf(h->error, sizeof h->error, "%s: bad severity '%s'", path, w[1]);
+                break;
+            }
+            h->want_sev = (int)sev;
+        }
+        first = 0;
+    }
+    fclose(fp);
+    if (!h->error[0] && h->fires == -1)
+        snprintf(h->error, sizeof h->error, "%s: no '; expect:' or '; expect-none:' first line", path);
+    return h->error[0] ? -1 : 0;
+}
+
+static void dir_of(const char *path, char *out, size_t outsz)
+{
+    copy_str(out, outsz, path);
+    char *slash = strrchr(out, '/');
+    if (slash)
+        *slash = '\0';
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests.                                                                   */
+
+/* Every built-in rule is in the contract with its severity and documentation,
+ * and rules/ on disk holds exactly those files. */
+START_TEST(test_builtin_rules)
+{
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    ck_assert_uint_eq(mxh_engine_rule_count(e), NCONTRACT);
+    for (size_t i = 0; i < NCONTRACT; i++) {
+        const mxh_rule *r = mxh_engine_find_rule(e, contract[i].id);
+        ck_assert_msg(r != NULL, "built-in rule %s missing", contract[i].id);
+        ck_assert_msg(mxh_rule_severity(r) == contract[i].sev, "%s: severity %s", contract[i].id,
+                      mxh_severity_name(mxh_rule_severity(r)));
+        ck_assert(mxh_rule_builtin(r));
+        ck_assert(mxh_rule_enabled(r));
+        ck_assert_msg(mxh_rule_title(r) && strlen(mxh_rule_title(r)) > 10, "%s: title", contract[i].id);
+        ck_assert_msg(mxh_rule_description(r) && strlen(mxh_rule_description(r)) > 200,
+                      "%s: description too short", contract[i].id);
+        ck_assert_msg(mxh_rule_example(r) != NULL, "%s: no example", contract[i].id);
+        ck_assert_msg(mxh_rule_fix(r) != NULL && strlen(mxh_rule_fix(r)) > 10, "%s: no fix", contract[i].id);
+        ck_assert_msg(mxh_rule_reference_count(r) >= 1, "%s: no references", contract[i].id);
+        int has_rfc = 0;
+        for (size_t k = 0; k < mxh_rule_reference_count(r); k++)
+            if (strncmp(mxh_rule_reference(r, k), "RFC ", 4) == 0)
+                has_rfc = 1;
+        ck_assert_msg(has_rfc, "%s: no RFC among the references", contract[i].id);
+        char want[128];
+        snprintf(want, sizeof want, "%s.lua", contract[i].id);
+        ck_assert_msg(strstr(mxh_rule_file(r), want) != NULL, "%s: file %s", contract[i].id,
+                      mxh_rule_file(r));
+    }
+    mxh_engine_free(e);
+
+    /* The .lua files under rules/ on disk: exactly the contract. */
+    DIR *d = opendir(RULES_DIR);
+    ck_assert_msg(d != NULL, "cannot open %s (run from the source root)", RULES_DIR);
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!has_suffix(de->d_name, ".lua"))
+            continue;
+        char id[128];
+        copy_str(id, sizeof id, de->d_name);
+        id[strlen(id) - 4] = '\0';
+        ck_assert_msg(known_rule(id), "rules/%s is not in the contract", de->d_name);
+        n++;
+    }
+    closedir(d);
+    ck_assert_uint_eq(n, NCONTRACT);
+}
+END_TEST
+
+/* Every rule has at least one fires- and one quiet- fixture, and every
+ * fixture directory belongs to a rule. */
+START_TEST(test_fixture_coverage)
+{
+    ck_assert_msg(!fixtures_overflow, "more than %d fixtures", MAX_FIXTURES);
+    for (size_t i = 0; i < NCONTRACT; i++) {
+        int fires = 0, quiet = 0;
+        char pf[MAX_PATH], pq[MAX_PATH];
+        snprintf(pf, sizeof pf, "%s/%s/fires-", FIXTURE_DIR, contract[i].id);
+        snprintf(pq, sizeof pq, "%s/%s/quiet-", FIXTURE_DIR, contract[i].id);
+        for (size_t k = 0; k < nfixtures; k++) {
+            fires += has_prefix(fixtures[k], pf);
+            quiet += has_prefix(fixtures[k], pq);
+        }
+        ck_assert_msg(fires >= 1, "%s has no fires- fixture", contract[i].id);
+        ck_assert_msg(quiet >= 1, "%s has no quiet- fixture", contract[i].id);
+    }
+    DIR *top = opendir(FIXTURE_DIR);
+    ck_assert(top != NULL);
+    struct dirent *de;
+    while ((de = readdir(top)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        ck_assert_msg(known_rule(de->d_name), "%s/%s names no rule", FIXTURE_DIR, de->d_name);
+    }
+    closedir(top);
+}
+END_TEST
+
+/* One fixture: exactly the expected findings of its rule. */
+START_TEST(test_fixture)
+{
+    const char *path = fixtures[_i];
+    header h;
+    ck_assert_msg(read_header(path, &h) == 0, "%s", h.error);
+    ck_assert_msg(known_rule(h.rule), "%s: unknown rule %s", path, h.rule);
+    char dir[MAX_PATH];
+    dir_of(path, dir, sizeof dir);
+    {
+        /* The directory names the rule, the file name the kind of case. */
+        char want[MAX_PATH];
+        snprintf(want, sizeof want, "%s/%s", FIXTURE_DIR, h.rule);
+        ck_assert_msg(strcmp(dir, want) == 0, "%s: fixture of %s in the wrong directory", path, h.rule);
+        const char *base = path + strlen(dir) + 1;
+        ck_assert_msg(h.fires == has_prefix(base, "fires-"), "%s: expect line does not match the file name", path);
+    }
+
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    for (size_t i = 0; i < h.nalso; i++) {
+        char p[MAX_PATH * 2];
+        snprintf(p, sizeof p, "%s/%s", dir, h.also[i]);
+        mxh_status st = mxh_zoneset_load_file(zs, p, NULL, NULL);
+        ck_assert_msg(st == MXH_OK, "%s: also %s: %s", path, p, mxh_zoneset_errmsg(zs));
+    }
+    mxh_load_opts opts;
+    memset(&opts, 0, sizeof opts);
+    if (h.origin[0])
+        opts.origin = h.origin;
+    mxh_status st = mxh_zoneset_load_file(zs, path, &opts, NULL);
+    ck_assert_msg(st == MXH_OK, "%s: load: %s", path, mxh_zoneset_errmsg(zs));
+    if (h.inventory[0]) {
+        char p[MAX_PATH * 2];
+        snprintf(p, sizeof p, "%s/%s", dir, h.inventory);
+        st = mxh_zoneset_load_inventory(zs, p);
+        ck_assert_msg(st == MXH_OK, "%s: inventory %s: %s", path, p, mxh_zoneset_errmsg(zs));
+    }
+    ck_assert_msg(mxh_zoneset_diag_count(zs) == 0, "%s: %zu load diagnostics, first: %s", path,
+                  mxh_zoneset_diag_count(zs),
+                  mxh_diag_message(mxh_zoneset_diag(zs, 0)));
+
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    found_list *fl = calloc(1, sizeof *fl);
+    ck_assert(fl != NULL);
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, fl), MXH_OK);
+    ck_assert_uint_eq(fl->dropped, 0);
+
+    size_t mine = 0;
+    for (size_t i = 0; i < fl->n; i++) {
+        const found *f = &fl->f[i];
+        ck_assert_msg(f->kind == MXH_FINDING, "%s: rule %s failed: %s", path, f->rule, f->message);
+        if (strcmp(f->rule, h.rule) != 0)
+            continue;
+        mine++;
+        int expected = 0;
+        for (size_t k = 0; k < h.nowners; k++)
+            if (strcmp(h.owners[k], f->owner) == 0)
+                expected = 1;
+        ck_assert_msg(expected, "%s: unexpected %s finding for %s: %s", path, h.rule, f->owner, f->message);
+        if (h.want_sev >= 0)
+            ck_assert_msg((int)f->sev == h.want_sev, "%s: %s has severity %s", path, f->owner,
+                          mxh_severity_name(f->sev));
+        ck_assert_msg(f->line > 0 && record_at(zs, f->file, f->line),
+                      "%s: finding for %s points at %s:%lu, which holds no record", path, f->owner,
+                      f->file, f->line);
+    }
+    /* Each expected owner exactly once (one finding per rule and owner). */
+    for (size_t k = 0; k < h.nowners; k++) {
+        size_t c = 0;
+        for (size_t i = 0; i < fl->n; i++)
+            if (strcmp(fl->f[i].rule, h.rule) == 0 && strcmp(fl->f[i].owner, h.owners[k]) == 0)
+                c++;
+        ck_assert_msg(c == 1, "%s: %s reported %zu times for %s (want 1)", path, h.rule, c, h.owners[k]);
+    }
+    ck_assert_uint_eq(mine, h.nowners);
+
+    free(fl);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
+/* Each rule's documented example fires the rule. */
+START_TEST(test_examples_fire)
+{
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    for (size_t i = 0; i < NCONTRACT; i++) {
+        const mxh_rule *r = mxh_engine_find_rule(e, contract[i].id);
+        ck_assert(r != NULL);
+        const char *ex = mxh_rule_example(r);
+        ck_assert(ex != NULL);
+        mxh_zoneset *zs = NULL;
+        ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+        char name[128];
+        snprintf(name, sizeof name, "example:%s", contract[i].id);
+        mxh_status st = mxh_zoneset_load_buffer(zs, name, ex, strlen(ex), NULL, NULL);
+        ck_assert_msg(st == MXH_OK, "%s example: %s", contract[i].id, mxh_zoneset_errmsg(zs));
+        /* "; inventory: <server> <addresses> <domains...>" lines. */
+        const char *p = ex;
+        while ((p = strstr(p, "; inventory:")) != NULL) {
+            p += strlen("; inventory:");
+            size_t len = strcspn(p, "\n");
+            st = mxh_zoneset_load_inventory_buffer(zs, name, p, len);
+            ck_assert_msg(st == MXH_OK, "%s example inventory: %s", contract[i].id, mxh_zoneset_errmsg(zs));
+            p += len;
+        }
+        ck_assert_int_eq(mxh_engine_select(e, contract[i].id, NULL), MXH_OK);
+        found_list *fl = calloc(1, sizeof *fl);
+        ck_assert(fl != NULL);
+        ck_assert_int_eq(mxh_engine_scan(e, zs, collect, fl), MXH_OK);
+        size_t hits = 0;
+        for (size_t k = 0; k < fl->n; k++) {
+            ck_assert_msg(fl->f[k].kind == MXH_FINDING, "%s example: %s", contract[i].id, fl->f[k].message);
+            hits += strcmp(fl->f[k].rule, contract[i].id) == 0;
+        }
+        ck_assert_msg(hits >= 1, "the example of %s does not fire it", contract[i].id);
+        free(fl);
+        mxh_zoneset_free(zs);
+    }
+    mxh_engine_free(e);
+}
+END_TEST
+
+/* A rule must not report a finding without a fix. */
+static int collect_fix(const mxh_finding *f, void *ud)
+{
+    size_t *missing = ud;
+    const char *fix = mxh_finding_fix(f);
+    if (mxh_finding_kind_of(f) == MXH_FINDING && (!fix || strlen(fix) < 10))
+        (*missing)++;
+    return 0;
+}
+
+/* Every finding over every fires- fixture carries a concrete fix. */
+START_TEST(test_findings_have_fixes)
+{
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    size_t missing = 0, loaded = 0;
+    for (size_t k = 0; k < nfixtures; k++) {
+        header h;
+        if (read_header(fixtures[k], &h) != 0 || !h.fires)
+            continue;
+        char dir[MAX_PATH];
+        dir_of(fixtures[k], dir, sizeof dir);
+        mxh_zoneset *zs = NULL;
+        ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+        if (mxh_zoneset_load_file(zs, fixtures[k], NULL, NULL) == MXH_OK) {
+            if (h.inventory[0]) {
+                char p[MAX_PATH * 2];
+                snprintf(p, sizeof p, "%s/%s", dir, h.inventory);
+                (void)mxh_zoneset_load_inventory(zs, p);
+            }
+            loaded++;
+            ck_assert_int_eq(mxh_engine_scan(e, zs, collect_fix, &missing), MXH_OK);
+        }
+        mxh_zoneset_free(zs);
+    }
+    ck_assert_uint_gt(loaded, 0);
+    ck_assert_uint_eq(missing, 0);
+    mxh_engine_free(e);
+}
+END_TEST
+
+Suite *rules_suite(void);
+Suite *rules_suite(void)
+{
+    discover();
+    Suite *s = suite_create("rules");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_builtin_rules);
+    tcase_add_test(tc, test_fixture_coverage);
+    tcase_add_test(tc, test_examples_fire);
+    tcase_add_test(tc, test_findings_have_fixes);
+    suite_add_tcase(s, tc);
+    TCase *fx = tcase_create("fixtures");
+    tcase_set_timeout(fx, 60);
+    if (nfixtures > 0)
+        tcase_add_loop_test(fx, test_fixture, 0, (int)nfixtures);
+    suite_add_tcase(s, fx);
+    return s;
+}
