@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lua_engine.h — private structures of the Lua rule engine (bindings/lua).
+ * Shared by lua_engine.c (rules, scan loop, findings), lua_sandbox.c
+ * (allocator, hook, base environment), lua_objects.c (userdata handed to
+ * rules) and lua_mxh.c (the `mxh` helper module). Not installed.
+ */
+#ifndef MXH_LUA_ENGINE_H
+#define MXH_LUA_ENGINE_H
+
+#include "mxh_internal.h"
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+#define MXH_LUA_DEFAULT_MEMORY       ((size_t)64 << 20)
+#define MXH_LUA_DEFAULT_INSTRUCTIONS ((uint64_t)100000000)
+#define MXH_LUA_HOOK_STEP            1000     /* instructions between hook calls */
+#define MXH_LUA_MAX_NOTICES          1000
+#define MXH_LUA_MAX_FINDINGS         10000    /* per rule per zone */
+#define MXH_LUA_MAX_EVIDENCE         1000     /* per finding */
+#define MXH_LUA_MAX_TEXT             8192     /* message / fix / evidence text */
+#define MXH_LUA_MAX_LOOKUPS          100000   /* distinct lookups per zone */
+
+/* Kinds of userdata handed to rules; the first byte of every handle. */
+enum mxh_lkind {
+    MXH_LK_ZONE = 1,
+    MXH_LK_NODE,
+    MXH_LK_RECORD,
+    MXH_LK_LOOKUPH,
+    MXH_LK_ROUTE,
+    MXH_LK_EXCHANGE,
+    MXH_LK_ZONESET,
+    MXH_LK_SERVER,
+    MXH_LK__COUNT
+};
+
+typedef struct mxh_lhandle {
+    uint32_t magic;          /* MXH_LHANDLE_MAGIC */
+    uint8_t kind;            /* enum mxh_lkind */
+    uint32_t gen;            /* engine generation the handle belongs to */
+    const void *ptr;         /* the C object */
+    const mxh_zone *zone;    /* zone handles: the zone; others: NULL */
+} mxh_lhandle;
+#define MXH_LHANDLE_MAGIC 0x6d78684cu
+
+typedef struct mxh_evidence {
+    char *file;
+    unsigned long line;
+    char *text;
+} mxh_evidence;
+
+struct mxh_finding {
+    mxh_finding_kind kind;
+    const mxh_rule *rulep;   /* the rule (lives as long as the engine) */
+    mxh_severity sev;
+    const char *zone;        /* zone origin (borrowed from the zone set) */
+    char *owner;
+    char *message;
+    char *fix;
+    char *file;
+    unsigned long line;
+    int have_location;       /* primary location set explicitly (at=) */
+    mxh_evidence *ev;
+    size_t nev, capev;
+    size_t seq;              /* report order, tie-breaker */
+};
+
+struct mxh_rule {
+    char *id, *title, *description, *example, *fix, *file;
+    char **refs;
+    size_t nrefs;
+    uint16_t *needs;
+    size_t nneeds;
+    mxh_severity sev_default;
+    mxh_severity sev;
+    int sev_forced;          /* mxh_engine_set_severity was used */
+    int builtin;
+    int enabled;
+    int check_ref;           /* registry ref of the check function */
+    const char *src;         /* source text (for rebuilding the state) */
+    size_t srclen;
+    char *src_owned;         /* NULL for built-ins (their text is static) */
+};
+
+struct mxh_engine {
+    lua_State *L;
+    size_t mem_cap;          /* per rule per zone */
+    uint64_t insn_cap;       /* per rule per zone */
+    int no_builtin;
+
+    /* allocator accounting */
+    size_t mem_used;
+    size_t mem_limit;        /* SIZE_MAX when no rule is running */
+    int mem_refused;         /* an allocation was refused since the last reset */
+
+    /* instruction hook */
+    uint64_t insn_used;
+    int insn_exceeded;
+    int limits_on;
+
+    mxh_rule **rules;        /* sorted by id */
+    size_t nrules, caprules;
+    char **notices;
+    size_t nnotices, capnotices;
+    char errmsg[1024];
+
+    int base_ref;            /* read-only base table for rule environments */
+    size_t mem_after_load;   /* state size after the rules were loaded */
+
+    void *psl;               /* psl_ctx_t *, loaded on first use */
+    int psl_tried;
+
+    /* per-zone scan state */
+    uint32_t gen;            /* bumped when a zone's scan starts and ends */
+    int scanning;
+    const mxh_zoneset *zs;
+    const mxh_zone *zone;
+    mxh_rule *cur_rule;
+    int cache_ref;           /* handle cache: light userdata -> handle */
+    int route_ref;           /* route cache: domain -> route handle */
+    int lookup_ref;          /* lookup cache: "name\0type" -> lookup handle */
+    mxh_route **routes;      /* C routes owned for this zone */
+    size_t nroutes, caproutes;
+    mxh_lookup **lookups;
+    size_t nlookups, caplookups;
+    mxh_finding **findings;
+    size_t nfindings, capfindings;
+    size_t cur_rule_findings;
+    size_t seq;
+    int need_rebuild;
+
+    /* counters (tests and benchmarks) */
+    uint64_t handles_created;
+    uint64_t rules_run;
+    uint64_t rules_skipped;
+    uint64_t rebuilds;
+};
+
+/* lua_sandbox.c */
+MXH_HIDDEN void *mxh_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* Create a fresh state with the sandboxed base table; 0 or -1 (errmsg set). */
+MXH_HIDDEN int  mxh_lua_state_open(mxh_engine *e);
+MXH_HIDDEN void mxh_lua_limits_begin(mxh_engine *e);
+MXH_HIDDEN void mxh_lua_limits_end(mxh_engine *e);
+/* Message handler: error text plus a short traceback. */
+MXH_HIDDEN int  mxh_lua_msgh(lua_State *L);
+/* Push a new environment table for one rule file (its __index is the base). */
+MXH_HIDDEN void mxh_lua_push_env(lua_State *L, mxh_engine *e);
+MXH_HIDDEN mxh_engine *mxh_lua_engine(lua_State *L);
+MXH_HIDDEN void mxh_engine_add_notice(mxh_engine *e, const char *fmt, ...) MXH_PRINTF(2, 3);
+
+/* lua_objects.c */
+MXH_HIDDEN void mxh_lua_objects_open(lua_State *L);
+MXH_HIDDEN void mxh_lua_push_zone(lua_State *L, const mxh_zone *z);
+MXH_HIDDEN void mxh_lua_push_record(lua_State *L, const mxh_rr *rr);
+/* Check that idx is a live handle of kind; raises a Lua error otherwise. */
+MXH_HIDDEN mxh_lhandle *mxh_lua_check(lua_State *L, int idx, int kind);
+/* A handle of kind at idx, or NULL (no error) if it is something else. */
+MXH_HIDDEN mxh_lhandle *mxh_lua_test(lua_State *L, int idx, int kind);
+MXH_HIDDEN const char *mxh_lua_kind_name(int kind);
+/* Release the per-zone caches and C routes/lookups. */
+MXH_HIDDEN void mxh_lua_zone_release(mxh_engine *e);
+/* "kind name -> target" for a step, into buf. */
+MXH_HIDDEN void mxh_lua_step_text(const mxh_step *s, char *buf, size_t bufsz);
+
+/* lua_mxh.c */
+MXH_HIDDEN int  mxh_lua_open_mxh(lua_State *L);
+MXH_HIDDEN void mxh_lua_psl_free(mxh_engine *e);
+
+/* lua_engine.c: counters for tests. */
+MXH_HIDDEN uint64_t mxh_engine_handle_count(const mxh_engine *e);
+MXH_HIDDEN uint64_t mxh_engine_rebuild_count(const mxh_engine *e);
+MXH_HIDDEN uint64_t mxh_engine_rules_run(const mxh_engine *e);
+MXH_HIDDEN uint64_t mxh_engine_rules_skipped(const mxh_engine *e);
+
+#endif /* MXH_LUA_ENGINE_H */

@@ -1,0 +1,1076 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lua_objects.c — zones, nodes, records, lookups, routes, exchanges, the zone
+ * set and inventory servers as Lua userdata (see docs/rules.md).
+ *
+ * Every handle is a small full userdata {magic, kind, generation, pointer}
+ * with a per-kind metatable (methods in __index, __tostring, __len, __eq).
+ * Handles are made only when a rule asks for them. Node, record, exchange and
+ * server handles are cached per zone scan, so the same C object is always the
+ * same userdata; routes and lookups are cached by their question. When the
+ * zone's scan ends the caches are dropped, the C routes and lookups freed and
+ * the engine's generation bumped: any handle kept past that raises
+ * "<kind> handle used after its zone was released".
+ */
+#include "lua_engine.h"
+#include "route_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[MXH_LK__COUNT] = {
+    "?", "zone", "node", "record", "lookup", "route", "exchange", "zoneset", "server"
+};
+static char mt_keys[MXH_LK__COUNT]; /* registry keys of the metatables */
+
+const char *mxh_lua_kind_name(int kind)
+{
+    return kind > 0 && kind < MXH_LK__COUNT ? kind_names[kind] : "?";
+}
+
+/* ---- handle plumbing ------------------------------------------------- */
+
+mxh_lhandle *mxh_lua_test(lua_State *L, int idx, int kind)
+{
+    if (lua_type(L, idx) != LUA_TUSERDATA)
+        return NULL;
+    mxh_lhandle *h = lua_touserdata(L, idx);
+    if (h == NULL || lua_rawlen(L, idx) != sizeof *h || h->magic != MXH_LHANDLE_MAGIC ||
+        h->kind != kind)
+        return NULL;
+    return h;
+}
+
+mxh_lhandle *mxh_lua_check(lua_State *L, int idx, int kind)
+{
+    mxh_lhandle *h = mxh_lua_test(L, idx, kind);
+    if (h == NULL) {
+        luaL_typeerror(L, idx, kind_names[kind]);
+        return NULL;
+    }
+    mxh_engine *e = mxh_lua_engine(L);
+    if (!e->scanning || h->gen != e->gen)
+        luaL_error(L, "%s handle used after its zone was released", kind_names[kind]);
+    return h;
+}
+
+static mxh_lhandle *new_handle(lua_State *L, int kind, const void *ptr)
+{
+    mxh_engine *e = mxh_lua_engine(L);
+    mxh_lhandle *h = lua_newuserdatauv(L, sizeof *h, 0);
+    h->magic = MXH_LHANDLE_MAGIC;
+    h->kind = (uint8_t)kind;
+    h->gen = e->gen;
+    h->ptr = ptr;
+    h->zone = NULL;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_keys[kind]);
+    lua_setmetatable(L, -2);
+    e->handles_created++;
+    return h;
+}
+
+/* Push the per-zone table registered at *ref, creating it on first use. */
+static void push_cache(lua_State *L, int *ref)
+{
+    if (*ref == LUA_NOREF || *ref == LUA_REFNIL) {
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        *ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    } else {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, *ref);
+    }
+}
+
+/* Push the cached handle of ptr, making it on first use. */
+static void push_cached(lua_State *L, int kind, const void *ptr)
+{
+    if (ptr == NULL) {
+        lua_pushnil(L);
+        return;
+    }
+    mxh_engine *e = mxh_lua_engine(L);
+    push_cache(L, &e->cache_ref);
+    if (lua_rawgetp(L, -1, ptr) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    new_handle(L, kind, ptr);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, -3, ptr);
+    lua_remove(L, -2);
+}
+
+void mxh_lua_push_zone(lua_State *L, const mxh_zone *z)
+{
+    if (z == NULL) {
+        lua_pushnil(L);
+        return;
+    }
+    mxh_lhandle *h = new_handle(L, MXH_LK_ZONE, z);
+    h->zone = z;
+}
+
+void mxh_lua_push_record(lua_State *L, const mxh_rr *rr)
+{
+    push_cached(L, MXH_LK_RECORD, rr);
+}
+
+static void push_node(lua_State *L, const mxh_node *n)
+{
+    push_cached(L, MXH_LK_NODE, n);
+}
+
+void mxh_lua_zone_release(mxh_engine *e)
+{
+    lua_State *L = e->L;
+    if (L) {
+        luaL_unref(L, LUA_REGISTRYINDEX, e->cache_ref);
+        luaL_unref(L, LUA_REGISTRYINDEX, e->route_ref);
+        luaL_unref(L, LUA_REGISTRYINDEX, e->lookup_ref);
+    }
+    e->cache_ref = e->route_ref = e->lookup_ref = LUA_NOREF;
+    for (size_t i = 0; i < e->nroutes; i++)
+        mxh_route_free(e->routes[i]);
+    e->nroutes = 0;
+    for (size_t i = 0; i < e->nlookups; i++)
+        mxh_lookup_free(e->lookups[i]);
+    e->nlookups = 0;
+}
+
+/* ---- argument helpers -------------------------------------------------- */
+
+/* Canonical form of the name at idx into buf; NULL (no error) if invalid. */
+static const char *try_name(lua_State *L, int idx, char *buf, size_t bufsz)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, idx, &len);
+    if (len == 0 || strlen(s) != len)
+        return NULL;
+    if (mxh_name_from_user(s, buf, bufsz) <= 0)
+        return NULL;
+    return buf;
+}
+
+static const char *check_name(lua_State *L, int idx, char *buf, size_t bufsz)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, idx, &len);
+    int r = (len == 0 || strlen(s) != len) ? MXH_NAME_ERR_EMPTY
+                                           : mxh_name_from_user(s, buf, bufsz);
+    if (r <= 0) {
+        lua_pushfstring(L, "bad domain name '%s': %s", s, mxh_name_strerror(r));
+        luaL_argerror(L, idx, lua_tostring(L, -1));
+    }
+    return buf;
+}
+
+/* An RR type given as "MX" or 15; 0 if the argument is absent/nil. */
+static uint16_t opt_type(lua_State *L, int idx)
+{
+    if (lua_isnoneornil(L, idx))
+        return 0;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        lua_Integer t = luaL_checkinteger(L, idx);
+        if (t < 1 || t > 65535)
+            luaL_argerror(L, idx, "RR type out of range");
+        return (uint16_t)t;
+    }
+    const char *s = luaL_checkstring(L, idx);
+    uint16_t t = mxh_type_from_name(s);
+    if (t == 0) {
+        lua_pushfstring(L, "unknown RR type '%s'", s);
+        luaL_argerror(L, idx, lua_tostring(L, -1));
+    }
+    return t;
+}
+
+static uint16_t check_type(lua_State *L, int idx)
+{
+    luaL_checkany(L, idx);
+    uint16_t t = opt_type(L, idx);
+    if (t == 0)
+        luaL_argerror(L, idx, "RR type expected");
+    return t;
+}
+
+static void push_opt_string(lua_State *L, const char *s)
+{
+    if (s)
+        lua_pushstring(L, s);
+    else
+        lua_pushnil(L);
+}
+
+static int obj_eq(lua_State *L)
+{
+    mxh_lhandle *a = lua_touserdata(L, 1), *b = lua_touserdata(L, 2);
+    int same = 0;
+    if (a && b && lua_type(L, 1) == LUA_TUSERDATA && lua_type(L, 2) == LUA_TUSERDATA &&
+        lua_rawlen(L, 1) == sizeof *a && lua_rawlen(L, 2) == sizeof *b &&
+        a->magic == MXH_LHANDLE_MAGIC && b->magic == MXH_LHANDLE_MAGIC)
+        same = a->kind == b->kind && a->ptr == b->ptr;
+    lua_pushboolean(L, same);
+    return 1;
+}
+
+/* ---- zone -------------------------------------------------------------- */
+
+#define ZONE(L) ((const mxh_zone *)mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr)
+
+static int zone_origin(lua_State *L)
+{
+    lua_pushstring(L, mxh_zone_origin(ZONE(L)));
+    return 1;
+}
+
+static int zone_file(lua_State *L)
+{
+    lua_pushstring(L, mxh_zone_file(ZONE(L)));
+    return 1;
+}
+
+static int zone_incomplete(lua_State *L)
+{
+    lua_pushboolean(L, mxh_zone_incomplete(ZONE(L)));
+    return 1;
+}
+
+static int zone_records_iter(lua_State *L)
+{
+    const mxh_zone *z = mxh_lua_check(L, lua_upvalueindex(1), MXH_LK_ZONE)->ptr;
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+    uint16_t t = (uint16_t)lua_tointeger(L, lua_upvalueindex(3));
+    size_t n = mxh_zone_record_count(z);
+    while ((size_t)i < n) {
+        const mxh_rr *rr = mxh_zone_record(z, (size_t)i++);
+        if (t == 0 || mxh_rr_type(rr) == t) {
+            lua_pushinteger(L, i);
+            lua_replace(L, lua_upvalueindex(2));
+            mxh_lua_push_record(L, rr);
+            return 1;
+        }
+    }
+    lua_pushinteger(L, i);
+    lua_replace(L, lua_upvalueindex(2));
+    return 0;
+}
+
+static int zone_records(lua_State *L)
+{
+    (void)ZONE(L);
+    uint16_t t = opt_type(L, 2);
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 0);
+    lua_pushinteger(L, t);
+    lua_pushcclosure(L, zone_records_iter, 3);
+    return 1;
+}
+
+static void push_node_records(lua_State *L, const mxh_node *n, uint16_t t)
+{
+    lua_newtable(L);
+    lua_Integer k = 0;
+    for (const mxh_rr *rr = n ? n->rrs : NULL; rr; rr = rr->next) {
+        if (t == 0 || rr->type == t) {
+            mxh_lua_push_record(L, rr);
+            lua_rawseti(L, -2, ++k);
+        }
+    }
+}
+
+static int zone_rrset(lua_State *L)
+{
+    const mxh_zone *z = ZONE(L);
+    char buf[MXH_NAME_BUF];
+    const char *name = try_name(L, 2, buf, sizeof buf);
+    uint16_t t = check_type(L, 3);
+    push_node_records(L, name ? mxh_zone_find(z, name) : NULL, t);
+    return 1;
+}
+
+static int zone_names_iter(lua_State *L)
+{
+    mxh_lua_check(L, lua_upvalueindex(1), MXH_LK_ZONE);
+    const mxh_node *n = lua_touserdata(L, lua_upvalueindex(2));
+    if (n == NULL)
+        return 0;
+    const mxh_node *next = n->hh.next;
+    lua_pushlightuserdata(L, (void *)next);
+    lua_replace(L, lua_upvalueindex(2));
+    push_node(L, n);
+    return 1;
+}
+
+static int zone_names(lua_State *L)
+{
+    const mxh_zone *z = ZONE(L);
+    lua_pushvalue(L, 1);
+    lua_pushlightuserdata(L, (void *)z->nodes);
+    lua_pushcclosure(L, zone_names_iter, 2);
+    return 1;
+}
+
+static int zone_node(lua_State *L)
+{
+    const mxh_zone *z = ZONE(L);
+    char buf[MXH_NAME_BUF];
+    const char *name = try_name(L, 2, buf, sizeof buf);
+    push_node(L, name ? mxh_zone_find(z, name) : NULL);
+    return 1;
+}
+
+static int zone_has_type(lua_State *L)
+{
+    const mxh_zone *z = ZONE(L);
+    lua_pushboolean(L, mxh_zone_has_type(z, check_type(L, 2)));
+    return 1;
+}
+
+static int zone_lookup(lua_State *L)
+{
+    mxh_engine *e = mxh_lua_engine(L);
+    const mxh_zone *z = ZONE(L);
+    char buf[MXH_NAME_BUF];
+    const char *name = check_name(L, 2, buf, sizeof buf);
+    uint16_t t = check_type(L, 3);
+    push_cache(L, &e->lookup_ref);
+    lua_pushfstring(L, "%p %s %d", (const void *)z, name, (int)t);
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, -3) == LUA_TUSERDATA)
+        return 1;
+    lua_pop(L, 1);
+    if (e->nlookups >= MXH_LUA_MAX_LOOKUPS)
+        return luaL_error(L, "more than %d distinct lookups in one zone", MXH_LUA_MAX_LOOKUPS);
+    if (e->nlookups == e->caplookups) {
+        size_t cap = e->caplookups ? e->caplookups * 2 : 16;
+        mxh_lookup **nl = realloc(e->lookups, cap * sizeof *nl);
+        if (nl == NULL)
+            return luaL_error(L, "out of memory");
+        e->lookups = nl;
+        e->caplookups = cap;
+    }
+    mxh_lookup *lk = NULL;
+    /* the zone asked answers for its own origin even when shadowed */
+    mxh_status st = mxh_lookup_ctx(e->zs, z, name, t, &lk);
+    if (st != MXH_OK || lk == NULL)
+        return luaL_error(L, "lookup of %s failed: %s", name, mxh_strerror(st));
+    e->lookups[e->nlookups++] = lk;
+    new_handle(L, MXH_LK_LOOKUPH, lk);
+    lua_pushvalue(L, -1);
+    lua_insert(L, -3); /* handle, cache, key, handle */
+    lua_rawset(L, -4);
+    return 1;
+}
+
+static int zone_mail_route(lua_State *L)
+{
+    mxh_engine *e = mxh_lua_engine(L);
+    const mxh_zone *z = ZONE(L);
+    char buf[MXH_NAME_BUF];
+    const char *name = check_name(L, 2, buf, sizeof buf);
+    push_cache(L, &e->route_ref);
+    lua_pushfstring(L, "%p %s", (const void *)z, name);
+    const char *key = lua_tostring(L, -1);
+    if (lua_rawget(L, -2) == LUA_TUSERDATA)
+        return 1;
+    lua_pop(L, 1);
+    if (e->nroutes == e->caproutes) {
+        size_t cap = e->caproutes ? e->caproutes * 2 : 16;
+        mxh_route **nr = realloc(e->routes, cap * sizeof *nr);
+        if (nr == NULL)
+            return luaL_error(L, "out of memory");
+        e->routes = nr;
+        e->caproutes = cap;
+    }
+    mxh_route *r = NULL;
+    mxh_status st = mxh_mail_route_ctx(e->zs, z, name, &r);
+    if (st != MXH_OK || r == NULL)
+        return luaL_error(L, "mail route of %s failed: %s", name, mxh_strerror(st));
+    e->routes[e->nroutes++] = r;
+    lua_pushfstring(L, "%p %s", (const void *)z, name);
+    (void)key;
+    new_handle(L, MXH_LK_ROUTE, r);
+    lua_pushvalue(L, -1);
+    lua_insert(L, -3); /* cache, handle, key, handle */
+    lua_rawset(L, -4);
+    return 1;
+}
+
+static int zone_mail_domains(lua_State *L)
+{
+    const mxh_zone *z = ZONE(L);
+    lua_newtable(L);
+    lua_Integer k = 0;
+    lua_pushstring(L, mxh_zone_origin(z));
+    lua_rawseti(L, -2, ++k);
+    size_t n = mxh_zone_record_count(z);
+    for (size_t i = 0; i < n; i++) {
+        const mxh_rr *rr = mxh_zone_record(z, i);
+        if (rr->type != MXH_TYPE_MX || rr->node == z->apex)
+            continue;
+        const mxh_rr *first = rr->node->rrs;
+        while (first && first->type != MXH_TYPE_MX)
+            first = first->next;
+        if (first != rr)
+            continue; /* owner listed at its first MX already */
+        lua_pushstring(L, rr->node->name);
+        lua_rawseti(L, -2, ++k);
+    }
+    return 1;
+}
+
+static int zone_zoneset(lua_State *L)
+{
+    const mxh_zone *z = ZONE(L);
+    push_cached(L, MXH_LK_ZONESET, z->zs);
+    return 1;
+}
+
+static int zone_local_servers(lua_State *L)
+{
+    mxh_engine *e = mxh_lua_engine(L);
+    (void)ZONE(L);
+    char buf[MXH_NAME_BUF];
+    const char *name = check_name(L, 2, buf, sizeof buf);
+    const mxh_server *small[32];
+    const mxh_server **out = small;
+    size_t total = mxh_zoneset_local_servers(e->zs, name, small, 32);
+    if (total > 32) {
+        out = malloc(total * sizeof *out);
+        if (out == NULL)
+            return luaL_error(L, "out of memory");
+        total = mxh_zoneset_local_servers(e->zs, name, out, total);
+    }
+    lua_createtable(L, (int)(total < 1024 ? total : 1024), 0);
+    for (size_t i = 0; i < total; i++) {
+        push_cached(L, MXH_LK_SERVER, out[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    if (out != small)
+        free(out);
+    return 1;
+}
+
+static int zone_tostring(lua_State *L)
+{
+    mxh_lhandle *h = mxh_lua_test(L, 1, MXH_LK_ZONE);
+    mxh_engine *e = mxh_lua_engine(L);
+    if (h && e->scanning && h->gen == e->gen)
+        lua_pushfstring(L, "zone %s", mxh_zone_origin(h->ptr));
+    else
+        lua_pushliteral(L, "zone (released)");
+    return 1;
+}
+
+static const luaL_Reg zone_methods[] = {
+    {"origin", zone_origin},         {"file", zone_file},
+    {"incomplete", zone_incomplete}, {"records", zone_records},
+    {"rrset", zone_rrset},           {"names", zone_names},
+    {"node", zone_node},             {"has_type", zone_has_type},
+    {"lookup", zone_lookup},         {"mail_route", zone_mail_route},
+    {"mail_domains", zone_mail_domains}, {"zoneset", zone_zoneset},
+    {"local_servers", zone_local_servers}, {NULL, NULL}
+};
+
+/* ---- node -------------------------------------------------------------- */
+
+#define NODE(L) ((const mxh_node *)mxh_lua_check(L, 1, MXH_LK_NODE)->ptr)
+
+static int node_name(lua_State *L)
+{
+    lua_pushstring(L, NODE(L)->name);
+    return 1;
+}
+
+static int node_exists(lua_State *L)
+{
+    (void)NODE(L);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int node_is_ent(lua_State *L)
+{
+    lua_pushboolean(L, NODE(L)->rrs == NULL);
+    return 1;
+}
+
+static int node_is_wildcard(lua_State *L)
+{
+    const mxh_node *n = NODE(L);
+    lua_pushboolean(L, (n->flags & MXH_NODE_WILDCARD) || mxh_name_is_wildcard(n->name));
+    return 1;
+}
+
+static int node_is_apex(lua_State *L)
+{
+    const mxh_node *n = NODE(L);
+    lua_pushboolean(L, (n->flags & MXH_NODE_APEX) || (n->zone && n->zone->apex == n));
+    return 1;
+}
+
+static int node_is_cut(lua_State *L)
+{
+    lua_pushboolean(L, (NODE(L)->flags & MXH_NODE_CUT) != 0);
+    return 1;
+}
+
+static int node_below_cut(lua_State *L)
+{
+    lua_pushboolean(L, (NODE(L)->flags & MXH_NODE_BELOW_CUT) != 0);
+    return 1;
+}
+
+static int node_records(lua_State *L)
+{
+    const mxh_node *n = NODE(L);
+    push_node_records(L, n, opt_type(L, 2));
+    return 1;
+}
+
+static int node_tostring(lua_State *L)
+{
+    lua_pushfstring(L, "node %s", NODE(L)->name);
+    return 1;
+}
+
+static const luaL_Reg node_methods[] = {
+    {"name", node_name},       {"exists", node_exists},       {"is_ent", node_is_ent},
+    {"is_wildcard", node_is_wildcard}, {"is_apex", node_is_apex}, {"is_cut", node_is_cut},
+    {"below_cut", node_below_cut}, {"records", node_records}, {NULL, NULL}
+};
+
+/* ---- record ------------------------------------------------------------ */
+
+#define REC(L) ((const mxh_rr *)mxh_lua_check(L, 1, MXH_LK_RECORD)->ptr)
+
+static int rec_owner(lua_State *L)
+{
+    lua_pushstring(L, mxh_rr_owner(REC(L)));
+    return 1;
+}
+
+static int rec_type(lua_State *L)
+{
+    char buf[16];
+    lua_pushstring(L, mxh_type_name(mxh_rr_type(REC(L)), buf));
+    return 1;
+}
+
+static int rec_ttl(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)mxh_rr_ttl(REC(L)));
+    return 1;
+}
+
+static int rec_class(lua_State *L)
+{
+    unsigned c = mxh_rr_class(REC(L));
+    switch (c) {
+    case 1: lua_pushliteral(L, "IN"); break;
+    case 3: lua_pushliteral(L, "CH"); break;
+    case 4: lua_pushliteral(L, "HS"); break;
+    default: lua_pushfstring(L, "CLASS%d", (int)c); break;
+    }
+    return 1;
+}
+
+static int rec_rdata(lua_State *L)
+{
+    lua_pushstring(L, mxh_rr_rdata(REC(L)));
+    return 1;
+}
+
+static int rec_target(lua_State *L)
+{
+    push_opt_string(L, mxh_rr_target(REC(L)));
+    return 1;
+}
+
+static int rec_preference(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)mxh_rr_preference(REC(L)));
+    return 1;
+}
+
+static int rec_target_relative(lua_State *L)
+{
+    lua_pushboolean(L, mxh_rr_target_relative(REC(L)));
+    return 1;
+}
+
+static int rec_owner_text(lua_State *L)
+{
+    lua_pushstring(L, mxh_rr_owner_text(REC(L)));
+    return 1;
+}
+
+static int rec_rdata_text(lua_State *L)
+{
+    lua_pushstring(L, mxh_rr_rdata_text(REC(L)));
+    return 1;
+}
+
+static int rec_file(lua_State *L)
+{
+    lua_pushstring(L, mxh_rr_file(REC(L)));
+    return 1;
+}
+
+static int rec_line(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)mxh_rr_line(REC(L)));
+    return 1;
+}
+
+static int rec_source(lua_State *L)
+{
+    const mxh_rr *rr = REC(L);
+    lua_pushfstring(L, "%s:%I", mxh_rr_file(rr), (lua_Integer)mxh_rr_line(rr));
+    return 1;
+}
+
+static int rec_tostring(lua_State *L)
+{
+    const mxh_rr *rr = REC(L);
+    char buf[512];
+    size_t n = mxh_rr_format(rr, buf, sizeof buf);
+    if (n < sizeof buf) {
+        lua_pushlstring(L, buf, n);
+        return 1;
+    }
+    char *big = lua_newuserdatauv(L, n + 1, 0);
+    mxh_rr_format(rr, big, n + 1);
+    lua_pushlstring(L, big, n);
+    return 1;
+}
+
+static const luaL_Reg rec_methods[] = {
+    {"owner", rec_owner},           {"type", rec_type},
+    {"ttl", rec_ttl},               {"class", rec_class},
+    {"rdata", rec_rdata},           {"target", rec_target},
+    {"preference", rec_preference}, {"target_relative", rec_target_relative},
+    {"owner_text", rec_owner_text}, {"rdata_text", rec_rdata_text},
+    {"file", rec_file},             {"line", rec_line},
+    {"source", rec_source},         {NULL, NULL}
+};
+
+/* ---- steps ------------------------------------------------------------- */
+
+void mxh_lua_step_text(const mxh_step *s, char *buf, size_t bufsz)
+{
+    const char *t = mxh_step_target(s);
+    if (t)
+        snprintf(buf, bufsz, "%s %s -> %s", mxh_step_kind_name(mxh_step_kind_of(s)),
+                 mxh_step_name(s), t);
+    else
+        snprintf(buf, bufsz, "%s %s", mxh_step_kind_name(mxh_step_kind_of(s)), mxh_step_name(s));
+}
+
+/* kind, name, target, record[, exchange index] */
+static int push_step(lua_State *L, const mxh_step *s, int with_exchange)
+{
+    lua_pushstring(L, mxh_step_kind_name(mxh_step_kind_of(s)));
+    push_opt_string(L, mxh_step_name(s));
+    push_opt_string(L, mxh_step_target(s));
+    mxh_lua_push_record(L, mxh_step_record(s));
+    if (!with_exchange)
+        return 4;
+    int x = mxh_step_exchange(s);
+    if (x >= 0)
+        lua_pushinteger(L, (lua_Integer)x + 1);
+    else
+        lua_pushnil(L);
+    return 5;
+}
+
+static void push_step_table(lua_State *L, const mxh_step *s)
+{
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, mxh_step_kind_name(mxh_step_kind_of(s)));
+    lua_setfield(L, -2, "kind");
+    push_opt_string(L, mxh_step_name(s));
+    lua_setfield(L, -2, "name");
+    push_opt_string(L, mxh_step_target(s));
+    lua_setfield(L, -2, "target");
+    mxh_lua_push_record(L, mxh_step_record(s));
+    lua_setfield(L, -2, "record");
+}
+
+/* ---- lookup ------------------------------------------------------------ */
+
+#define LK(L) ((const mxh_lookup *)mxh_lua_check(L, 1, MXH_LK_LOOKUPH)->ptr)
+
+static int lk_status(lua_State *L)
+{
+    lua_pushstring(L, mxh_lookup_status_name(mxh_lookup_status_of(LK(L))));
+    return 1;
+}
+
+static int lk_final_name(lua_State *L)
+{
+    push_opt_string(L, mxh_lookup_final_name(LK(L)));
+    return 1;
+}
+
+static int lk_records(lua_State *L)
+{
+    const mxh_lookup *lk = LK(L);
+    size_t n = mxh_lookup_answer_count(lk);
+    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    for (size_t i = 0; i < n; i++) {
+        mxh_lua_push_record(L, mxh_lookup_answer(lk, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int lk_wildcard(lua_State *L)
+{
+    lua_pushboolean(L, mxh_lookup_wildcard(LK(L)));
+    return 1;
+}
+
+static int lk_len(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)mxh_lookup_step_count(LK(L)));
+    return 1;
+}
+
+static int lk_step(lua_State *L)
+{
+    const mxh_lookup *lk = LK(L);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    if (i < 1 || (size_t)i > mxh_lookup_step_count(lk))
+        return 0;
+    return push_step(L, mxh_lookup_step(lk, (size_t)i - 1), 0);
+}
+
+static int lk_tostring(lua_State *L)
+{
+    const mxh_lookup *lk = LK(L);
+    lua_pushfstring(L, "lookup %s: %s", mxh_lookup_final_name(lk) ? mxh_lookup_final_name(lk) : "?",
+                    mxh_lookup_status_name(mxh_lookup_status_of(lk)));
+    return 1;
+}
+
+static const luaL_Reg lk_methods[] = {
+    {"status", lk_status}, {"final_name", lk_final_name}, {"records", lk_records},
+    {"wildcard", lk_wildcard}, {"step", lk_step}, {NULL, NULL}
+};
+
+/* ---- route ------------------------------------------------------------- */
+
+#define ROUTE(L) ((const mxh_route *)mxh_lua_check(L, 1, MXH_LK_ROUTE)->ptr)
+
+static int route_domain(lua_State *L)
+{
+    lua_pushstring(L, mxh_route_domain(ROUTE(L)));
+    return 1;
+}
+
+static int route_kind(lua_State *L)
+{
+    lua_pushstring(L, mxh_route_kind_name(mxh_route_kind_of(ROUTE(L))));
+    return 1;
+}
+
+static int route_len(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)mxh_route_step_count(ROUTE(L)));
+    return 1;
+}
+
+static int route_step(lua_State *L)
+{
+    const mxh_route *r = ROUTE(L);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    if (i < 1 || (size_t)i > mxh_route_step_count(r))
+        return 0;
+    return push_step(L, mxh_route_step(r, (size_t)i - 1), 1);
+}
+
+static int route_exchanges(lua_State *L)
+{
+    const mxh_route *r = ROUTE(L);
+    size_t n = mxh_route_exchange_count(r);
+    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    for (size_t i = 0; i < n; i++) {
+        push_cached(L, MXH_LK_EXCHANGE, mxh_route_exchange(r, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int route_tostring(lua_State *L)
+{
+    const mxh_route *r = ROUTE(L);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    lua_pushfstring(L, "mail route of %s: %s", mxh_route_domain(r),
+                    mxh_route_kind_name(mxh_route_kind_of(r)));
+    luaL_addvalue(&b);
+    size_t n = mxh_route_step_count(r);
+    for (size_t i = 0; i < n; i++) {
+        const mxh_step *s = mxh_route_step(r, i);
+        char text[2 * MXH_NAME_BUF + 32];
+        mxh_lua_step_text(s, text, sizeof text);
+        lua_pushfstring(L, "\n  %d. %s", (int)i + 1, text);
+        luaL_addvalue(&b);
+        const mxh_rr *rr = mxh_step_record(s);
+        if (rr) {
+            lua_pushfstring(L, " (%s:%I)", mxh_rr_file(rr), (lua_Integer)mxh_rr_line(rr));
+            luaL_addvalue(&b);
+        }
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static const luaL_Reg route_methods[] = {
+    {"domain", route_domain}, {"kind", route_kind}, {"step", route_step},
+    {"exchanges", route_exchanges}, {NULL, NULL}
+};
+
+/* ---- exchange ---------------------------------------------------------- */
+
+#define EXCH(L) ((const mxh_exchange *)mxh_lua_check(L, 1, MXH_LK_EXCHANGE)->ptr)
+
+static int x_name(lua_State *L)
+{
+    lua_pushstring(L, mxh_exchange_name(EXCH(L)));
+    return 1;
+}
+
+static int x_preference(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)mxh_exchange_preference(EXCH(L)));
+    return 1;
+}
+
+static int x_record(lua_State *L)
+{
+    mxh_lua_push_record(L, mxh_exchange_record(EXCH(L)));
+    return 1;
+}
+
+static int x_status(lua_State *L)
+{
+    lua_pushstring(L, mxh_exchange_status_name(mxh_exchange_status_of(EXCH(L))));
+    return 1;
+}
+
+static int x_addresses(lua_State *L)
+{
+    const mxh_exchange *x = EXCH(L);
+    size_t n = mxh_exchange_address_count(x);
+    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    for (size_t i = 0; i < n; i++) {
+        push_opt_string(L, mxh_exchange_address(x, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int x_address_records(lua_State *L)
+{
+    const mxh_exchange *x = EXCH(L);
+    size_t n = mxh_exchange_address_count(x);
+    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    lua_Integer k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mxh_rr *rr = mxh_exchange_address_record(x, i);
+        if (rr) {
+            mxh_lua_push_record(L, rr);
+            lua_rawseti(L, -2, ++k);
+        }
+    }
+    return 1;
+}
+
+static int x_via_wildcard(lua_State *L)
+{
+    lua_pushboolean(L, mxh_exchange_via_wildcard(EXCH(L)));
+    return 1;
+}
+
+static int x_via_cname(lua_State *L)
+{
+    lua_pushboolean(L, mxh_exchange_via_cname(EXCH(L)));
+    return 1;
+}
+
+static int x_steps(lua_State *L)
+{
+    const mxh_exchange *x = EXCH(L);
+    size_t n = mxh_exchange_step_count(x);
+    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    for (size_t i = 0; i < n; i++) {
+        push_step_table(L, mxh_exchange_step(x, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int x_tostring(lua_State *L)
+{
+    const mxh_exchange *x = EXCH(L);
+    lua_pushfstring(L, "exchange %s (%d, %s)", mxh_exchange_name(x),
+                    (int)mxh_exchange_preference(x),
+                    mxh_exchange_status_name(mxh_exchange_status_of(x)));
+    return 1;
+}
+
+static const luaL_Reg x_methods[] = {
+    {"name", x_name},           {"preference", x_preference},
+    {"record", x_record},       {"status", x_status},
+    {"addresses", x_addresses}, {"address_records", x_address_records},
+    {"via_wildcard", x_via_wildcard}, {"via_cname", x_via_cname},
+    {"steps", x_steps},         {NULL, NULL}
+};
+
+/* ---- zone set and servers --------------------------------------------- */
+
+#define ZS(L) ((const mxh_zoneset *)mxh_lua_check(L, 1, MXH_LK_ZONESET)->ptr)
+
+static int zs_zone_for(lua_State *L)
+{
+    const mxh_zoneset *zs = ZS(L);
+    char buf[MXH_NAME_BUF];
+    const char *name = check_name(L, 2, buf, sizeof buf);
+    mxh_lua_push_zone(L, mxh_zoneset_find_zone(zs, name));
+    return 1;
+}
+
+static int zs_zones_iter(lua_State *L)
+{
+    const mxh_zoneset *zs = mxh_lua_check(L, lua_upvalueindex(1), MXH_LK_ZONESET)->ptr;
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+    if ((size_t)i >= mxh_zoneset_zone_count(zs))
+        return 0;
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(2));
+    mxh_lua_push_zone(L, mxh_zoneset_zone(zs, (size_t)i));
+    return 1;
+}
+
+static int zs_zones(lua_State *L)
+{
+    (void)ZS(L);
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, zs_zones_iter, 2);
+    return 1;
+}
+
+static int zs_servers(lua_State *L)
+{
+    const mxh_zoneset *zs = ZS(L);
+    size_t n = mxh_zoneset_server_count(zs);
+    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    for (size_t i = 0; i < n; i++) {
+        push_cached(L, MXH_LK_SERVER, mxh_zoneset_server(zs, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int zs_tostring(lua_State *L)
+{
+    lua_pushliteral(L, "zoneset");
+    return 1;
+}
+
+static const luaL_Reg zs_methods[] = {
+    {"zone_for", zs_zone_for}, {"zones", zs_zones}, {"servers", zs_servers}, {NULL, NULL}
+};
+
+#define SRV(L) ((const mxh_server *)mxh_lua_check(L, 1, MXH_LK_SERVER)->ptr)
+
+static int srv_name(lua_State *L)
+{
+    lua_pushstring(L, mxh_server_name(SRV(L)));
+    return 1;
+}
+
+static int srv_addresses(lua_State *L)
+{
+    const mxh_server *s = SRV(L);
+    size_t n = mxh_server_address_count(s);
+    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    for (size_t i = 0; i < n; i++) {
+        push_opt_string(L, mxh_server_address(s, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int srv_domains(lua_State *L)
+{
+    const mxh_server *s = SRV(L);
+    size_t n = mxh_server_domain_count(s);
+    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    for (size_t i = 0; i < n; i++) {
+        push_opt_string(L, mxh_server_domain(s, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int srv_source(lua_State *L)
+{
+    const mxh_server *s = SRV(L);
+    lua_pushfstring(L, "%s:%I", mxh_server_file(s), (lua_Integer)mxh_server_line(s));
+    return 1;
+}
+
+static int srv_tostring(lua_State *L)
+{
+    lua_pushfstring(L, "server %s", mxh_server_name(SRV(L)));
+    return 1;
+}
+
+static const luaL_Reg srv_methods[] = {
+    {"name", srv_name}, {"addresses", srv_addresses}, {"domains", srv_domains},
+    {"source", srv_source}, {NULL, NULL}
+};
+
+/* ---- registration ------------------------------------------------------ */
+
+static void make_mt(lua_State *L, int kind, const luaL_Reg *methods, lua_CFunction tostr,
+                    lua_CFunction len)
+{
+    lua_createtable(L, 0, 6);
+    lua_pushfstring(L, "mxh.%s", kind_names[kind]);
+    lua_setfield(L, -2, "__name");
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+    if (tostr) {
+        lua_pushcfunction(L, tostr);
+        lua_setfield(L, -2, "__tostring");
+    }
+    if (len) {
+        lua_pushcfunction(L, len);
+        lua_setfield(L, -2, "__len");
+    }
+    lua_pushcfunction(L, obj_eq);
+    lua_setfield(L, -2, "__eq");
+    lua_pushfstring(L, "mxh.%s", kind_names[kind]);
+    lua_setfield(L, -2, "__metatable");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &mt_keys[kind]);
+}
+
+void mxh_lua_objects_open(lua_State *L)
+{
+    make_mt(L, MXH_LK_ZONE, zone_methods, zone_tostring, NULL);
+    make_mt(L, MXH_LK_NODE, node_methods, node_tostring, NULL);
+    make_mt(L, MXH_LK_RECORD, rec_methods, rec_tostring, NULL);
+    make_mt(L, MXH_LK_LOOKUPH, lk_methods, lk_tostring, lk_len);
+    make_mt(L, MXH_LK_ROUTE, route_methods, route_tostring, route_len);
+    make_mt(L, MXH_LK_EXCHANGE, x_methods, x_tostring, NULL);
+    make_mt(L, MXH_LK_ZONESET, zs_methods, zs_tostring, NULL);
+    make_mt(L, MXH_LK_SERVER, srv_methods, srv_tostring, NULL);
+}
