@@ -26,7 +26,7 @@
  * the two forms above is a fixture error.
  *
  * Every fixture is loaded into a fresh zone set (it must load without
- * diagnostics) and scanned with the built-in engine. Only the fixture's own
+ * errors or warnings) and scanned with the built-in engine. Only the fixture's own
  * rule is asserted; no rule at all may fail with a rule-error. For fires-
  * cases the file:line of every finding must name a loaded record.
  *
@@ -410,9 +410,11 @@ START_TEST(test_fixture)
         st = mxh_zoneset_load_inventory(zs, p);
         ck_assert_msg(st == MXH_OK, "%s: inventory %s: %s", path, p, mxh_zoneset_errmsg(zs));
     }
-    ck_assert_msg(mxh_zoneset_diag_count(zs) == 0, "%s: %zu load diagnostics, first: %s", path,
-                  mxh_zoneset_diag_count(zs),
-                  mxh_diag_message(mxh_zoneset_diag(zs, 0)));
+    for (size_t i = 0; i < mxh_zoneset_diag_count(zs); i++) {
+        const mxh_diag *d = mxh_zoneset_diag(zs, i);
+        ck_assert_msg(mxh_diag_level_of(d) == MXH_DIAG_NOTICE, "%s: load diagnostic %s:%lu: %s", path,
+                      mxh_diag_file(d), mxh_diag_line(d), mxh_diag_message(d));
+    }
 
     mxh_engine *e = NULL;
     ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
