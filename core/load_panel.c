@@ -504,11 +504,13 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
         mxh_zs_seterr(zs, "%s: out of memory", name);
         return MXH_ERR_NOMEM;
     }
-    mxh_zs_diag(zs, MXH_DIAG_NOTICE, file, 0, c.z,
-                "panel text: %lu record lines read, %zu records loaded, %zu lines rejected",
-                lines, c.records, c.z->rejected);
     if (c.z->rejected) {
-        mxh_zs_seterr(zs, "%s", c.first_err[0] ? c.first_err : "lines were rejected");
+        /* counts only when something is missing: a clean load stays silent */
+        mxh_zs_diag(zs, MXH_DIAG_NOTICE, file, 0, c.z,
+                    "panel text: %lu record lines read, %zu records loaded, %zu lines rejected",
+                    lines, c.records, c.z->rejected);
+        mxh_zs_seterr(zs, "%s (%zu of %lu record lines rejected)",
+                      c.first_err[0] ? c.first_err : "lines were rejected", c.z->rejected, lines);
         return MXH_ERR_PARSE;
     }
     mxh_zs_seterr(zs, "%s", "");

@@ -27,6 +27,9 @@
  * port target [ttl]"; A, AAAA, CNAME, NS, PTR, DNAME: "value [ttl]" or
  * "value priority ttl"; other types: the rest of the line.
  *
+ * An MX without a priority (seed 003's "dm2.co.jp MX dm2.co.jp") gets 0, the
+ * panels' default.
+ *
  * How names are read (these panels show names fully qualified, without the
  * final dot):
  *   host column:    "", "@" -> the origin; a final dot -> absolute; a name
@@ -400,10 +403,7 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
             return false;
         }
         if (type == MXH_TYPE_MX) {
-            if (hn == 0) {
-                if (!prio_given)
-                    mxh_zs_diag(c->zs, MXH_DIAG_NOTICE, c->file, line, c->z,
-                                "MX without priority: taken as 0");
+            if (hn == 0) { /* no priority given: 0, as the panels default it */
                 pl = (size_t)snprintf(pres, 24, "%u ", (unsigned)prio);
             } else {
                 if (prio_given) {
@@ -759,11 +759,13 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
         mxh_zs_seterr(zs, "%s: out of memory", name);
         return MXH_ERR_NOMEM;
     }
-    mxh_zs_diag(zs, MXH_DIAG_NOTICE, file, 0, c.z,
-                "record table: %lu record lines read, %zu records loaded, %zu lines rejected",
-                lines, c.records, c.z->rejected);
     if (c.z->rejected) {
-        mxh_zs_seterr(zs, "%s", c.first_err[0] ? c.first_err : "lines were rejected");
+        /* counts only when something is missing: a clean load stays silent */
+        mxh_zs_diag(zs, MXH_DIAG_NOTICE, file, 0, c.z,
+                    "record table: %lu record lines read, %zu records loaded, %zu lines rejected",
+                    lines, c.records, c.z->rejected);
+        mxh_zs_seterr(zs, "%s (%zu of %lu record lines rejected)",
+                      c.first_err[0] ? c.first_err : "lines were rejected", c.z->rejected, lines);
         return MXH_ERR_PARSE;
     }
     mxh_zs_seterr(zs, "%s", "");
