@@ -240,6 +240,7 @@ if [ -n "$FIRST" ]; then
 return {
   id = "$FIRST", severity = "info", title = "CLI test override of $FIRST",
   description = [[Replaces the built-in rule for the test.]],
+  references = { "tests/cli/run.sh" },
   check = function(zone, report) end,
 }
 EOF

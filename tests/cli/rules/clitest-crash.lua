@@ -5,6 +5,7 @@ return {
   severity    = "warning",
   title       = "CLI test: a rule that fails on purpose",
   description = [[Test rule for the command-line tests: raises an error on crash.* zones.]],
+  references  = { "tests/cli/run.sh" },
   check = function(zone, report)
     if zone:origin():match("^crash") then
       error("deliberate failure for the CLI tests")

@@ -5,6 +5,7 @@ return {
   severity    = "warning",
   title       = "CLI test: echo TXT text into a finding",
   description = [[Test rule for the command-line tests: copies TXT data into the message.]],
+  references  = { "RFC 8259 §7" },
   needs       = { "TXT" },
   check = function(zone, report)
     for rec in zone:records("TXT") do
