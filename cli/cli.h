@@ -75,6 +75,7 @@ typedef struct cli_scan_opts {
     int quiet;
     int verbose;
     int color;                  /* -1 auto, 0 never, 1 always */
+    int all;                    /* route: every mail domain */
     cli_strv paths;
 } cli_scan_opts;
 

@@ -144,6 +144,8 @@ void cli_dot_str(FILE *f, const char *str)
         unsigned c = *s;
         if (c == '"' || c == '\\')
             fprintf(f, "\\%c", (int)c);
+        else if (c == '\n')
+            fputs("\\n", f);              /* a centred line break in a label */
         else if (c < 0x20 || c == 0x7f || c >= 0x80)
             fprintf(f, "\\\\x%02x", c); /* shown literally as \xNN in the label */
         else

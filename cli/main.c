@@ -64,10 +64,13 @@ static const char help_scan[] =
 
 static const char help_route[] =
     "Usage: mxhazard route [OPTIONS] DOMAIN PATH...\n"
+    "       mxhazard route --all [OPTIONS] PATH...\n"
     "Show the mail route of DOMAIN over the given zones: MX by preference, each\n"
     "exchange, the CNAME and wildcard steps, and the addresses reached, each with\n"
     "the record and file:line behind it (RFC 5321 §5.1, RFC 7505).\n"
     "\n"
+    "  -a, --all               every mail domain of the given zones (each zone's apex\n"
+    "                          and every name with MX), in load order\n"
     "  -f, --format FMT        text (default, a tree), json, or dot (Graphviz)\n"
     "      --input-format FMT  auto (default), bind, valuedomain or table\n"
     "      --origin NAME       origin of the zone (one file or '-' only)\n"
@@ -127,7 +130,7 @@ enum {
 enum {
     O_FORMAT, O_INPUT_FORMAT, O_ORIGIN, O_INVENTORY, O_INCLUDE_ROOT, O_RULES, O_ONLY,
     O_SKIP, O_SEVERITY, O_FAIL_ON, O_JOBS, O_PROGRESS, O_NO_PROGRESS, O_QUIET, O_VERBOSE,
-    O_COLOR, O_NO_COLOR, O_HELP,
+    O_COLOR, O_NO_COLOR, O_HELP, O_ALL,
 };
 
 typedef struct optdef {
@@ -157,6 +160,7 @@ static const optdef optdefs[] = {
     {"color", 0, O_COLOR, 1, C_SCAN},
     {"no-color", 0, O_NO_COLOR, 0, C_SCAN},
     {"help", 'h', O_HELP, 0, C_SCAN | C_ROUTE | C_RULES | C_EXPLAIN},
+    {"all", 'a', O_ALL, 0, C_ROUTE},
 };
 
 static int cmd_mask(const char *cmd)
@@ -240,6 +244,7 @@ static int set_opt(cli_scan_opts *o, const char *cmd, const optdef *d, const cha
         return 0;
     case O_NO_COLOR: o->color = 0; return 0;
     case O_HELP: return 1;
+    case O_ALL: o->all = 1; return 0;
     }
     return 0;
 }

@@ -21,6 +21,8 @@ static const char *rr_type_text(const mxh_rr *rr, char buf[16])
     return rr ? mxh_type_name(mxh_rr_type(rr), buf) : "A";
 }
 
+static void relative_note(FILE *f, const mxh_rr *rr);
+
 /* One step in words, without its location. */
 static void step_text(FILE *f, const mxh_step *s)
 {
@@ -32,8 +34,7 @@ static void step_text(FILE *f, const mxh_step *s)
     case MXH_STEP_MX:
         fprintf(f, "MX %u ", rr ? mxh_rr_preference(rr) : 0);
         cli_text_safe(f, nz(target));
-        if (rr && mxh_rr_target_relative(rr))
-            fputs("  (written without a final dot: the origin was appended)", f);
+        relative_note(f, rr);
         break;
     case MXH_STEP_CNAME:
         cli_text_safe(f, name);
@@ -88,6 +89,25 @@ static void step_text(FILE *f, const mxh_step *s)
     }
 }
 
+/* A target written without its final dot that has a dot inside
+ * ("s1.xrea.com") probably meant an absolute name: say how it was read.
+ * A single relative label ("mail") is ordinary and left alone. */
+static void relative_note(FILE *f, const mxh_rr *rr)
+{
+    if (!rr || !mxh_rr_target_relative(rr))
+        return;
+    const char *text = mxh_rr_rdata_text(rr);
+    if (!text)
+        return;
+    const char *last = strrchr(text, ' ');
+    last = last ? last + 1 : text;
+    if (!strchr(last, '.'))
+        return;
+    fputs("  (written `", f);
+    cli_text_safe(f, last);
+    fputs("` without a final dot: the origin was appended)", f);
+}
+
 static void rr_loc(FILE *f, const mxh_rr *rr)
 {
     if (!rr || !mxh_rr_file(rr))
@@ -127,8 +147,7 @@ static void text_route(FILE *f, const mxh_route *r)
         if (mx) {
             fprintf(f, "MX %u ", mxh_exchange_preference(x));
             cli_text_safe(f, mxh_exchange_name(x));
-            if (mxh_rr_target_relative(mx))
-                fputs("  (written without a final dot: the origin was appended)", f);
+            relative_note(f, mx);
         } else {
             fputs("implicit MX ", f);
             cli_text_safe(f, mxh_exchange_name(x));
@@ -349,43 +368,62 @@ static void dot_route(FILE *f, const mxh_route *r)
 
 /* ------------------------------------------------------------------------ */
 
-int cli_cmd_route(int argc, char **argv)
-{
-    cli_scan_opts o;
-    int rc = cli_parse_opts(&o, "route", argc, argv);
-    if (rc) {
-        cli_opts_free(&o);
-        return rc == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    }
-    if (o.paths.n < 2) {
-        rc = cli_usage_error("route", o.paths.n ? "no PATH given (zone files, directories or '-')"
-                                                : "no DOMAIN given");
-        cli_opts_free(&o);
-        return rc;
-    }
-    const char *domain = o.paths.v[0];
-    cli_strv paths = {0};
-    for (size_t i = 1; i < o.paths.n; i++)
-        cli_strv_push(&paths, o.paths.v[i]);
+typedef struct owner_ix {
+    const char *name;
+    size_t ix;
+} owner_ix;
 
-    cli_inputs in;
-    memset(&in, 0, sizeof in);
-    cli_inputs_expand(&in, &paths, o.inventory, o.verbose);
-    cli_strv_free(&paths);
-    cli_loaded ld;
-    rc = cli_load(&ld, &o, &in, 0);
-    if (rc) {
-        cli_inputs_free(&in);
-        cli_opts_free(&o);
-        return rc;
+static int cmp_owner(const void *pa, const void *pb)
+{
+    const owner_ix *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a->ix < b->ix ? -1 : a->ix > b->ix);
+}
+
+static int cmp_ix(const void *pa, const void *pb)
+{
+    const owner_ix *a = pa, *b = pb;
+    return a->ix < b->ix ? -1 : a->ix > b->ix;
+}
+
+/* The mail domains of every loaded zone: its apex, then each other owner of
+ * an MX RRset in file order (each once). */
+static void mail_domains(const mxh_zoneset *zs, cli_strv *out)
+{
+    for (size_t zi = 0; zi < mxh_zoneset_zone_count(zs); zi++) {
+        const mxh_zone *z = mxh_zoneset_zone(zs, zi);
+        const char *apex = mxh_zone_origin(z);
+        cli_strv_push(out, apex);
+        size_t nr = mxh_zone_record_count(z), n = 0;
+        owner_ix *v = cli_xmalloc((nr ? nr : 1) * sizeof *v);
+        for (size_t i = 0; i < nr; i++) {
+            const mxh_rr *rr = mxh_zone_record(z, i);
+            if (mxh_rr_type(rr) == MXH_TYPE_MX && strcmp(mxh_rr_owner(rr), apex) != 0)
+                v[n++] = (owner_ix){mxh_rr_owner(rr), i};
+        }
+        if (n > 1)
+            qsort(v, n, sizeof *v, cmp_owner);
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (m == 0 || strcmp(v[m - 1].name, v[i].name) != 0)
+                v[m++] = v[i];
+        if (m > 1)
+            qsort(v, m, sizeof *v, cmp_ix);
+        for (size_t i = 0; i < m; i++)
+            cli_strv_push(out, v[i].name);
+        free(v);
     }
-    /* Load problems go to stderr: stdout carries only the route. */
-    for (size_t i = 0; i < ld.nunits; i++) {
-        const cli_unit *u = &ld.units[i];
+}
+
+static void print_load_problems(const cli_loaded *ld, int verbose)
+{
+    /* Load problems go to stderr: stdout carries only routes. */
+    for (size_t i = 0; i < ld->nunits; i++) {
+        const cli_unit *u = &ld->units[i];
         for (size_t k = u->diag_lo; k < u->diag_hi; k++) {
-            const mxh_diag *dg = mxh_zoneset_diag(ld.zs, k);
+            const mxh_diag *dg = mxh_zoneset_diag(ld->zs, k);
             mxh_diag_level lv = mxh_diag_level_of(dg);
-            if (lv != MXH_DIAG_ERROR && !o.verbose)
+            if (lv != MXH_DIAG_ERROR && !verbose)
                 continue;
             fprintf(stderr, "mxhazard: %s: ", lv == MXH_DIAG_ERROR ? "load error"
                                               : lv == MXH_DIAG_WARNING ? "warning" : "note");
@@ -404,26 +442,76 @@ int cli_cmd_route(int argc, char **argv)
             fputc('\n', stderr);
         }
     }
+}
 
-    mxh_route *r = NULL;
-    mxh_status st = mxh_mail_route(ld.zs, domain, &r);
-    if (st != MXH_OK) {
-        if (st == MXH_ERR_ARG)
-            rc = cli_usage_error("route", "'%s' is not a domain name", domain);
-        else {
-            fprintf(stderr, "mxhazard: route %s: %s\n", domain, mxh_strerror(st));
-            rc = CLI_EXIT_USAGE;
-        }
-    } else {
-        if (o.format == CLI_FMT_JSON)
-            json_route(stdout, r);
-        else if (o.format == CLI_FMT_DOT)
-            dot_route(stdout, r);
-        else
-            text_route(stdout, r);
-        rc = ld.failed || in.unreadable ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+int cli_cmd_route(int argc, char **argv)
+{
+    cli_scan_opts o;
+    int rc = cli_parse_opts(&o, "route", argc, argv);
+    if (rc) {
+        cli_opts_free(&o);
+        return rc == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     }
-    mxh_route_free(r);
+    if (o.format == CLI_FMT_SARIF) {
+        cli_opts_free(&o);
+        return cli_usage_error("route", "route writes text, json or dot");
+    }
+    size_t first_path = o.all ? 0 : 1;
+    if (o.paths.n < first_path + 1) {
+        rc = cli_usage_error("route", o.paths.n || o.all
+                                          ? "no PATH given (zone files, directories or '-')"
+                                          : "no DOMAIN given");
+        cli_opts_free(&o);
+        return rc;
+    }
+    cli_strv paths = {0};
+    for (size_t i = first_path; i < o.paths.n; i++)
+        cli_strv_push(&paths, o.paths.v[i]);
+
+    cli_inputs in;
+    memset(&in, 0, sizeof in);
+    cli_inputs_expand(&in, &paths, o.inventory, o.verbose);
+    cli_strv_free(&paths);
+    cli_loaded ld;
+    rc = cli_load(&ld, &o, &in, 0);
+    if (rc) {
+        cli_inputs_free(&in);
+        cli_opts_free(&o);
+        return rc;
+    }
+    print_load_problems(&ld, o.verbose);
+
+    cli_strv domains = {0};
+    if (o.all)
+        mail_domains(ld.zs, &domains);
+    else
+        cli_strv_push(&domains, o.paths.v[0]);
+
+    rc = ld.failed || in.unreadable ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+    for (size_t i = 0; i < domains.n; i++) {
+        const char *domain = domains.v[i];
+        mxh_route *r = NULL;
+        mxh_status st = mxh_mail_route(ld.zs, domain, &r);
+        if (st != MXH_OK) {
+            if (st == MXH_ERR_ARG)
+                cli_usage_error("route", "'%s' is not a domain name", domain);
+            else
+                fprintf(stderr, "mxhazard: route %s: %s\n", domain, mxh_strerror(st));
+            rc = CLI_EXIT_USAGE;
+            continue;
+        }
+        if (o.format == CLI_FMT_JSON) {
+            json_route(stdout, r);
+        } else if (o.format == CLI_FMT_DOT) {
+            dot_route(stdout, r);
+        } else {
+            if (i)
+                fputc('\n', stdout);
+            text_route(stdout, r);
+        }
+        mxh_route_free(r);
+    }
+    cli_strv_free(&domains);
     cli_loaded_free(&ld);
     cli_inputs_free(&in);
     cli_opts_free(&o);

@@ -281,6 +281,8 @@ run route -f dot route.example "$Z"
 check "route dot: a digraph with MX and CNAME edges" sh -c '[ '"$rc"' -eq 0 ] && head -n 1 "$1" | grep -q "^digraph" && grep -q "label=\"MX 10\"" "$1" && grep -q "label=\"CNAME\"" "$1" && tail -n 1 "$1" | grep -q "^}"' _ "$T/out"
 run route nodot.route.example "$Z/route.example.zone"
 check "route: a target written without the final dot is pointed out" sh -c 'grep -q "s1.xrea.com.route.example." "$1" && grep -q "without a final dot" "$1"' _ "$T/out"
+run route --all -f json "$Z/route.example.zone" "$Z/c-multi.example.zone"
+check "route --all: every mail domain, apex first, in load order" jq_all '[.[].domain] == ["route.example.", "nodot.route.example.", "c-multi.example.", "zz.c-multi.example.", "sales.c-multi.example.", "a.sales.c-multi.example."]'
 run route route.example
 check "route without PATH: exit 2" rc_is 2
 
