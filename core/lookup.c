@@ -225,6 +225,7 @@ void mxh_chain_resolve(const mxh_zoneset *zs, const mxh_zone *ctx, const char *c
     ch->via_cname = false;
     ch->names_used = 0;
     const char *name = canon;
+    ch->qname = canon;
     if (copy_name) {
         name = store(ch, canon, strlen(canon));
         if (!name) { /* longer than any name can be: cannot happen for canonical input */
@@ -383,7 +384,7 @@ mxh_status mxh_lookup_ctx(const mxh_zoneset *zs, const mxh_zone *ctx, const char
 {
     if (out)
         *out = NULL;
-    if (!zs || !canon || !out || !canon[0])
+    if (!zs || !canon || !out || !canon[0] || strnlen(canon, MXH_NAME_BUF) >= MXH_NAME_BUF)
         return MXH_ERR_ARG;
     mxh_chain ch;
     mxh_chain_resolve(zs, ctx, canon, type, true, -1, &ch);
@@ -434,8 +435,8 @@ mxh_status mxh_lookup_name(const mxh_zoneset *zs, const char *name, uint16_t typ
 
 void mxh_lookup_free(mxh_lookup *lk) { free(lk); }
 
-mxh_lookup_status mxh_lookup_status_of(const mxh_lookup *lk) { return lk->status; }
-const char *mxh_lookup_final_name(const mxh_lookup *lk) { return lk->final_name; }
+mxh_lookup_status mxh_lookup_status_of(const mxh_lookup *lk) { return lk ? lk->status : MXH_LK_NXDOMAIN; }
+const char *mxh_lookup_final_name(const mxh_lookup *lk) { return lk ? lk->final_name : NULL; }
 size_t mxh_lookup_answer_count(const mxh_lookup *lk) { return lk ? lk->nanswers : 0; }
 const mxh_rr *mxh_lookup_answer(const mxh_lookup *lk, size_t i)
 {
@@ -462,7 +463,7 @@ const char *mxh_lookup_status_name(mxh_lookup_status st)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Steps                                                                    */
+/* Steps (accessors accept NULL: a NULL step has no name, record or exchange) */
 
 const char *mxh_step_kind_name(mxh_step_kind k)
 {
@@ -482,8 +483,8 @@ const char *mxh_step_kind_name(mxh_step_kind k)
     return "unknown";
 }
 
-mxh_step_kind mxh_step_kind_of(const mxh_step *s) { return (mxh_step_kind)s->kind; }
-const char *mxh_step_name(const mxh_step *s) { return s->name; }
-const char *mxh_step_target(const mxh_step *s) { return s->target; }
-const mxh_rr *mxh_step_record(const mxh_step *s) { return s->rr; }
-int mxh_step_exchange(const mxh_step *s) { return s->exchange; }
+mxh_step_kind mxh_step_kind_of(const mxh_step *s) { return s ? (mxh_step_kind)s->kind : MXH_STEP_NXDOMAIN; }
+const char *mxh_step_name(const mxh_step *s) { return s ? s->name : NULL; }
+const char *mxh_step_target(const mxh_step *s) { return s ? s->target : NULL; }
+const mxh_rr *mxh_step_record(const mxh_step *s) { return s ? s->rr : NULL; }
+int mxh_step_exchange(const mxh_step *s) { return s ? s->exchange : -1; }

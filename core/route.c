@@ -108,7 +108,7 @@ mxh_status mxh_mail_route_ctx(const mxh_zoneset *zs, const mxh_zone *ctx, const 
 {
     if (out)
         *out = NULL;
-    if (!zs || !canon || !out || !canon[0])
+    if (!zs || !canon || !out || !canon[0] || strnlen(canon, MXH_NAME_BUF) >= MXH_NAME_BUF)
         return MXH_ERR_ARG;
 
     /* RFC 5321 §5.1: look up MX for the domain, following a CNAME. */
@@ -280,8 +280,8 @@ mxh_status mxh_mail_route(const mxh_zoneset *zs, const char *domain, mxh_route *
 
 void mxh_route_free(mxh_route *r) { free(r); }
 
-const char *mxh_route_domain(const mxh_route *r) { return r->domain; }
-mxh_route_kind mxh_route_kind_of(const mxh_route *r) { return r->kind; }
+const char *mxh_route_domain(const mxh_route *r) { return r ? r->domain : NULL; }
+mxh_route_kind mxh_route_kind_of(const mxh_route *r) { return r ? r->kind : MXH_ROUTE_NONE; }
 size_t mxh_route_step_count(const mxh_route *r) { return r ? r->nsteps : 0; }
 const mxh_step *mxh_route_step(const mxh_route *r, size_t i)
 {
@@ -293,12 +293,15 @@ const mxh_exchange *mxh_route_exchange(const mxh_route *r, size_t i)
     return r && i < r->nx ? &r->xs[i] : NULL;
 }
 
-const char *mxh_exchange_name(const mxh_exchange *x) { return x->name; }
-unsigned mxh_exchange_preference(const mxh_exchange *x) { return x->pref; }
-const mxh_rr *mxh_exchange_record(const mxh_exchange *x) { return x->rr; }
-mxh_exchange_status mxh_exchange_status_of(const mxh_exchange *x) { return x->status; }
-int mxh_exchange_via_wildcard(const mxh_exchange *x) { return x->via_wildcard; }
-int mxh_exchange_via_cname(const mxh_exchange *x) { return x->via_cname; }
+const char *mxh_exchange_name(const mxh_exchange *x) { return x ? x->name : NULL; }
+unsigned mxh_exchange_preference(const mxh_exchange *x) { return x ? x->pref : 0; }
+const mxh_rr *mxh_exchange_record(const mxh_exchange *x) { return x ? x->rr : NULL; }
+mxh_exchange_status mxh_exchange_status_of(const mxh_exchange *x)
+{
+    return x ? x->status : MXH_EX_NXDOMAIN;
+}
+int mxh_exchange_via_wildcard(const mxh_exchange *x) { return x && x->via_wildcard; }
+int mxh_exchange_via_cname(const mxh_exchange *x) { return x && x->via_cname; }
 size_t mxh_exchange_address_count(const mxh_exchange *x) { return x ? x->naddr : 0; }
 const char *mxh_exchange_address(const mxh_exchange *x, size_t i)
 {
@@ -376,6 +379,8 @@ size_t mxh_step_format(const mxh_step *s, char *buf, size_t bufsz)
     size_t len = 0;
     if (bufsz)
         buf[0] = '\0';
+    if (!s)
+        return 0;
     put_step(buf, bufsz, &len, s);
     return len;
 }
@@ -385,6 +390,8 @@ size_t mxh_route_format(const mxh_route *r, char *buf, size_t bufsz)
     size_t len = 0;
     if (bufsz)
         buf[0] = '\0';
+    if (!r)
+        return 0;
     put(buf, bufsz, &len, "mail route for %s: %s\n", r->domain, mxh_route_kind_name(r->kind));
     for (size_t i = 0; i < r->nsteps; i++) {
         const mxh_step *s = &r->steps[i];

@@ -6,7 +6,8 @@
  * The *_ctx variants take a context zone: a name whose enclosing zone has
  * the same origin as ctx is answered from ctx, so a shadowed duplicate zone
  * answers for itself (see mxh_zs_zone_for). ctx may be NULL. Names given to
- * them must already be canonical (mxh_name_from_user() makes user text so).
+ * them must already be canonical (mxh_name_from_user() makes user text so);
+ * an empty name or one of MXH_NAME_BUF bytes or more is MXH_ERR_ARG.
  */
 #ifndef MXH_ROUTE_INTERNAL_H
 #define MXH_ROUTE_INTERNAL_H

@@ -546,6 +546,20 @@ START_TEST(test_bad_args)
     /* nul-safe accessors */
     ck_assert_uint_eq(mxh_lookup_step_count(NULL), 0);
     ck_assert_uint_eq(mxh_lookup_answer_count(NULL), 0);
+    ck_assert_ptr_null(mxh_lookup_final_name(NULL));
+    ck_assert_ptr_null(mxh_lookup_answer(NULL, 0));
+    ck_assert_ptr_null(mxh_lookup_step(NULL, 0));
+    ck_assert_int_eq(mxh_lookup_wildcard(NULL), 0);
+    ck_assert_ptr_null(mxh_step_target(NULL));
+    ck_assert_int_eq(mxh_lookup_ctx(zs, NULL, NULL, MXH_TYPE_A, &lk), MXH_ERR_ARG);
+    ck_assert_int_eq(mxh_lookup_ctx(zs, NULL, "", MXH_TYPE_A, &lk), MXH_ERR_ARG);
+    char huge[MXH_NAME_BUF + 10];
+    memset(huge, 'a', sizeof huge - 1);
+    huge[sizeof huge - 1] = '\0';
+    ck_assert_int_eq(mxh_lookup_ctx(zs, NULL, huge, MXH_TYPE_A, &lk), MXH_ERR_ARG);
+    mxh_route *r = NULL;
+    ck_assert_int_eq(mxh_mail_route_ctx(zs, NULL, huge, &r), MXH_ERR_ARG);
+    ck_assert_ptr_null(r);
 }
 END_TEST
 

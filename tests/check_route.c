@@ -608,6 +608,30 @@ START_TEST(test_bad_args)
     ck_assert_uint_eq(mxh_route_exchange_count(NULL), 0);
     ck_assert_uint_eq(mxh_exchange_step_count(NULL), 0);
     ck_assert_uint_eq(mxh_exchange_address_count(NULL), 0);
+    ck_assert_ptr_null(mxh_route_domain(NULL));
+    ck_assert_ptr_null(mxh_route_step(NULL, 0));
+    ck_assert_ptr_null(mxh_route_exchange(NULL, 0));
+    ck_assert_ptr_null(mxh_exchange_name(NULL));
+    ck_assert_ptr_null(mxh_exchange_record(NULL));
+    ck_assert_ptr_null(mxh_exchange_step(NULL, 0));
+    ck_assert_ptr_null(mxh_exchange_address(NULL, 0));
+    ck_assert_ptr_null(mxh_exchange_address_record(NULL, 0));
+    ck_assert_int_eq(mxh_exchange_via_cname(NULL), 0);
+    ck_assert_int_eq(mxh_exchange_via_wildcard(NULL), 0);
+    ck_assert_int_eq(mxh_step_exchange(NULL), -1);
+    ck_assert_ptr_null(mxh_step_name(NULL));
+    ck_assert_ptr_null(mxh_step_record(NULL));
+    char buf[8] = "x";
+    ck_assert_uint_eq(mxh_route_format(NULL, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "");
+    /* a real route's accessors beyond the end */
+    r = route_("example.com");
+    ck_assert_ptr_null(mxh_route_step(r, mxh_route_step_count(r)));
+    ck_assert_ptr_null(mxh_route_exchange(r, 1));
+    const mxh_exchange *x = mxh_route_exchange(r, 0);
+    ck_assert_ptr_null(mxh_exchange_address(x, 2));
+    ck_assert_ptr_null(mxh_exchange_address_record(x, 2));
+    mxh_route_free(r);
 }
 END_TEST
 
