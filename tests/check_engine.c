@@ -1,0 +1,639 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_engine.c — the Lua rule engine: objects and methods of docs/rules.md,
+ * the mxh helper module, lazy handles, rule files (validation, directories,
+ * built-in replacement), selection, severity overrides, report{} evidence and
+ * merging, and the order findings are delivered in.
+ * Fixtures live in tests/engine/ (run from the source root).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua_engine.h"
+#include "mxhazard.h"
+
+#define FIX "tests/engine/"
+
+typedef struct got {
+    mxh_finding_kind kind;
+    char rule[64];
+    mxh_severity sev;
+    char zone[256];
+    char owner[256];
+    char msg[2048];
+    char fix[256];
+    char file[256];
+    unsigned long line;
+    size_t nev;
+    char ev[16][512];
+    char evfile[16][256];
+    unsigned long evline[16];
+} got;
+
+typedef struct gots {
+    got f[128];
+    size_t n;
+    size_t stop_after; /* 0: never stop */
+} gots;
+
+static int collect(const mxh_finding *f, void *ud)
+{
+    gots *g = ud;
+    if (g->n < sizeof g->f / sizeof g->f[0]) {
+        got *x = &g->f[g->n];
+        memset(x, 0, sizeof *x);
+        x->kind = mxh_finding_kind_of(f);
+        snprintf(x->rule, sizeof x->rule, "%s", mxh_finding_rule(f));
+        x->sev = mxh_finding_severity(f);
+        snprintf(x->zone, sizeof x->zone, "%s", mxh_finding_zone(f));
+        snprintf(x->owner, sizeof x->owner, "%s", mxh_finding_owner(f));
+        snprintf(x->msg, sizeof x->msg, "%s", mxh_finding_message(f));
+        snprintf(x->fix, sizeof x->fix, "%s", mxh_finding_fix(f));
+        snprintf(x->file, sizeof x->file, "%s", mxh_finding_file(f));
+        x->line = mxh_finding_line(f);
+        x->nev = mxh_finding_evidence_count(f);
+        for (size_t i = 0; i < x->nev && i < 16; i++) {
+            snprintf(x->ev[i], sizeof x->ev[i], "%s", mxh_finding_evidence_text(f, i));
+            snprintf(x->evfile[i], sizeof x->evfile[i], "%s", mxh_finding_evidence_file(f, i));
+            x->evline[i] = mxh_finding_evidence_line(f, i);
+        }
+    }
+    g->n++;
+    return g->stop_after && g->n >= g->stop_after;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char *buf = malloc(1 << 20);
+    ck_assert_ptr_nonnull(buf);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+/* example.zone as "db:example" plus a one-server inventory. */
+static mxh_zoneset *example_zs(void)
+{
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    size_t len;
+    char *text = slurp(FIX "example.zone", &len);
+    mxh_status st = mxh_zoneset_load_buffer(zs, "db:example", text, len, NULL, NULL);
+    ck_assert_msg(st == MXH_OK, "example.zone: %s", mxh_zoneset_errmsg(zs));
+    free(text);
+    static const char inv[] = "srv1 192.0.2.10 example.com\n";
+    ck_assert_int_eq(mxh_zoneset_load_inventory_buffer(zs, "inv", inv, sizeof inv - 1), MXH_OK);
+    return zs;
+}
+
+static mxh_zoneset *zs_from_text(const char *name, const char *text)
+{
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    mxh_status st = mxh_zoneset_load_buffer(zs, name, text, strlen(text), NULL, NULL);
+    ck_assert_msg(st == MXH_OK, "%s: %s", name, mxh_zoneset_errmsg(zs));
+    return zs;
+}
+
+static mxh_engine *bare_engine(void)
+{
+    mxh_engine_opts o = {0};
+    o.no_builtin = 1;
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(&o, &e), MXH_OK);
+    ck_assert_uint_eq(mxh_engine_rule_count(e), 0);
+    return e;
+}
+
+static void load_ok(mxh_engine *e, const char *path)
+{
+    mxh_status st = mxh_engine_load_rules(e, path);
+    ck_assert_msg(st == MXH_OK, "%s: %s", path, mxh_engine_errmsg(e));
+}
+
+static void load_buf_ok(mxh_engine *e, const char *name, const char *text)
+{
+    mxh_status st = mxh_engine_load_rule_buffer(e, name, text, strlen(text));
+    ck_assert_msg(st == MXH_OK, "%s: %s", name, mxh_engine_errmsg(e));
+}
+
+static void no_rule_errors(const gots *g)
+{
+    for (size_t i = 0; i < g->n && i < 128; i++)
+        ck_assert_msg(g->f[i].kind == MXH_FINDING, "rule error: %s", g->f[i].msg);
+}
+
+/* A minimal rule text reporting `body` (Lua statements with zone/report). */
+static void rule_text(char *buf, size_t bufsz, const char *id, const char *sev,
+                      const char *extra, const char *body)
+{
+    snprintf(buf, bufsz,
+             "return { id = \"%s\", severity = \"%s\", title = \"t\", description = \"d\",\n"
+             "  references = { \"test\" }, %s\n"
+             "  check = function(zone, report)\n%s\nend }\n",
+             id, sev, extra ? extra : "", body);
+}
+
+/* ---- objects and helpers --------------------------------------------- */
+
+START_TEST(test_every_method)
+{
+    mxh_zoneset *zs = example_zs();
+    mxh_engine *e = bare_engine();
+    load_ok(e, FIX "methods.lua");
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.f[0].rule, "methods");
+    ck_assert_str_eq(g.f[0].msg, "ok");
+    ck_assert_str_eq(g.f[0].owner, "example.com.");
+    ck_assert_str_eq(g.f[0].zone, "example.com.");
+    /* at= is the primary location: the first MX (line 5) */
+    ck_assert_str_eq(g.f[0].file, "db:example");
+    ck_assert_uint_eq(g.f[0].line, 5);
+    /* a route as evidence lists every step with its record's file:line */
+    ck_assert_uint_ge(g.f[0].nev, 3);
+    ck_assert_msg(strstr(g.f[0].ev[0], "route example.com.: mx example.com. -> mail.example.com.")
+                  != NULL, "route evidence: %s", g.f[0].ev[0]);
+    ck_assert_str_eq(g.f[0].evfile[0], "db:example");
+    ck_assert_uint_eq(g.f[0].evline[0], 5);
+    /* every step of the route appears */
+    int saw_address = 0;
+    for (size_t i = 0; i < g.f[0].nev && i < 16; i++)
+        if (strstr(g.f[0].ev[i], "192.0.2.10") && g.f[0].evline[i] == 10)
+            saw_address = 1;
+    ck_assert_msg(saw_address, "the address step of mail.example.com. is evidence");
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
+START_TEST(test_helpers)
+{
+    mxh_zoneset *zs = example_zs();
+    mxh_engine *e = bare_engine();
+    load_ok(e, FIX "helpers.lua");
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.f[0].msg, "ok");
+    /* print() goes to the notices, naming the rule */
+    ck_assert_uint_eq(mxh_engine_notice_count(e), 1);
+    ck_assert_str_eq(mxh_engine_notice(e, 0), "helpers: print: hello from\thelpers");
+    /* globals persist in the rule's own environment across zones */
+    g.n = 0;
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
+/* A big zone; a rule touching one record creates a handful of handles. */
+START_TEST(test_lazy_handles)
+{
+    size_t n = 20000;
+    size_t cap = n * 40 + 256;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    size_t off = (size_t)snprintf(text, cap, "$ORIGIN big.example.\n$TTL 300\n"
+                                  "@ SOA ns hm 1 2 3 4 5\n@ MX 10 mail\n");
+    for (size_t i = 0; i < n; i++)
+        off += (size_t)snprintf(text + off, cap - off, "h%zu A 10.%zu.%zu.%zu\n", i,
+                                (i >> 16) & 255, (i >> 8) & 255, i & 255);
+    mxh_zoneset *zs = zs_from_text("big.example.zone", text);
+    free(text);
+
+    mxh_engine *e = bare_engine();
+    char rule[2048];
+    rule_text(rule, sizeof rule, "one-record", "info", "needs = { \"MX\" },",
+              "local mx = zone:rrset(zone:origin(), 'MX')[1]\n"
+              "report { owner = zone:origin(), message = mx:target(), at = mx }");
+    load_buf_ok(e, "one-record.lua", rule);
+    uint64_t before = mxh_engine_handle_count(e);
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.f[0].msg, "mail.big.example.");
+    ck_assert_uint_eq(g.f[0].line, 4);
+    uint64_t used = mxh_engine_handle_count(e) - before;
+    ck_assert_msg(used <= 3, "one record cost %llu handles", (unsigned long long)used);
+
+    /* The counter is real: walking every record makes one handle each. */
+    mxh_engine *e2 = bare_engine();
+    rule_text(rule, sizeof rule, "all-records", "info", NULL,
+              "local k = 0\nfor r in zone:records() do k = k + 1 end\n"
+              "for r in zone:records() do k = k + 1 end\n"
+              "report { owner = zone:origin(), message = tostring(k) }");
+    load_buf_ok(e2, "all-records.lua", rule);
+    before = mxh_engine_handle_count(e2);
+    g.n = 0;
+    ck_assert_int_eq(mxh_engine_scan(e2, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_str_eq(g.f[0].msg, "40004");
+    used = mxh_engine_handle_count(e2) - before;
+    /* cached: the second walk reuses the first walk's handles */
+    ck_assert_uint_eq(used, n + 2 + 1);
+    mxh_engine_free(e2);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
+/* Rules whose `needs` the zone lacks are not run. */
+START_TEST(test_needs_skip)
+{
+    mxh_zoneset *zs = example_zs();
+    mxh_engine *e = bare_engine();
+    char rule[1024];
+    rule_text(rule, sizeof rule, "wants-srv", "info", "needs = { \"SRV\" },",
+              "error('must not run')");
+    load_buf_ok(e, "wants-srv.lua", rule);
+    rule_text(rule, sizeof rule, "wants-mx", "info", "needs = { \"MX\", \"txt\" },",
+              "report { message = 'ran' }");
+    load_buf_ok(e, "wants-mx.lua", rule);
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.f[0].rule, "wants-mx");
+    /* no owner given: the zone apex */
+    ck_assert_str_eq(g.f[0].owner, "example.com.");
+    /* no at= and no evidence: the zone's file, line 0 */
+    ck_assert_str_eq(g.f[0].file, "db:example");
+    ck_assert_uint_eq(g.f[0].line, 0);
+    ck_assert_uint_eq(mxh_engine_rules_skipped(e), 1);
+    ck_assert_uint_eq(mxh_engine_rules_run(e), 1);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
+/* ---- rule files ------------------------------------------------------ */
+
+START_TEST(test_builtin_and_override)
+{
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    size_t n = mxh_engine_rule_count(e);
+    ck_assert_uint_gt(n, 0);
+    for (size_t i = 0; i < n; i++) {
+        const mxh_rule *r = mxh_engine_rule(e, i);
+        ck_assert(mxh_rule_builtin(r));
+        ck_assert(mxh_rule_enabled(r));
+        ck_assert_msg(strncmp(mxh_rule_file(r), "builtin:rules/", 14) == 0, "%s",
+                      mxh_rule_file(r));
+        if (i > 0) /* sorted by id */
+            ck_assert_int_lt(strcmp(mxh_rule_id(mxh_engine_rule(e, i - 1)), mxh_rule_id(r)), 0);
+    }
+    for (size_t i = 0; i < mxh_engine_notice_count(e); i++)
+        ck_abort_msg("built-in rule notice: %s", mxh_engine_notice(e, i));
+    /* replace the first built-in by a user rule with the same id */
+    const mxh_rule *victim = mxh_engine_rule(e, 0);
+    char id[64];
+    snprintf(id, sizeof id, "%s", mxh_rule_id(victim));
+    ck_assert_int_eq(mxh_engine_set_severity(e, id, MXH_SEV_INFO), MXH_OK);
+    char name[128], rule[1024];
+    snprintf(name, sizeof name, "/tmp/user-rules/%s.lua", id);
+    rule_text(rule, sizeof rule, id, "error", NULL, "report { message = 'user version' }");
+    load_buf_ok(e, name, rule);
+    ck_assert_uint_eq(mxh_engine_rule_count(e), n);
+    const mxh_rule *r = mxh_engine_find_rule(e, id);
+    ck_assert_ptr_nonnull(r);
+    ck_assert(!mxh_rule_builtin(r));
+    ck_assert_str_eq(mxh_rule_file(r), name);
+    ck_assert_str_eq(mxh_rule_title(r), "t");
+    ck_assert_str_eq(mxh_rule_description(r), "d");
+    /* the operator's override survives the replacement */
+    ck_assert_int_eq(mxh_rule_severity(r), MXH_SEV_INFO);
+    ck_assert_uint_eq(mxh_engine_notice_count(e), 1);
+    const char *note = mxh_engine_notice(e, 0);
+    ck_assert_msg(strstr(note, id) && strstr(note, "replaces the built-in") && strstr(note, name),
+                  "notice: %s", note);
+
+    mxh_zoneset *zs = example_zs();
+    ck_assert_int_eq(mxh_engine_select(e, id, NULL), MXH_OK);
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.f[0].msg, "user version");
+    ck_assert_int_eq(g.f[0].sev, MXH_SEV_INFO);
+    mxh_zoneset_free(zs);
+    mxh_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_rule_metadata)
+{
+    mxh_engine *e = bare_engine();
+    static const char text[] =
+        "return { id = 'meta', severity = 'warning', title = 'Title', description = 'Desc',\n"
+        "  references = { 'RFC 5321 §5.1', 'seed 000' }, needs = { 'MX' },\n"
+        "  example = '$ORIGIN example.com.\\n@ MX 10 mail', fix = 'Do this.',\n"
+        "  tags = { 'mx' }, check = function() end }\n";
+    load_buf_ok(e, "dir/meta.lua", text);
+    const mxh_rule *r = mxh_engine_find_rule(e, "meta");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(mxh_rule_id(r), "meta");
+    ck_assert_int_eq(mxh_rule_severity(r), MXH_SEV_WARNING);
+    ck_assert_uint_eq(mxh_rule_reference_count(r), 2);
+    ck_assert_str_eq(mxh_rule_reference(r, 0), "RFC 5321 §5.1");
+    ck_assert_str_eq(mxh_rule_reference(r, 1), "seed 000");
+    ck_assert_ptr_null(mxh_rule_reference(r, 2));
+    ck_assert_str_eq(mxh_rule_example(r), "$ORIGIN example.com.\n@ MX 10 mail");
+    ck_assert_str_eq(mxh_rule_fix(r), "Do this.");
+    ck_assert_str_eq(mxh_rule_file(r), "dir/meta.lua");
+    ck_assert_ptr_null(mxh_engine_find_rule(e, "nope"));
+    mxh_engine_free(e);
+}
+END_TEST
+
+/* Each bad rule file is refused with the file and the field named. */
+START_TEST(test_validation)
+{
+    static const struct { const char *name, *text, *want; } bad[] = {
+        {"v1.lua", "return { id='v1', severity='warning', title='t', description='d', "
+                   "references={'x'} }", "missing field 'check'"},
+        {"v2.lua", "return { id='v2', severity='fatal', title='t', description='d', "
+                   "references={'x'}, check=function() end }", "field 'severity'"},
+        {"v3.lua", "return { id='other', severity='info', title='t', description='d', "
+                   "references={'x'}, check=function() end }", "file name says 'v3'"},
+        {"v4.lua", "return { id='v4', severity='info', title='t', description='d', "
+                   "refrences={'x'}, check=function() end }", "unknown field 'refrences'"},
+        {"v5.lua", "return { id='v5', severity='info', title='t', description='d', "
+                   "references='RFC', check=function() end }", "field 'references' must be an array"},
+        {"v6.lua", "return { id='v6', severity='info', title='t', description='d', "
+                   "references={'x'}, needs={'MX','MXX'}, check=function() end }",
+         "'MXX' is not an RR type"},
+        {"v7.lua", "return { id='v7', severity='info', title=42, description='d', "
+                   "references={'x'}, check=function() end }", "field 'title' must be a string"},
+        {"v8.lua", "return { id='v8', severity='info', title='t', description='d', "
+                   "references={'x', 3}, check=function() end }", "entry 2 is a number"},
+        {"v9.lua", "return { id='v9', severity='info', title='t', description='d', "
+                   "references={'x'}, check='no' }", "field 'check' must be a function"},
+        {"v10.lua", "return 42", "must return a table"},
+        {"v11.lua", "return { id = ", "v11.lua"},
+        {"v12.lua", "error('top level fails')", "top level fails"},
+        {"v13.lua", "while true do end", "instruction budget"},
+        {"v14.lua", "return { id='v14', title='t', description='d', references={'x'}, "
+                    "check=function() end }", "missing field 'severity'"},
+        {"v15.lua", "return { id='v15', severity='info', title='t', description='d', "
+                    "references={'x'}, tags='x', check=function() end }", "field 'tags'"},
+    };
+    mxh_engine_opts o = {0};
+    o.no_builtin = 1;
+    o.lua_instructions = 1000000;
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(&o, &e), MXH_OK);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        mxh_status st = mxh_engine_load_rule_buffer(e, bad[i].name, bad[i].text,
+                                                    strlen(bad[i].text));
+        ck_assert_msg(st == MXH_ERR_RULE_LOAD, "%s loaded", bad[i].name);
+        const char *m = mxh_engine_errmsg(e);
+        ck_assert_msg(strstr(m, bad[i].name) && strstr(m, bad[i].want),
+                      "%s: message '%s' lacks '%s'", bad[i].name, m, bad[i].want);
+    }
+    ck_assert_uint_eq(mxh_engine_rule_count(e), 0);
+    mxh_engine_free(e);
+}
+END_TEST
+
+START_TEST(test_rule_directory)
+{
+    mxh_engine *e = bare_engine();
+    load_ok(e, FIX "rules-dir");
+    ck_assert_uint_eq(mxh_engine_rule_count(e), 2);
+    ck_assert_str_eq(mxh_rule_id(mxh_engine_rule(e, 0)), "a-rule");
+    ck_assert_str_eq(mxh_rule_id(mxh_engine_rule(e, 1)), "b-rule");
+    ck_assert_str_eq(mxh_rule_file(mxh_engine_rule(e, 0)), FIX "rules-dir/a-rule.lua");
+    ck_assert_int_eq(mxh_engine_load_rules(e, FIX "no-such-dir"), MXH_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(mxh_engine_errmsg(e), "no-such-dir"));
+    mxh_engine_free(e);
+}
+END_TEST
+
+/* ---- selection, severities, findings --------------------------------- */
+
+START_TEST(test_select_and_order)
+{
+    mxh_zoneset *zs = example_zs();
+    mxh_engine *e = bare_engine();
+    load_ok(e, FIX "rules-dir");
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    /* owner first, then rule id, whatever order the rules reported in */
+    ck_assert_uint_eq(g.n, 4);
+    ck_assert_str_eq(g.f[0].owner, "example.com.");
+    ck_assert_str_eq(g.f[0].rule, "a-rule");
+    ck_assert_str_eq(g.f[0].msg, "a on apex");
+    ck_assert_int_eq(g.f[0].sev, MXH_SEV_ERROR); /* report's own severity */
+    ck_assert_str_eq(g.f[1].owner, "example.com.");
+    ck_assert_str_eq(g.f[1].rule, "b-rule");
+    ck_assert_str_eq(g.f[2].owner, "www.example.com.");
+    ck_assert_str_eq(g.f[2].rule, "a-rule");
+    ck_assert_int_eq(g.f[2].sev, MXH_SEV_INFO); /* the rule's severity */
+    ck_assert_str_eq(g.f[3].owner, "www.example.com.");
+    ck_assert_str_eq(g.f[3].rule, "b-rule");
+    ck_assert_int_eq(g.f[3].sev, MXH_SEV_WARNING);
+
+    /* only */
+    ck_assert_int_eq(mxh_engine_select(e, "b-rule", NULL), MXH_OK);
+    ck_assert(!mxh_rule_enabled(mxh_engine_find_rule(e, "a-rule")));
+    g.n = 0;
+    mxh_engine_scan(e, zs, collect, &g);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_str_eq(g.f[0].rule, "b-rule");
+    ck_assert_str_eq(g.f[1].rule, "b-rule");
+    /* skip */
+    ck_assert_int_eq(mxh_engine_select(e, NULL, " b-rule ,"), MXH_OK);
+    g.n = 0;
+    mxh_engine_scan(e, zs, collect, &g);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_str_eq(g.f[0].rule, "a-rule");
+    /* unknown ids change nothing */
+    ck_assert_int_eq(mxh_engine_select(e, "a-rule,zzz", NULL), MXH_ERR_NOTFOUND);
+    ck_assert_ptr_nonnull(strstr(mxh_engine_errmsg(e), "zzz"));
+    ck_assert(!mxh_rule_enabled(mxh_engine_find_rule(e, "b-rule")));
+    /* all again */
+    ck_assert_int_eq(mxh_engine_select(e, NULL, NULL), MXH_OK);
+    ck_assert(mxh_rule_enabled(mxh_engine_find_rule(e, "b-rule")));
+
+    /* severity override beats the rule's and the report's severity */
+    ck_assert_int_eq(mxh_engine_set_severity(e, "a-rule", MXH_SEV_WARNING), MXH_OK);
+    ck_assert_int_eq(mxh_engine_set_severity(e, "zzz", MXH_SEV_WARNING), MXH_ERR_NOTFOUND);
+    g.n = 0;
+    mxh_engine_scan(e, zs, collect, &g);
+    ck_assert_uint_eq(g.n, 4);
+    ck_assert_int_eq(g.f[0].sev, MXH_SEV_WARNING);
+    ck_assert_int_eq(g.f[2].sev, MXH_SEV_WARNING);
+    ck_assert_int_eq(mxh_rule_severity(mxh_engine_find_rule(e, "a-rule")), MXH_SEV_WARNING);
+
+    /* the callback can stop the scan */
+    g.n = 0;
+    g.stop_after = 1;
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    ck_assert_uint_eq(g.n, 1);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
+START_TEST(test_evidence_and_merge)
+{
+    mxh_zoneset *zs = example_zs();
+    mxh_engine *e = bare_engine();
+    char rule[4096];
+    rule_text(rule, sizeof rule, "merge", "warning", NULL,
+              "local mx = zone:rrset('example.com.', 'MX')\n"
+              "local a = zone:rrset('mail.example.com.', 'A')[1]\n"
+              "report { owner = 'example.com', message = 'first', evidence = { mx[2], 'a note' },\n"
+              "         fix = 'fix it' }\n"
+              "report { owner = 'EXAMPLE.COM.', message = 'second', at = a,\n"
+              "         evidence = { mx[1], mx[2], zone:lookup('www.example.com.', 'A') } }\n"
+              "report { owner = 'sub.example.com.', message = 'no records', evidence = { 'text' } }\n"
+              "local ok, err = pcall(report, { owner = 'x..y', message = 'bad' })\n"
+              "assert(not ok and err:find('bad owner'), err)\n"
+              "ok, err = pcall(report, { message = 'm', mesage = 'typo' })\n"
+              "assert(not ok and err:find(\"unknown field 'mesage'\"), err)\n"
+              "ok, err = pcall(report, { owner = 'a.example.com' })\n"
+              "assert(not ok and err:find('message'), err)\n"
+              "ok, err = pcall(report, { message = 'm', evidence = { {} } })\n"
+              "assert(not ok and err:find('evidence 1'), err)\n"
+              "ok, err = pcall(report, { message = 'm', at = zone })\n"
+              "assert(not ok and err:find('record expected'), err)\n"
+              "ok, err = pcall(report, { message = 'm', severity = 'fatal' })\n"
+              "assert(not ok and err:find('severity'), err)\n");
+    load_buf_ok(e, "merge.lua", rule);
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 2);
+    got *f = &g.f[0];
+    ck_assert_str_eq(f->owner, "example.com.");
+    ck_assert_str_eq(f->msg, "first");
+    ck_assert_str_eq(f->fix, "fix it");
+    /* no at= in the first report: the first evidence record (MX 20, line 6) */
+    ck_assert_str_eq(f->file, "db:example");
+    ck_assert_uint_eq(f->line, 6);
+    /* evidence of both reports, each item once */
+    ck_assert_uint_eq(f->nev, 5);
+    ck_assert_ptr_nonnull(strstr(f->ev[0], "IN MX 20 backup.example.net."));
+    ck_assert_uint_eq(f->evline[0], 6);
+    ck_assert_str_eq(f->ev[1], "a note");
+    ck_assert_str_eq(f->evfile[1], "");
+    ck_assert_uint_eq(f->evline[1], 0);
+    ck_assert_ptr_nonnull(strstr(f->ev[2], "IN MX 10 mail.example.com."));
+    ck_assert_uint_eq(f->evline[2], 5);
+    ck_assert_msg(strstr(f->ev[3], "cname www.example.com. -> example.com.") != NULL, "%s",
+                  f->ev[3]);
+    ck_assert_uint_eq(f->evline[3], 12);
+    ck_assert_ptr_nonnull(strstr(f->ev[4], "IN A 192.0.2.1"));
+    ck_assert_uint_eq(f->evline[4], 7);
+    f = &g.f[1];
+    ck_assert_str_eq(f->owner, "sub.example.com.");
+    ck_assert_str_eq(f->file, "db:example");
+    ck_assert_uint_eq(f->line, 0);
+    ck_assert_str_eq(f->fix, "");
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
+/* A rule error is one finding naming rule, zone and reason; the rule's own
+ * findings from that zone are dropped; other zones and rules go on. */
+START_TEST(test_rule_error_and_next_zone)
+{
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    static const char z1[] = "$ORIGIN one.example.\n@ SOA ns hm 1 2 3 4 5\n@ MX 10 mail\n";
+    static const char z2[] = "$ORIGIN two.example.\n@ SOA ns hm 1 2 3 4 5\n@ A 192.0.2.1\n";
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "one", z1, sizeof z1 - 1, NULL, NULL), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "two", z2, sizeof z2 - 1, NULL, NULL), MXH_OK);
+    mxh_engine *e = bare_engine();
+    char rule[1024];
+    rule_text(rule, sizeof rule, "flaky", "warning", NULL,
+              "report { message = 'partial' }\n"
+              "if zone:has_type('MX') then\n"
+              "  local t = nil\n"
+              "  return t.field\n"
+              "end");
+    load_buf_ok(e, "rules/flaky.lua", rule);
+    load_ok(e, FIX "good.lua");
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    ck_assert_uint_eq(g.n, 4);
+    /* zone one: flaky failed (its partial finding dropped), good ran */
+    ck_assert_int_eq(g.f[0].kind, MXH_FINDING_RULE_ERROR);
+    ck_assert_str_eq(g.f[0].rule, "flaky");
+    ck_assert_str_eq(g.f[0].zone, "one.example.");
+    ck_assert_int_eq(g.f[0].sev, MXH_SEV_ERROR);
+    ck_assert_msg(strstr(g.f[0].msg, "flaky") && strstr(g.f[0].msg, "one.example.") &&
+                  strstr(g.f[0].msg, "rules/flaky.lua:7") && strstr(g.f[0].msg, "index a nil value"),
+                  "message: %s", g.f[0].msg);
+    ck_assert_str_eq(g.f[0].file, "one");
+    ck_assert_str_eq(g.f[1].rule, "good");
+    ck_assert_str_eq(g.f[1].file, "one");
+    ck_assert_uint_eq(g.f[1].line, 2);
+    /* zone two: both rules report normally */
+    ck_assert_int_eq(g.f[2].kind, MXH_FINDING);
+    ck_assert_str_eq(g.f[2].rule, "flaky");
+    ck_assert_str_eq(g.f[2].msg, "partial");
+    ck_assert_str_eq(g.f[2].zone, "two.example.");
+    ck_assert_str_eq(g.f[3].rule, "good");
+
+    /* scanning a single zone */
+    g.n = 0;
+    ck_assert_int_eq(mxh_engine_scan_zone(e, zs, mxh_zoneset_zone(zs, 1), collect, &g), MXH_OK);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_int_eq(mxh_engine_scan_zone(e, zs, NULL, collect, &g), MXH_ERR_ARG);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
+START_TEST(test_severity_names)
+{
+    mxh_severity s;
+    ck_assert_str_eq(mxh_severity_name(MXH_SEV_ERROR), "error");
+    ck_assert_str_eq(mxh_severity_name(MXH_SEV_WARNING), "warning");
+    ck_assert_str_eq(mxh_severity_name(MXH_SEV_INFO), "info");
+    ck_assert_int_eq(mxh_severity_parse("Warning", &s), MXH_OK);
+    ck_assert_int_eq(s, MXH_SEV_WARNING);
+    ck_assert_int_eq(mxh_severity_parse("fatal", &s), MXH_ERR_ARG);
+    ck_assert_int_eq(mxh_severity_parse(NULL, &s), MXH_ERR_ARG);
+    ck_assert_int_eq(mxh_engine_new(NULL, NULL), MXH_ERR_ARG);
+    mxh_engine_free(NULL);
+}
+END_TEST
+
+Suite *engine_suite(void);
+Suite *engine_suite(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("engine");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_every_method);
+    tcase_add_test(tc, test_helpers);
+    tcase_add_test(tc, test_lazy_handles);
+    tcase_add_test(tc, test_needs_skip);
+    tcase_add_test(tc, test_builtin_and_override);
+    tcase_add_test(tc, test_rule_metadata);
+    tcase_add_test(tc, test_validation);
+    tcase_add_test(tc, test_rule_directory);
+    tcase_add_test(tc, test_select_and_order);
+    tcase_add_test(tc, test_evidence_and_merge);
+    tcase_add_test(tc, test_rule_error_and_next_zone);
+    tcase_add_test(tc, test_severity_names);
+    suite_add_tcase(s, tc);
+    return s;
+}
