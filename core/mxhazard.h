@@ -530,7 +530,7 @@ MXH_API const char *mxh_mail_change_name(mxh_mail_change c);
 
 typedef struct mxh_whatif_opts {
     /* Addresses in these ranges do not count as deliverable (NULL: the
-     * built-in table; see no_cdn). Borrowed for the call. */
+     * built-in table; see no_cdn). Borrowed: must outlive the mxh_whatif. */
     const mxh_cdn_ranges *cdn;
     int no_cdn;               /* non-zero: no CDN check at all */
 } mxh_whatif_opts;
