@@ -919,7 +919,9 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
         }
     }
 
-    /* Origin: the file's own $ORIGIN/SOA, else the option, else the file name. */
+    /* Origin: the one given (as a server's configuration names the zone),
+     * else the file's own first $ORIGIN or absolute SOA owner, else the file
+     * name. A given origin that differs from the file's is noted. */
     char given[MXH_NAME_BUF];
     int gl = 0;
     if (opts && opts->origin) {
@@ -940,19 +942,21 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
         free(L.tok);
         return MXH_ERR_NOMEM;
     }
-    if (ol > 0) {
-        if (gl > 0 && strcmp(origin, given) != 0)
+    if (gl > 0) {
+        if (ol > 0 && strcmp(origin, given) != 0)
             mxh_zs_diag(zs, MXH_DIAG_NOTICE, file, 0, NULL,
-                        "the file names its origin %s; using it instead of the given %s", origin,
-                        given);
-    } else if (base) {
-        memcpy(origin, base, strlen(base) + 1);
-    } else {
-        mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL,
-                    "cannot tell the zone's origin: no $ORIGIN or absolute SOA owner at the top, "
-                    "no origin given, and the file name does not look like a domain");
-        free(L.tok);
-        return MXH_ERR_ARG;
+                        "the file starts at origin %s; the zone is %s as given", origin, given);
+        memcpy(origin, given, (size_t)gl + 1);
+    } else if (ol <= 0) {
+        if (base) {
+            memcpy(origin, base, strlen(base) + 1);
+        } else {
+            mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL,
+                        "cannot tell the zone's origin: no $ORIGIN or absolute SOA owner at the "
+                        "top, no origin given, and the file name does not look like a domain");
+            free(L.tok);
+            return MXH_ERR_ARG;
+        }
     }
     memcpy(F.origin, origin, strlen(origin) + 1);
 

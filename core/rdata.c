@@ -876,7 +876,14 @@ int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len
         size_t wl = 0;
         if (generic_decode(&c, text, len, &w, &wl) != 0)
             return -1;
-        if (our_type_name(type)) {
+        char *ltn = our_type_name(type) ? NULL : ldns_rr_type2str((ldns_rr_type)type);
+        int ldns_knows = ltn && !(strncmp(ltn, "TYPE", 4) == 0 && ltn[4] >= '0' && ltn[4] <= '9');
+        free(ltn);
+        if (ldns_knows) {
+            /* RFC 3597 §5: a known type in the generic form must be valid for
+             * that type; ldns decodes and checks it. */
+            rc = via_ldns(&c, type, text, len, &o, out);
+        } else if (our_type_name(type)) {
             /* RFC 3597 §5: a known type in the generic form is that type. */
             char *tb = NULL;
             size_t tc = 0;
