@@ -11,4 +11,11 @@
 /* Lines of the tables that could not be read (the built-in one: always 0). */
 MXH_HIDDEN size_t mxh_cdn_error_count(const mxh_cdn_ranges *r);
 
+/*
+ * Lua glue (bindings/lua/lua_cdn.c): mxh.cdn_provider(address) -> provider
+ * name or nil. Register it in the `mxh` helper module. [-1, +1, e]
+ */
+struct lua_State;
+MXH_HIDDEN int mxh_lua_cdn_provider(struct lua_State *L);
+
 #endif /* MXH_WHATIF_H */
