@@ -33,7 +33,7 @@ on a CDN is no-mx-implicit's business.]],
   check = function(zone, report)
     local provider_of = mxh.cdn_provider
     if provider_of == nil then
-      error("mxh.cdn_provider is not available in this build")
+      return -- an engine without the CDN table: nothing to compare against
     end
     for _, d in ipairs(zone:mail_domains()) do
       local route = zone:mail_route(d)
