@@ -600,6 +600,32 @@ START_TEST(test_many_answers)
 }
 END_TEST
 
+
+START_TEST(test_escaped_labels)
+{
+    /* "a\.b" is one label: its parent is the apex, and "x\.y" below the apex
+     * is covered by the apex wildcard, not by anything under "y" */
+    TZ(zs, "esc.test", "a\\.b A 192.0.2.1", "* A 192.0.2.2", "*.b A 192.0.2.3", "b TXT \"b\"");
+    mxh_lookup *lk = lk_("a\\.b.esc.test", MXH_TYPE_A);
+    ck_assert_int_eq(mxh_lookup_status_of(lk), MXH_LK_ANSWER);
+    ck_assert_int_eq(mxh_lookup_wildcard(lk), 0);
+    ck_assert_str_eq(mxh_rr_rdata(mxh_lookup_answer(lk, 0)), "192.0.2.1");
+    mxh_lookup_free(lk);
+    lk = lk_("x\\.b.esc.test", MXH_TYPE_A);
+    ck_assert_int_eq(mxh_lookup_status_of(lk), MXH_LK_ANSWER);
+    step_is(lk, 0, MXH_STEP_WILDCARD, "x\\.b.esc.test.", "*.esc.test.", "*.esc.test.", MXH_TYPE_A);
+    mxh_lookup_free(lk);
+    lk = lk_("x.b.esc.test", MXH_TYPE_A);
+    step_is(lk, 0, MXH_STEP_WILDCARD, "x.b.esc.test.", "*.b.esc.test.", "*.b.esc.test.", MXH_TYPE_A);
+    mxh_lookup_free(lk);
+    /* "\065" is "a": case and escapes fold to the same name */
+    lk = lk_("\\065\\.B.ESC.test", MXH_TYPE_A);
+    ck_assert_int_eq(mxh_lookup_status_of(lk), MXH_LK_ANSWER);
+    ck_assert_int_eq(mxh_lookup_wildcard(lk), 0);
+    mxh_lookup_free(lk);
+}
+END_TEST
+
 Suite *lookup_suite(void);
 Suite *lookup_suite(void)
 {
@@ -623,6 +649,7 @@ Suite *lookup_suite(void)
     tcase_add_test(tc, test_dname);
     tcase_add_test(tc, test_shadowed_zone);
     tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_escaped_labels);
     suite_add_tcase(s, tc);
 
     TCase *lim = tcase_create("limits");
