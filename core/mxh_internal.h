@@ -79,7 +79,8 @@ enum {
 MXH_HIDDEN int mxh_name_canon(const char *s, size_t len, const char *origin,
                               char *out, size_t outsz, int *was_relative);
 MXH_HIDDEN const char *mxh_name_strerror(int code);
-/* Canonical name -> its parent (a suffix of the same string); NULL for ".". */
+/* Canonical name -> its parent, always a suffix of the same string (for a
+ * top-level name, its final "."); NULL for ".". */
 MXH_HIDDEN const char *mxh_name_parent(const char *canon);
 /* Whether canonical name is equal to or below canonical anc (label-wise). */
 MXH_HIDDEN bool mxh_name_is_at_or_below(const char *name, const char *anc);

@@ -190,9 +190,9 @@ const char *mxh_name_parent(const char *canon)
             continue;
         }
         if (*p == '.')
-            return p[1] ? p + 1 : ".";
+            return p[1] ? p + 1 : p; /* the root: the final dot, still a suffix */
     }
-    return ".";
+    return NULL; /* not canonical (no final dot) */
 }
 
 bool mxh_name_is_at_or_below(const char *name, const char *anc)

@@ -88,7 +88,8 @@ END_TEST
 START_TEST(test_relations)
 {
     ck_assert_str_eq(mxh_name_parent("a.b.c."), "b.c.");
-    ck_assert_str_eq(mxh_name_parent("c."), ".");
+    const char *tld = "c.";
+    ck_assert_ptr_eq(mxh_name_parent(tld), tld + 1); /* a suffix of the same string */
     ck_assert_ptr_null(mxh_name_parent("."));
     ck_assert_str_eq(mxh_name_parent("a\\.b.c."), "c.");
     ck_assert(mxh_name_is_at_or_below("mail.example.com.", "example.com."));
