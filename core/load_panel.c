@@ -355,6 +355,12 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
                cnt - 1);
         return false;
     }
+    if ((type == MXH_TYPE_TXT || type == MXH_TYPE_SPF) &&
+        (memchr(t[1].s, '=', t[1].n) || t[1].s[0] == '"')) {
+        /* "txt v=spf1 ...": the text where the host belongs; no host name has '=' */
+        reject(c, line, "'%.*s' needs a host before the text (@ for the apex)", (int)kw->n, kw->s);
+        return false;
+    }
     if (!prep_owner(c, &r1, &t[1], why, sizeof why)) {
         reject(c, line, "%s", why);
         return false;
