@@ -859,8 +859,13 @@ int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len
         err[0] = '\0';
     c.tname = our_type_name(type);
     if (!c.tname) {
-        snprintf(tbuf, sizeof tbuf, "TYPE%u", (unsigned)type);
-        c.tname = tbuf;
+        const ldns_rr_descriptor *d = ldns_rr_descript(type);
+        if (d && d->_name && d->_type == type) {
+            c.tname = d->_name;
+        } else {
+            snprintf(tbuf, sizeof tbuf, "TYPE%u", (unsigned)type);
+            c.tname = tbuf;
+        }
     }
     if (ob_reserve(&o, 64) != 0)
         return FAIL(&c, "out of memory");
