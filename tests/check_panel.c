@@ -450,6 +450,36 @@ START_TEST(test_detect_repo_bind_fixtures)
 }
 END_TEST
 
+/* Through the public loader: the format is found from the content. */
+START_TEST(test_load_file_auto)
+{
+    mxh_zoneset *zs;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    mxh_zone *z = NULL;
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, PANEL_DIR "dm2.co.jp.txt", NULL, &z), MXH_OK);
+    ck_assert_int_eq(mxh_zone_format(z), MXH_FMT_VALUEDOMAIN);
+    ck_assert_uint_eq(mxh_zone_record_count(z), 5);
+    mxh_load_opts o;
+    memset(&o, 0, sizeof o);
+    o.origin = "dm2.co.jp";
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, "tests/zones/table/header-ja.csv", &o, &z), MXH_OK);
+    ck_assert_int_eq(mxh_zone_format(z), MXH_FMT_TABLE);
+    ck_assert_uint_eq(mxh_zone_record_count(z), 6);
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, PANEL_DIR "bad.example.jp.txt", NULL, &z),
+                     MXH_ERR_PARSE);
+    ck_assert_int_eq(mxh_zone_format(z), MXH_FMT_VALUEDOMAIN);
+    ck_assert(mxh_zone_incomplete(z));
+    /* a forced format wins over detection */
+    const char *t = "www A 192.0.2.1\n";
+    o.origin = "example.net";
+    o.format = MXH_FMT_TABLE;
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "buf", t, strlen(t), &o, &z), MXH_OK);
+    ck_assert_int_eq(mxh_zone_format(z), MXH_FMT_TABLE);
+    ck_assert_uint_eq(mxh_zoneset_zone_count(zs), 4);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 Suite *panel_suite(void);
 Suite *panel_suite(void)
 {
@@ -467,6 +497,7 @@ Suite *panel_suite(void)
     tcase_add_test(td, test_detect_strings);
     tcase_add_test(td, test_detect_corpus);
     tcase_add_test(td, test_detect_repo_bind_fixtures);
+    tcase_add_test(td, test_load_file_auto);
     tcase_set_timeout(td, 60);
     suite_add_tcase(s, td);
     return s;
