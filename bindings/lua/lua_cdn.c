@@ -4,7 +4,8 @@
  * whose published range holds the address (core/cdn.c), or nil.
  *
  * The table is per engine, never global: the ranges an embedder gave with
- * mxh_engine_set_cdn_ranges() (a light pointer in the registry), else the
+ * mxh_engine_set_cdn_ranges() (kept in the engine, so a rebuilt state still
+ * uses them), else the
  * built-in table, parsed on first use and kept in the registry as a full
  * userdata that frees it when the state closes.
  */
@@ -13,7 +14,6 @@
 
 #include <string.h>
 
-#define CDN_USER_KEY    "mxh.cdn.user"
 #define CDN_BUILTIN_KEY "mxh.cdn.builtin"
 #define CDN_BUILTIN_MT  "mxh.cdn.table"
 
@@ -33,10 +33,7 @@ static int cdn_box_gc(lua_State *L)
 /* The table to use; raises on out of memory. [-0, +0, m] */
 static const mxh_cdn_ranges *cdn_table(lua_State *L)
 {
-    const mxh_cdn_ranges *r = NULL;
-    if (lua_getfield(L, LUA_REGISTRYINDEX, CDN_USER_KEY) == LUA_TLIGHTUSERDATA)
-        r = lua_touserdata(L, -1);
-    lua_pop(L, 1);
+    const mxh_cdn_ranges *r = mxh_lua_engine(L)->cdn_user;
     if (r)
         return r;
     if (lua_getfield(L, LUA_REGISTRYINDEX, CDN_BUILTIN_KEY) == LUA_TUSERDATA) {
@@ -76,12 +73,8 @@ int mxh_lua_cdn_provider(lua_State *L)
 
 mxh_status mxh_engine_set_cdn_ranges(mxh_engine *e, const mxh_cdn_ranges *r)
 {
-    if (!e || !e->L)
+    if (!e)
         return MXH_ERR_ARG;
-    if (r)
-        lua_pushlightuserdata(e->L, (void *)(uintptr_t)r);
-    else
-        lua_pushnil(e->L);
-    lua_setfield(e->L, LUA_REGISTRYINDEX, CDN_USER_KEY);
+    e->cdn_user = r;
     return MXH_OK;
 }

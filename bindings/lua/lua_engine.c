@@ -1300,7 +1300,8 @@ static mxh_status scan_one(mxh_engine *e, const mxh_zoneset *zs, const mxh_zone 
     if (e->mem_used > e->mem_after_load + 2 * e->mem_cap)
         e->need_rebuild = 1;
 
-    qsort(e->findings, e->nfindings, sizeof *e->findings, cmp_finding);
+    if (e->nfindings > 1)
+        qsort(e->findings, e->nfindings, sizeof *e->findings, cmp_finding);
     for (size_t i = 0; i < e->nfindings; i++) {
         if (!*stop && fn && fn(e->findings[i], ud))
             *stop = 1;

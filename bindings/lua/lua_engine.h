@@ -109,6 +109,7 @@ struct mxh_engine {
     int base_ref;            /* read-only base table for rule environments */
     size_t mem_after_load;   /* state size after the rules were loaded */
 
+    const void *cdn_user;    /* mxh_engine_set_cdn_ranges(): kept across state rebuilds */
     void *psl;               /* psl_ctx_t *, loaded on first use */
     int psl_tried;
 

@@ -6,6 +6,7 @@
  * matching and TXT character-string joining (RFC 7208 §3.3).
  */
 #include "lua_engine.h"
+#include "whatif.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -675,6 +676,7 @@ int mxh_lua_open_mxh(lua_State *L)
         {"spf_parse", h_spf_parse},
         {"ip_in_cidr", h_ip_in_cidr},
         {"txt_strings", h_txt_strings},
+        {"cdn_provider", mxh_lua_cdn_provider},
         {NULL, NULL}
     };
     luaL_newlib(L, fns);
