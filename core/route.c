@@ -235,7 +235,7 @@ mxh_status mxh_mail_route_ctx(const mxh_zoneset *zs, const mxh_zone *ctx, const 
             /* RFC 7505 §3: "." is no host; nothing can be delivered there. */
             if (k < nsteps)
                 set_step(&steps[k++], MXH_STEP_NXDOMAIN, ".", NULL, x->rr, (int32_t)i);
-            x->nsteps = 1;
+            x->nsteps = (size_t)(&steps[k] - x->steps);
             x->status = MXH_EX_NXDOMAIN;
             continue;
         }
