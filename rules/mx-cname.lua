@@ -106,7 +106,20 @@ mail 3600 IN CNAME s6.xrea.com.
               ev[#ev + 1] = x:record()
               for _, c in ipairs(cnames) do ev[#ev + 1] = c end
               what[#what + 1] = string.format("`%s` is an alias of `%s`", name, canon)
-              fixes[#fixes + 1] = string.format("`%s MX %d %s`", d, x:preference(), canon)
+              local addrs = x:addresses()
+              if (canon == d or mxh.is_below(canon, zone:origin())) and #addrs > 0 then
+                -- The alias leads back into this zone (maybe to the website's
+                -- own name): give the mail host its own addresses instead.
+                local rr = {}
+                for _, a in ipairs(addrs) do
+                  rr[#rr + 1] = string.format("`%s %s %s`", name, mxh.is_ipv6(a) and "AAAA" or "A", a)
+                end
+                fixes[#fixes + 1] = string.format("replace the CNAME at `%s` by %s", name,
+                                      table.concat(rr, ", "))
+              else
+                fixes[#fixes + 1] = string.format("point the MX at the canonical name: `%s MX %d %s`",
+                                      d, x:preference(), canon)
+              end
             end
           end
         end
@@ -116,8 +129,7 @@ mail 3600 IN CNAME s6.xrea.com.
             at       = at,
             message  = string.format("the MX of %s names an alias: %s", d, table.concat(what, "; ")),
             evidence = ev,
-            fix      = string.format("point the MX at the canonical name: %s (or replace the "
-                         .. "CNAME by the host's own A/AAAA records)", table.concat(fixes, ", ")),
+            fix      = table.concat(fixes, "; "),
           }
         end
       end

@@ -59,6 +59,7 @@ static const struct {
     { "mx-as-ip", MXH_SEV_ERROR },
     { "mx-cname", MXH_SEV_WARNING },
     { "mx-dangling", MXH_SEV_ERROR },
+    { "mx-on-cdn", MXH_SEV_ERROR },
     { "mx-relative-name", MXH_SEV_ERROR },
     { "mx-single-host-backup", MXH_SEV_WARNING },
     { "no-mx-implicit", MXH_SEV_WARNING },
