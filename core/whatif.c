@@ -1463,6 +1463,33 @@ static void put_causes(sbuf *b, const mxh_whatif_domain *d)
         sb_printf(b, " and %zu more", d->ncauses - 4);
 }
 
+/* "an A", "a CNAME", "an A and CNAME": the record types behind a move. */
+static void put_cause_kinds(sbuf *b, const mxh_whatif_domain *d)
+{
+    char tb[16];
+    uint16_t seen[8];
+    size_t ns = 0;
+    for (size_t i = 0; i < d->ncauses && ns < 8; i++) {
+        uint16_t t = d->causes[i]->type;
+        int dup = 0;
+        for (size_t k = 0; k < ns; k++)
+            dup |= seen[k] == t;
+        if (!dup)
+            seen[ns++] = t;
+    }
+    if (!ns) {
+        sb_puts(b, "an address");
+        return;
+    }
+    const char *first = mxh_type_name(seen[0], tb);
+    sb_puts(b, strchr("AEFHILMNORSX", first[0]) ? "an " : "a ");
+    for (size_t k = 0; k < ns; k++) {
+        if (k)
+            sb_puts(b, k + 1 == ns ? " and " : ", ");
+        sb_puts(b, mxh_type_name(seen[k], tb));
+    }
+}
+
 /* Why the after side cannot deliver, in words. */
 static void put_undeliverable(sbuf *b, const mxh_whatif_domain *d)
 {
@@ -1519,7 +1546,7 @@ static int classify(mxh_whatif_domain *d)
         sb_puts(&why, " and can no longer be delivered: ");
         put_undeliverable(&why, d);
         if (mx_same && d->ncauses) {
-            sb_puts(&why, "; the MX records did not change, it follows ");
+            sb_puts(&why, "; the MX records did not change: ");
             put_causes(&why, d);
         }
     } else if (!db && da) {
@@ -1533,11 +1560,13 @@ static int classify(mxh_whatif_domain *d)
         sb_puts(&why, " to ");
         sv_join(&why, &d->targets[1], ", ");
         if (mx_same) {
-            sb_puts(&why, " although its MX records did not change: it follows ");
-            if (d->ncauses)
+            sb_puts(&why, " because of ");
+            put_cause_kinds(&why, d);
+            sb_puts(&why, " change that did not touch MX");
+            if (d->ncauses) {
+                sb_puts(&why, ": ");
                 put_causes(&why, d);
-            else
-                sb_puts(&why, "the exchange's address records");
+            }
         } else {
             sb_puts(&why, " (the MX records changed)");
         }
