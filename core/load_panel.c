@@ -242,6 +242,8 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
     const ptok *kw = &t[0];
     pready r1, r2;
 
+    if (cnt == 0)
+        return true;
     if (ptok_is(kw, "ttl")) {
         uint32_t v;
         if (cnt != 2 || !parse_u32(t[1].s, t[1].n, 2147483647u, &v)) {
@@ -500,7 +502,8 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
             scratch = ns;
             scap = need;
         }
-        panel_line(&c, ls, ll, lineno, scratch);
+        if (scratch)
+            panel_line(&c, ls, ll, lineno, scratch);
     }
     free(scratch);
     mxh_zone_finish(c.z);
