@@ -19,7 +19,8 @@
  *    does not depend on which): its cname/wildcard steps, then one address
  *    step per A record, then per AAAA record, each in record order; or one
  *    closing step (nxdomain, nodata, loop, external, delegated).
- *  - Steps: first the domain's own (cname, wildcard, nodata...), then one
+ *  - Steps: first the domain's own (cname, wildcard; nodata only when the
+ *    route is none, an implicit step already says "no MX"), then one
  *    mx / null-mx / implicit step per exchange in preference order (ties in
  *    record order), then each exchange's resolution. The mx-like step of an
  *    exchange carries that exchange's index and is its first step.
@@ -141,6 +142,9 @@ mxh_status mxh_mail_route_ctx(const mxh_zoneset *zs, const mxh_zone *ctx, const 
         if (count_addresses(dom.node)) {
             kind = MXH_ROUTE_IMPLICIT;
             nx = 1;
+            /* The implicit step says "no MX"; the nodata step would repeat it. */
+            if (dom.nsteps && dom.steps[dom.nsteps - 1].kind == MXH_STEP_NODATA)
+                dom.nsteps--;
         } else {
             kind = MXH_ROUTE_NONE;
         }
