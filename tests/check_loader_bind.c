@@ -1,0 +1,727 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The RFC 1035 master-file loader (core/load_bind.c) and load dispatch
+ * (core/load.c): every syntax feature, TTL rules, origin detection,
+ * $INCLUDE confinement, error recovery and hostile input.
+ * Fixtures: tests/zones/bind/ (run from the repository root).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mxh_internal.h"
+
+#define FIX "tests/zones/bind"
+
+static mxh_zoneset *zs;
+static mxh_zone *zone;
+static mxh_status st;
+
+static void setup(void)
+{
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    zone = NULL;
+}
+
+static void teardown(void)
+{
+    mxh_zoneset_free(zs);
+    zs = NULL;
+}
+
+static mxh_status load_opts(const char *text, const mxh_load_opts *o)
+{
+    zone = NULL;
+    st = mxh_zoneset_load_buffer(zs, "db:test", text, strlen(text), o, &zone);
+    return st;
+}
+
+static mxh_status load(const char *text)
+{
+    mxh_load_opts o;
+    memset(&o, 0, sizeof o);
+    o.format = MXH_FMT_BIND;
+    o.origin = "example.com";
+    return load_opts(text, &o);
+}
+
+/* The i-th record of the zone with this owner and type, or NULL. */
+static const mxh_rr *find(const char *owner, uint16_t type, int nth)
+{
+    for (size_t i = 0; zone && i < mxh_zone_record_count(zone); i++) {
+        const mxh_rr *r = mxh_zone_record(zone, i);
+        if (strcmp(mxh_rr_owner(r), owner) == 0 && mxh_rr_type(r) == type && nth-- == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static const mxh_rr *must(const char *owner, uint16_t type)
+{
+    const mxh_rr *r = find(owner, type, 0);
+    ck_assert_msg(r != NULL, "no %s record at %s", mxh_type_name(type, (char[16]){0}), owner);
+    return r;
+}
+
+/* A diagnostic of this level at this line whose message contains text. */
+static int has_diag(mxh_diag_level lvl, unsigned long line, const char *text)
+{
+    for (size_t i = 0; i < mxh_zoneset_diag_count(zs); i++) {
+        const mxh_diag *d = mxh_zoneset_diag(zs, i);
+        if (mxh_diag_level_of(d) == lvl && mxh_diag_line(d) == line &&
+            strstr(mxh_diag_message(d), text))
+            return 1;
+    }
+    return 0;
+}
+
+static void dump_diags(void)
+{
+    for (size_t i = 0; i < mxh_zoneset_diag_count(zs); i++) {
+        const mxh_diag *d = mxh_zoneset_diag(zs, i);
+        fprintf(stderr, "  diag %d %s:%lu: %s\n", mxh_diag_level_of(d), mxh_diag_file(d),
+                mxh_diag_line(d), mxh_diag_message(d));
+    }
+}
+
+#define DIAG(lvl, line, text)                                                              \
+    do {                                                                                   \
+        if (!has_diag(lvl, line, text)) {                                                  \
+            dump_diags();                                                                  \
+            ck_abort_msg("no diagnostic at line %d with '%s'", (int)(line), text);         \
+        }                                                                                  \
+    } while (0)
+
+/* ------------------------------------------------------------------------ */
+/* Syntax                                                                   */
+
+START_TEST(test_basic_records)
+{
+    ck_assert_int_eq(load("$ORIGIN example.com.\n"
+                          "$TTL 1h\n"
+                          "@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n"
+                          "  IN NS ns1\n"
+                          "  MX 10 mail\n"
+                          "mail A 192.0.2.25\n"
+                          "www.example.com. CNAME @\n"),
+                     MXH_OK);
+    ck_assert_ptr_nonnull(zone);
+    ck_assert_str_eq(mxh_zone_origin(zone), "example.com.");
+    ck_assert_uint_eq(mxh_zone_record_count(zone), 5);
+    ck_assert_int_eq(mxh_zone_format(zone), MXH_FMT_BIND);
+
+    const mxh_rr *soa = must("example.com.", MXH_TYPE_SOA);
+    ck_assert_str_eq(mxh_rr_owner_text(soa), "@");
+    ck_assert_uint_eq(mxh_rr_line(soa), 3);
+    ck_assert_uint_eq(mxh_rr_ttl(soa), 3600);
+    ck_assert_str_eq(mxh_rr_rdata(soa),
+                     "ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 300");
+
+    const mxh_rr *ns = must("example.com.", MXH_TYPE_NS);
+    ck_assert_str_eq(mxh_rr_owner_text(ns), ""); /* blank owner */
+    ck_assert(ns->flags & MXH_RR_OWNER_RELATIVE);
+    ck_assert_str_eq(mxh_rr_target(ns), "ns1.example.com.");
+
+    const mxh_rr *mx = must("example.com.", MXH_TYPE_MX);
+    ck_assert_uint_eq(mxh_rr_preference(mx), 10);
+    ck_assert_str_eq(mxh_rr_target(mx), "mail.example.com.");
+    ck_assert(mxh_rr_target_relative(mx));
+    ck_assert_str_eq(mxh_rr_rdata_text(mx), "10 mail");
+    ck_assert_str_eq(mxh_rr_rdata(mx), "10 mail.example.com.");
+    ck_assert_uint_eq(mxh_rr_line(mx), 5);
+    ck_assert_uint_eq(mxh_rr_class(mx), 1);
+
+    const mxh_rr *a = must("mail.example.com.", MXH_TYPE_A);
+    ck_assert_str_eq(mxh_rr_owner_text(a), "mail");
+    ck_assert(a->flags & MXH_RR_OWNER_RELATIVE);
+    /* identical text and canonical form share one string */
+    ck_assert_ptr_eq(mxh_rr_rdata_text(a), mxh_rr_rdata(a));
+
+    const mxh_rr *cn = must("www.example.com.", MXH_TYPE_CNAME);
+    ck_assert(!(cn->flags & MXH_RR_OWNER_RELATIVE));
+    ck_assert_str_eq(mxh_rr_target(cn), "example.com.");
+    ck_assert_str_eq(mxh_rr_file(cn), "db:test");
+}
+END_TEST
+
+START_TEST(test_ttl_class_order)
+{
+    ck_assert_int_eq(load("$TTL 100\n"
+                          "a 200 IN A 192.0.2.1\n"
+                          "b IN 300 A 192.0.2.2\n"   /* class before TTL (RFC 1035 §5.1) */
+                          "c IN A 192.0.2.3\n"
+                          "d 1h30m A 192.0.2.4\n"
+                          "e 2W in A 192.0.2.5\n"
+                          "f CH TXT \"chaos\"\n"
+                          "g CLASS1 400 A 192.0.2.7\n"),
+                     MXH_OK);
+    ck_assert_uint_eq(mxh_rr_ttl(must("a.example.com.", MXH_TYPE_A)), 200);
+    ck_assert_uint_eq(mxh_rr_ttl(must("b.example.com.", MXH_TYPE_A)), 300);
+    ck_assert_uint_eq(mxh_rr_ttl(must("c.example.com.", MXH_TYPE_A)), 100);
+    ck_assert_uint_eq(mxh_rr_ttl(must("d.example.com.", MXH_TYPE_A)), 5400);
+    ck_assert_uint_eq(mxh_rr_ttl(must("e.example.com.", MXH_TYPE_A)), 1209600);
+    ck_assert_uint_eq(mxh_rr_class(must("f.example.com.", MXH_TYPE_TXT)), 3);
+    ck_assert_uint_eq(mxh_rr_ttl(must("g.example.com.", MXH_TYPE_A)), 400);
+    ck_assert_uint_eq(mxh_rr_class(must("g.example.com.", MXH_TYPE_A)), 1);
+}
+END_TEST
+
+START_TEST(test_ttl_defaults)
+{
+    /* no $TTL: the SOA without TTL gives its MINIMUM, with a warning */
+    ck_assert_int_eq(load("@ SOA ns1 hm 1 2 3 4 120\n"
+                          "a A 192.0.2.1\n"
+                          "b 50 A 192.0.2.2\n"
+                          "c A 192.0.2.3\n"),
+                     MXH_OK);
+    ck_assert_uint_eq(mxh_rr_ttl(must("example.com.", MXH_TYPE_SOA)), 120);
+    ck_assert_uint_eq(mxh_rr_ttl(must("a.example.com.", MXH_TYPE_A)), 120);
+    ck_assert_uint_eq(mxh_rr_ttl(must("b.example.com.", MXH_TYPE_A)), 50);
+    ck_assert_uint_eq(mxh_rr_ttl(must("c.example.com.", MXH_TYPE_A)), 120);
+    DIAG(MXH_DIAG_WARNING, 1, "SOA MINIMUM 120");
+}
+END_TEST
+
+START_TEST(test_ttl_rfc1035_and_fallback)
+{
+    /* an explicit TTL and no $TTL: later records take the last explicit TTL */
+    ck_assert_int_eq(load("@ 500 SOA ns1 hm 1 2 3 4 120\n"
+                          "a A 192.0.2.1\n"
+                          "b 70 A 192.0.2.2\n"
+                          "c A 192.0.2.3\n"),
+                     MXH_OK);
+    ck_assert_uint_eq(mxh_rr_ttl(must("a.example.com.", MXH_TYPE_A)), 500);
+    ck_assert_uint_eq(mxh_rr_ttl(must("c.example.com.", MXH_TYPE_A)), 70);
+    DIAG(MXH_DIAG_NOTICE, 2, "RFC 1035");
+
+    /* nothing at all: the option, else 3600 */
+    mxh_load_opts o;
+    memset(&o, 0, sizeof o);
+    o.origin = "example.net";
+    o.default_ttl = 42;
+    ck_assert_int_eq(load_opts("x A 192.0.2.9\n", &o), MXH_OK);
+    ck_assert_uint_eq(mxh_rr_ttl(must("x.example.net.", MXH_TYPE_A)), 42);
+    DIAG(MXH_DIAG_WARNING, 1, "no TTL specified");
+    o.default_ttl = 0;
+    o.origin = "example.org";
+    ck_assert_int_eq(load_opts("x A 192.0.2.9\n", &o), MXH_OK);
+    ck_assert_uint_eq(mxh_rr_ttl(must("x.example.org.", MXH_TYPE_A)), 3600);
+
+    /* RFC 2181 §8: a TTL with the top bit set counts as zero */
+    o.origin = "example.info";
+    ck_assert_int_eq(load_opts("y 2147483648 A 192.0.2.9\nz 2147483647 A 192.0.2.9\n", &o), MXH_OK);
+    ck_assert_uint_eq(mxh_rr_ttl(must("y.example.info.", MXH_TYPE_A)), 0);
+    ck_assert_uint_eq(mxh_rr_ttl(must("z.example.info.", MXH_TYPE_A)), 2147483647u);
+    DIAG(MXH_DIAG_WARNING, 1, "RFC 2181");
+}
+END_TEST
+
+START_TEST(test_parentheses_comments_quotes)
+{
+    ck_assert_int_eq(load("$TTL 60\n"
+                          "@ IN SOA ns1.example.com. ( ; the primary\n"
+                          "      hostmaster  ; the mailbox\n"
+                          "      2024010101  ; serial\n"
+                          "      1h 15m      ; refresh retry\n"
+                          "      (1w) 300 )  ; nested parentheses are fine\n"
+                          "txt TXT \"semi; colon\" \"paren ( )\" ( \"next\n"
+                          "  line\" ) ; more\n"
+                          "mx MX ( 10\n"
+                          "        mail )\n"),
+                     MXH_ERR_PARSE); /* the TXT's quoted string spans a line: refused */
+    const mxh_rr *soa = must("example.com.", MXH_TYPE_SOA);
+    ck_assert_uint_eq(mxh_rr_line(soa), 2);
+    ck_assert_str_eq(mxh_rr_rdata_text(soa), "ns1.example.com. hostmaster 2024010101 1h 15m 1w 300");
+    ck_assert_str_eq(mxh_rr_rdata(soa),
+                     "ns1.example.com. hostmaster.example.com. 2024010101 3600 900 604800 300");
+    /* the broken line and its continuation are reported, the next record loads */
+    DIAG(MXH_DIAG_ERROR, 7, "unterminated quoted string");
+    DIAG(MXH_DIAG_ERROR, 8, "unterminated quoted string");
+    const mxh_rr *mx = must("mx.example.com.", MXH_TYPE_MX);
+    ck_assert_uint_eq(mxh_rr_line(mx), 9);
+    ck_assert_str_eq(mxh_rr_rdata_text(mx), "10 mail");
+    ck_assert_uint_eq(mxh_zone_rejected_count(zone), 2);
+
+    ck_assert_int_eq(load("t TXT \"semi; colon\" \"paren ( )\" ( \"a\\\"b\"\n"
+                          "  c ) ; more\n"),
+                     MXH_OK);
+    const mxh_rr *t = must("t.example.com.", MXH_TYPE_TXT);
+    ck_assert_str_eq(mxh_rr_rdata_text(t), "\"semi; colon\" \"paren ( )\" \"a\\\"b\" c");
+    ck_assert_str_eq(mxh_rr_rdata(t), "\"semi; colon\" \"paren ( )\" \"a\\\"b\" \"c\"");
+}
+END_TEST
+
+START_TEST(test_escapes_and_names)
+{
+    ck_assert_int_eq(load("a\\.b A 192.0.2.1\n"
+                          "\\065BC A 192.0.2.2\n"
+                          "sp\\ ace A 192.0.2.3\n"
+                          "UPPER.Example.COM. A 192.0.2.4\n"
+                          "*.wild MX 10 mail\n"
+                          "_dmarc TXT \"v=DMARC1; p=none\"\n"),
+                     MXH_OK);
+    must("a\\.b.example.com.", MXH_TYPE_A);
+    must("abc.example.com.", MXH_TYPE_A);
+    must("sp\\032ace.example.com.", MXH_TYPE_A);
+    const mxh_rr *u = must("upper.example.com.", MXH_TYPE_A);
+    ck_assert_str_eq(mxh_rr_owner_text(u), "UPPER.Example.COM.");
+    must("*.wild.example.com.", MXH_TYPE_MX);
+    must("_dmarc.example.com.", MXH_TYPE_TXT);
+}
+END_TEST
+
+START_TEST(test_name_lengths)
+{
+    /* 255 octets in wire form is the limit (RFC 1035 §2.3.4). With the origin
+     * "example.com." (13 octets) the owner may add 242 octets:
+     * 3 labels of 63 and one of 49 (each plus its length octet). */
+    char l63[64];
+    memset(l63, 'a', 63);
+    l63[63] = '\0';
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s.%s.%s.%.*s A 192.0.2.1\n%s.%s.%s.%.*s A 192.0.2.1\n", l63, l63,
+             l63, 49, l63, l63, l63, l63, 50, l63);
+    ck_assert_int_eq(load(buf), MXH_ERR_PARSE);
+    ck_assert_uint_eq(mxh_zone_record_count(zone), 1);
+    ck_assert_uint_eq(mxh_zone_rejected_count(zone), 1);
+    DIAG(MXH_DIAG_ERROR, 2, "longer than 255");
+    /* a 300-octet name and a 64-octet label */
+    char big[4096];
+    size_t o = 0;
+    for (int i = 0; i < 10; i++)
+        o += (size_t)snprintf(big + o, sizeof big - o, "%.29s.", l63);
+    snprintf(big + o, sizeof big - o, " A 192.0.2.1\n%s%s A 192.0.2.1\n", l63, "b");
+    ck_assert_int_eq(load(big), MXH_ERR_PARSE);
+    ck_assert_uint_eq(mxh_zone_rejected_count(zone), 2);
+    DIAG(MXH_DIAG_ERROR, 1, "bad owner name");
+    DIAG(MXH_DIAG_ERROR, 2, "label longer than 63");
+}
+END_TEST
+
+START_TEST(test_crlf_bom)
+{
+    ck_assert_int_eq(load("\xEF\xBB\xBF$ORIGIN example.com.\r\n"
+                          "@ 60 IN MX 10 mail ; c\r\n"
+                          "mail 60 IN A 192.0.2.1\r\n"
+                          "\r\n"
+                          "t 60 TXT ( \"x\"\r\n  \"y\" )\r\n"),
+                     MXH_OK);
+    ck_assert_uint_eq(mxh_zone_record_count(zone), 3);
+    ck_assert_str_eq(mxh_rr_rdata(must("example.com.", MXH_TYPE_MX)), "10 mail.example.com.");
+    ck_assert_str_eq(mxh_rr_rdata(must("mail.example.com.", MXH_TYPE_A)), "192.0.2.1");
+    const mxh_rr *t = must("t.example.com.", MXH_TYPE_TXT);
+    ck_assert_str_eq(mxh_rr_rdata(t), "\"x\" \"y\"");
+    ck_assert_uint_eq(mxh_rr_line(t), 5);
+
+    /* the same from a file, with the BOM before $ORIGIN */
+    mxh_zone *z = NULL;
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX "/bom-crlf.zone", NULL, &z), MXH_OK);
+    ck_assert_str_eq(mxh_zone_origin(z), "bom.example.");
+    ck_assert_uint_eq(mxh_zone_record_count(z), 3);
+    zone = z;
+    ck_assert_str_eq(mxh_rr_rdata(must("www.bom.example.", MXH_TYPE_TXT)), "\"crlf ok\"");
+    ck_assert_uint_eq(mxh_rr_ttl(must("www.bom.example.", MXH_TYPE_A)), 3600);
+    ck_assert_uint_eq(mxh_rr_line(must("www.bom.example.", MXH_TYPE_TXT)), 7);
+}
+END_TEST
+
+START_TEST(test_huge_txt)
+{
+    /* 250 strings of 255 octets over 250 lines in parentheses: 64 000 octets */
+    size_t cap = 250 * 262 + 64;
+    char *b = malloc(cap);
+    size_t o = (size_t)snprintf(b, cap, "big TXT (\n");
+    for (int i = 0; i < 250; i++) {
+        b[o++] = ' ';
+        b[o++] = '"';
+        memset(b + o, 'a' + i % 26, 255);
+        o += 255;
+        b[o++] = '"';
+        b[o++] = '\n';
+    }
+    o += (size_t)snprintf(b + o, cap - o, ")\nafter A 192.0.2.1\n");
+    ck_assert_int_eq(load(b), MXH_OK);
+    const mxh_rr *t = must("big.example.com.", MXH_TYPE_TXT);
+    ck_assert_uint_eq(strlen(mxh_rr_rdata(t)), 250 * 258 - 1);
+    ck_assert_ptr_eq(mxh_rr_rdata(t), mxh_rr_rdata_text(t));
+    ck_assert_uint_eq(mxh_rr_line(must("after.example.com.", MXH_TYPE_A)), 253);
+    free(b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Bad lines: reported with their line, the rest loads                     */
+
+START_TEST(test_malformed_lines)
+{
+    ck_assert_int_eq(load("$TTL 60\n"
+                          "ok1 A 192.0.2.1\n"
+                          "bad1 A 1.2.3\n"                  /* 3 */
+                          "bad2 MX 70000 mail\n"            /* 4 */
+                          "bad3 FOO 1 2 3\n"                /* 5 */
+                          "bad4 A\n"                        /* 6 */
+                          "bad5\n"                          /* 7 */
+                          "ok2 A 192.0.2.2\n"
+                          "bad7 A 192.0.2.1 )\n"            /* 9 */
+                          "$GENERATE 1-10 h$ A 192.0.2.$\n" /* 10 */
+                          "$TTL soon\n"                     /* 11 */
+                          "bad8 ANY 192.0.2.1\n"            /* 12 */
+                          "bad9 3600 3600 A 192.0.2.1\n"    /* 13 */
+                          "bad6 ( A 192.0.2.1\n"            /* 14: never closed ... */
+                          "ok3 A 192.0.2.3\n"),             /* ... but this line loads */
+                     MXH_ERR_PARSE);
+    DIAG(MXH_DIAG_ERROR, 3, "bad IPv4 address '1.2.3'");
+    DIAG(MXH_DIAG_ERROR, 4, "MX preference 70000 out of range");
+    DIAG(MXH_DIAG_ERROR, 5, "unknown type 'FOO'");
+    DIAG(MXH_DIAG_ERROR, 6, "A needs 1 field, got 0");
+    DIAG(MXH_DIAG_ERROR, 7, "needs a type");
+    DIAG(MXH_DIAG_ERROR, 9, "')' without a matching '('");
+    DIAG(MXH_DIAG_ERROR, 10, "unsupported directive '$GENERATE'");
+    DIAG(MXH_DIAG_ERROR, 11, "bad $TTL soon");
+    DIAG(MXH_DIAG_ERROR, 12, "query type");
+    DIAG(MXH_DIAG_ERROR, 13, "where the type should be");
+    DIAG(MXH_DIAG_ERROR, 14, "'(' opened on line 14 is never closed");
+    must("ok1.example.com.", MXH_TYPE_A);
+    must("ok2.example.com.", MXH_TYPE_A);
+    must("ok3.example.com.", MXH_TYPE_A);
+    ck_assert_uint_eq(mxh_zone_record_count(zone), 3);
+    ck_assert_uint_eq(mxh_zone_rejected_count(zone), 11);
+    ck_assert(mxh_zone_incomplete(zone));
+    /* errmsg carries the last error with its place */
+    ck_assert_ptr_nonnull(strstr(mxh_zoneset_errmsg(zs), "db:test:14: "));
+}
+END_TEST
+
+START_TEST(test_blank_owner_first)
+{
+    ck_assert_int_eq(load("  A 192.0.2.1\nok A 192.0.2.2\n"), MXH_ERR_PARSE);
+    DIAG(MXH_DIAG_ERROR, 1, "no previous owner");
+    ck_assert_uint_eq(mxh_zone_record_count(zone), 1);
+}
+END_TEST
+
+START_TEST(test_out_of_zone)
+{
+    ck_assert_int_eq(load("in A 192.0.2.1\nother.example.net. A 192.0.2.2\n"), MXH_OK);
+    DIAG(MXH_DIAG_WARNING, 2, "out-of-zone");
+    ck_assert_uint_eq(mxh_zone_record_count(zone), 1);
+}
+END_TEST
+
+START_TEST(test_hostile)
+{
+    /* unterminated quote at the end of the input */
+    ck_assert_int_eq(load("a A 192.0.2.1\nt TXT \"never closed"), MXH_ERR_PARSE);
+    DIAG(MXH_DIAG_ERROR, 2, "unterminated quoted string");
+    ck_assert_uint_eq(mxh_zone_record_count(zone), 1);
+    /* unterminated parenthesis at the end */
+    ck_assert_int_eq(load("a A 192.0.2.1\n@ SOA ns hm ( 1 2\n 3 4"), MXH_ERR_PARSE);
+    DIAG(MXH_DIAG_ERROR, 2, "never closed");
+    /* a control character */
+    ck_assert_int_eq(load("a A 192.0.2.1\nb\x01 A 192.0.2.1\n"), MXH_ERR_PARSE);
+    DIAG(MXH_DIAG_ERROR, 2, "control character 0x01");
+    /* backslash at the very end */
+    ck_assert_int_eq(load("a A 192.0.2.1\nb\\"), MXH_ERR_PARSE);
+    /* a 1 MiB line of one word, and a line of 100 000 words */
+    size_t n = 1 << 20;
+    char *big = malloc(n + 64);
+    memset(big, 'x', n);
+    strcpy(big + n, " A 192.0.2.1\nok A 192.0.2.1\n");
+    ck_assert_int_eq(load(big), MXH_ERR_PARSE);
+    must("ok.example.com.", MXH_TYPE_A);
+    DIAG(MXH_DIAG_ERROR, 1, "bad owner name");
+    for (size_t i = 0; i < n; i += 2) {
+        big[i] = 'y';
+        big[i + 1] = ' ';
+    }
+    memcpy(big, "t TXT ", 6);
+    strcpy(big + n, "\nok A 192.0.2.1\n");
+    ck_assert_int_eq(load(big), MXH_ERR_PARSE);
+    DIAG(MXH_DIAG_ERROR, 1, "more than");
+    must("ok.example.com.", MXH_TYPE_A);
+    free(big);
+    /* high bytes (UTF-8 and legacy encodings) in names and comments are data */
+    ck_assert_int_eq(load("; \xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab\n\xe3\x83\xa1 A 192.0.2.1\n"),
+                     MXH_OK);
+    must("\\227\\131\\161.example.com.", MXH_TYPE_A);
+    /* empty input: an empty zone */
+    ck_assert_int_eq(load(""), MXH_OK);
+    ck_assert_uint_eq(mxh_zone_record_count(zone), 0);
+}
+END_TEST
+
+START_TEST(test_binary_refused)
+{
+    const char bin[] = "$ORIGIN x.\n\0\0\x01\x02 A 1.2.3.4\n";
+    zone = (mxh_zone *)1;
+    st = mxh_zoneset_load_buffer(zs, "db:bin", bin, sizeof bin - 1, NULL, &zone);
+    ck_assert_int_eq(st, MXH_ERR_FORMAT);
+    ck_assert_ptr_null(zone);
+    ck_assert_uint_eq(mxh_zoneset_zone_count(zs), 0);
+    ck_assert_ptr_nonnull(strstr(mxh_zoneset_errmsg(zs), "NUL"));
+    char junk[4096];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (char)(1 + (i * 7) % 30);
+    st = mxh_zoneset_load_buffer(zs, "db:junk", junk, sizeof junk, NULL, &zone);
+    ck_assert_int_eq(st, MXH_ERR_FORMAT);
+    ck_assert_ptr_nonnull(strstr(mxh_zoneset_errmsg(zs), "non-text"));
+}
+END_TEST
+
+START_TEST(test_file_errors)
+{
+    mxh_zone *z = (mxh_zone *)1;
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX "/no-such.zone", NULL, &z), MXH_ERR_IO);
+    ck_assert_ptr_null(z);
+    ck_assert_ptr_nonnull(strstr(mxh_zoneset_errmsg(zs), "no-such.zone"));
+    ck_assert_uint_eq(mxh_zoneset_diag_count(zs), 1);
+    ck_assert_str_eq(mxh_diag_file(mxh_zoneset_diag(zs, 0)), FIX "/no-such.zone");
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX, NULL, &z), MXH_ERR_IO);
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, NULL, NULL, &z), MXH_ERR_ARG);
+    ck_assert_int_eq(mxh_zoneset_load_file(NULL, FIX "/bom-crlf.zone", NULL, &z), MXH_ERR_ARG);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Origin detection                                                         */
+
+START_TEST(test_origin_sources)
+{
+    mxh_load_opts o;
+    memset(&o, 0, sizeof o);
+    /* $ORIGIN at the top */
+    ck_assert_int_eq(load_opts("; c\n$TTL 1\n$ORIGIN a.example.\nx A 192.0.2.1\n", &o), MXH_OK);
+    ck_assert_str_eq(mxh_zone_origin(zone), "a.example.");
+    /* absolute SOA owner */
+    ck_assert_int_eq(load_opts("B.Example. 1 SOA ns hm 1 2 3 4 5\nx A 192.0.2.1\n", &o), MXH_OK);
+    ck_assert_str_eq(mxh_zone_origin(zone), "b.example.");
+    must("x.b.example.", MXH_TYPE_A);
+    /* the option */
+    o.origin = "C.Example";
+    ck_assert_int_eq(load_opts("@ 1 SOA ns hm 1 2 3 4 5\n", &o), MXH_OK);
+    ck_assert_str_eq(mxh_zone_origin(zone), "c.example.");
+    /* the option names the zone even when the file starts elsewhere */
+    ck_assert_int_eq(load_opts("$ORIGIN sub.c.example.\nx 1 A 192.0.2.1\n", &o), MXH_OK);
+    ck_assert_str_eq(mxh_zone_origin(zone), "c.example.");
+    must("x.sub.c.example.", MXH_TYPE_A);
+    DIAG(MXH_DIAG_NOTICE, 0, "the zone is c.example. as given");
+    o.origin = "bad..name";
+    ck_assert_int_eq(load_opts("x 1 A 192.0.2.1\n", &o), MXH_ERR_ARG);
+    /* the file name */
+    o.origin = NULL;
+    mxh_zone *z = NULL;
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX "/example.org.zone", &o, &z), MXH_OK);
+    ck_assert_str_eq(mxh_zone_origin(z), "example.org.");
+    /* buffer names count as file names */
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "db.example.net", "@ 1 MX 0 .\n", 11, &o, &z),
+                     MXH_OK);
+    ck_assert_str_eq(mxh_zone_origin(z), "example.net.");
+    /* nothing tells: an error and no zone */
+    z = (mxh_zone *)1;
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "zonefile", "x 1 A 192.0.2.1\n", 16, &o, &z),
+                     MXH_ERR_ARG);
+    ck_assert_ptr_null(z);
+    ck_assert_ptr_nonnull(strstr(mxh_zoneset_errmsg(zs), "origin"));
+}
+END_TEST
+
+START_TEST(test_origin_changes)
+{
+    ck_assert_int_eq(load("$TTL 1\n"
+                          "a A 192.0.2.1\n"
+                          "$ORIGIN sub\n" /* relative: completed with the current origin */
+                          "b A 192.0.2.2\n"
+                          "@ MX 10 mail\n"
+                          "$ORIGIN example.com.\n"
+                          "c A 192.0.2.3\n"
+                          "$ORIGIN\n"),
+                     MXH_ERR_PARSE);
+    must("a.example.com.", MXH_TYPE_A);
+    must("b.sub.example.com.", MXH_TYPE_A);
+    ck_assert_str_eq(mxh_rr_target(must("sub.example.com.", MXH_TYPE_MX)),
+                     "mail.sub.example.com.");
+    must("c.example.com.", MXH_TYPE_A);
+    DIAG(MXH_DIAG_ERROR, 8, "$ORIGIN needs exactly one name");
+}
+END_TEST
+
+START_TEST(test_format_auto)
+{
+    mxh_load_opts o;
+    memset(&o, 0, sizeof o);
+    o.origin = "example.com";
+    ck_assert_int_eq(load_opts("$TTL 60\n@ IN MX 10 mail\nmail IN A 192.0.2.1\n", &o), MXH_OK);
+    ck_assert_int_eq(mxh_zone_format(zone), MXH_FMT_BIND);
+    ck_assert_uint_eq(mxh_zone_record_count(zone), 2);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* $INCLUDE                                                                 */
+
+START_TEST(test_include_inside_root)
+{
+    mxh_zone *z = NULL;
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX "/inc/top.zone", NULL, &z), MXH_OK);
+    zone = z;
+    ck_assert_str_eq(mxh_zone_origin(z), "top.example.");
+    /* records in file order, includes expanded in place */
+    static const char *const owners[] = {"top.example.", "top.example.", "ns1.top.example.",
+                                         "mail.top.example.", "mail.top.example.",
+                                         "after.top.example.", "mail.other.top.example.",
+                                         "mail.other.top.example.", "last.top.example."};
+    ck_assert_uint_eq(mxh_zone_record_count(z), 9);
+    for (size_t i = 0; i < 9; i++)
+        ck_assert_str_eq(mxh_rr_owner(mxh_zone_record(z, i)), owners[i]);
+    /* included records carry the included file and its lines */
+    const mxh_rr *a = must("mail.top.example.", MXH_TYPE_A);
+    ck_assert_ptr_nonnull(strstr(mxh_rr_file(a), "sub/part.inc"));
+    ck_assert_uint_eq(mxh_rr_line(a), 2);
+    const mxh_rr *mx = must("mail.top.example.", MXH_TYPE_MX); /* blank owner in the include */
+    ck_assert_uint_eq(mxh_rr_line(mx), 4);
+    ck_assert_str_eq(mxh_rr_target(mx), "mail.top.example.");
+    ck_assert_str_eq(mxh_rr_target(must("mail.other.top.example.", MXH_TYPE_MX)),
+                     "mail.other.top.example.");
+    /* after the include the includer's origin is back */
+    const mxh_rr *last = must("last.top.example.", MXH_TYPE_MX);
+    ck_assert_str_eq(mxh_rr_target(last), "mail.top.example.");
+    ck_assert_ptr_nonnull(strstr(mxh_rr_file(last), "inc/top.zone"));
+    ck_assert_uint_eq(mxh_rr_line(last), 10);
+    ck_assert_uint_eq(mxh_rr_ttl(mx), 300);
+}
+END_TEST
+
+START_TEST(test_include_refused)
+{
+    mxh_zone *z = NULL;
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX "/inc/escape.zone", NULL, &z), MXH_ERR_INCLUDE);
+    zone = z;
+    ck_assert_ptr_nonnull(z);
+    DIAG(MXH_DIAG_ERROR, 3, "outside the include root");
+    DIAG(MXH_DIAG_ERROR, 4, "outside the include root");
+    DIAG(MXH_DIAG_ERROR, 5, "No such file");
+    ck_assert_ptr_null(find("stolen.esc.example.", MXH_TYPE_A, 0));
+    must("ok.esc.example.", MXH_TYPE_A);
+    ck_assert_uint_eq(mxh_zone_rejected_count(z), 3);
+    /* the diagnostic names the including file */
+    int named = 0;
+    for (size_t i = 0; i < mxh_zoneset_diag_count(zs); i++)
+        named += mxh_diag_line(mxh_zoneset_diag(zs, i)) == 3 &&
+                 strstr(mxh_diag_file(mxh_zoneset_diag(zs, i)), "inc/escape.zone") != NULL;
+    ck_assert_int_eq(named, 1);
+
+    /* a wider root lets ../outside.inc in */
+    mxh_zoneset_free(zs);
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    mxh_load_opts o;
+    memset(&o, 0, sizeof o);
+    o.include_root = FIX;
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX "/inc/escape.zone", &o, &z), MXH_ERR_INCLUDE);
+    zone = z;
+    must("stolen.esc.example.", MXH_TYPE_A);
+    ck_assert_uint_eq(mxh_zone_rejected_count(z), 2);
+}
+END_TEST
+
+START_TEST(test_include_in_buffer)
+{
+    /* refused without a root */
+    ck_assert_int_eq(load("a A 192.0.2.1\n$INCLUDE " FIX "/inc/sub/part.inc\nb A 192.0.2.2\n"),
+                     MXH_ERR_INCLUDE);
+    DIAG(MXH_DIAG_ERROR, 2, "no include root");
+    ck_assert_uint_eq(mxh_zone_record_count(zone), 2);
+    /* allowed with one: relative to the root */
+    mxh_load_opts o;
+    memset(&o, 0, sizeof o);
+    o.origin = "example.com";
+    o.include_root = FIX "/inc";
+    ck_assert_int_eq(load_opts("$TTL 5\n$INCLUDE sub/part.inc\n", &o), MXH_OK);
+    must("mail.example.com.", MXH_TYPE_A);
+    must("mail.example.com.", MXH_TYPE_MX);
+}
+END_TEST
+
+START_TEST(test_include_loop_and_depth)
+{
+    mxh_zone *z = NULL;
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX "/loop/a.zone", NULL, &z), MXH_ERR_INCLUDE);
+    zone = z;
+    ck_assert_uint_eq(mxh_zone_record_count(z), 5); /* SOA a1 b1 b2 a2, each once */
+    int loop = 0;
+    for (size_t i = 0; i < mxh_zoneset_diag_count(zs); i++) {
+        const mxh_diag *d = mxh_zoneset_diag(zs, i);
+        if (strstr(mxh_diag_message(d), "include loop")) {
+            loop++;
+            ck_assert_uint_eq(mxh_diag_line(d), 2);
+            ck_assert_ptr_nonnull(strstr(mxh_diag_file(d), "loop/b.inc"));
+        }
+    }
+    ck_assert_int_eq(loop, 1);
+
+    /* a chain deeper than the limit: c0 .. c8 load, c9 is refused */
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX "/chain/c0.zone", NULL, &z), MXH_ERR_INCLUDE);
+    zone = z;
+    ck_assert_uint_eq(mxh_zone_record_count(z), 1 + 9);
+    must("c8.chain.example.", MXH_TYPE_A);
+    ck_assert_ptr_null(find("c9.chain.example.", MXH_TYPE_A, 0));
+    int depth = 0;
+    for (size_t i = 0; i < mxh_zoneset_diag_count(zs); i++) {
+        const mxh_diag *d = mxh_zoneset_diag(zs, i);
+        if (strstr(mxh_diag_message(d), "depth limit 8")) {
+            depth++;
+            ck_assert_ptr_nonnull(strstr(mxh_diag_file(d), "chain/c8.inc"));
+            ck_assert_uint_eq(mxh_diag_line(d), 2);
+        }
+    }
+    ck_assert_int_eq(depth, 1);
+    /* a smaller limit from the options */
+    mxh_load_opts o;
+    memset(&o, 0, sizeof o);
+    o.include_depth = 2;
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX "/chain/c0.zone", &o, &z), MXH_ERR_INCLUDE);
+    ck_assert_uint_eq(mxh_zone_record_count(z), 1 + 3);
+}
+END_TEST
+
+Suite *loader_bind_suite(void);
+Suite *loader_bind_suite(void)
+{
+    Suite *s = suite_create("loader_bind");
+    TCase *tc = tcase_create("syntax");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_basic_records);
+    tcase_add_test(tc, test_ttl_class_order);
+    tcase_add_test(tc, test_ttl_defaults);
+    tcase_add_test(tc, test_ttl_rfc1035_and_fallback);
+    tcase_add_test(tc, test_parentheses_comments_quotes);
+    tcase_add_test(tc, test_escapes_and_names);
+    tcase_add_test(tc, test_name_lengths);
+    tcase_add_test(tc, test_crlf_bom);
+    tcase_add_test(tc, test_huge_txt);
+    suite_add_tcase(s, tc);
+    TCase *tm = tcase_create("malformed");
+    tcase_add_checked_fixture(tm, setup, teardown);
+    tcase_add_test(tm, test_malformed_lines);
+    tcase_add_test(tm, test_blank_owner_first);
+    tcase_add_test(tm, test_out_of_zone);
+    tcase_add_test(tm, test_hostile);
+    tcase_add_test(tm, test_binary_refused);
+    tcase_add_test(tm, test_file_errors);
+    suite_add_tcase(s, tm);
+    TCase *to = tcase_create("origin");
+    tcase_add_checked_fixture(to, setup, teardown);
+    tcase_add_test(to, test_origin_sources);
+    tcase_add_test(to, test_origin_changes);
+    tcase_add_test(to, test_format_auto);
+    suite_add_tcase(s, to);
+    TCase *ti = tcase_create("include");
+    tcase_add_checked_fixture(ti, setup, teardown);
+    tcase_add_test(ti, test_include_inside_root);
+    tcase_add_test(ti, test_include_refused);
+    tcase_add_test(ti, test_include_in_buffer);
+    tcase_add_test(ti, test_include_loop_and_depth);
+    suite_add_tcase(s, ti);
+    return s;
+}
