@@ -108,7 +108,7 @@ int cli_skip_by_name(const char *name, const char **reason);
 /* Loading (cli/load.c): every input into one zone set, in order.           */
 
 typedef struct cli_unit {
-    const char *file;           /* as given; "<stdin>" for "-" */
+    char *file;                 /* as given, owned; "<stdin>" for "-"; NULL for no inventory */
     const mxh_zone *zone;       /* NULL: nothing loaded */
     mxh_status status;
     size_t diag_lo, diag_hi;    /* the diagnostics this load produced */
@@ -123,7 +123,8 @@ typedef struct cli_loaded {
     int failed;                 /* some input could not be (completely) loaded */
 } cli_loaded;
 
-/* Load everything; returns 0, or 2 after a usage error was printed. */
+/* Load everything; returns 0, or 2 after a usage error was printed. The
+ * result keeps its own copies of the file names: `in` may be freed after. */
 int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int show_progress);
 void cli_loaded_free(cli_loaded *ld);
 

@@ -98,7 +98,7 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
     ld->nunits = in->n + 1;
 
     cli_unit *u = &ld->units[0];
-    u->file = o->inventory;
+    u->file = o->inventory ? cli_xstrdup(o->inventory) : NULL;
     if (o->inventory) {
         u->status = mxh_zoneset_load_inventory(ld->zs, o->inventory);
         finish_unit(ld, u);
@@ -118,11 +118,11 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
         u->diag_lo = mxh_zoneset_diag_count(ld->zs);
         mxh_zone *z = NULL;
         if (it->error) {
-            u->file = it->path;
+            u->file = cli_xstrdup(it->path);
             u->status = MXH_ERR_IO;
             u->extra_error = fmt_msg("cannot read directory: ", it->error);
         } else if (strcmp(it->path, "-") == 0) {
-            u->file = "<stdin>";
+            u->file = cli_xstrdup("<stdin>");
             size_t len = 0;
             const char *err = NULL;
             char *buf = read_stdin(&len, &err);
@@ -134,7 +134,7 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
                 free(buf);
             }
         } else {
-            u->file = it->path;
+            u->file = cli_xstrdup(it->path);
             u->status = mxh_zoneset_load_file(ld->zs, it->path, &lo, &z);
         }
         u->zone = z;
@@ -155,8 +155,10 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
 
 void cli_loaded_free(cli_loaded *ld)
 {
-    for (size_t i = 0; i < ld->nunits; i++)
+    for (size_t i = 0; i < ld->nunits; i++) {
+        free(ld->units[i].file);
         free(ld->units[i].extra_error);
+    }
     free(ld->units);
     mxh_zoneset_free(ld->zs);
     memset(ld, 0, sizeof *ld);

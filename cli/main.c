@@ -9,6 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Commands that live in their own files and may be absent from a build
+ * (cli/cmd_whatif.c): dispatched only when linked in. They take argv with
+ * the command name first. */
+int mxh_cli_plan(int argc, char **argv) __attribute__((weak));
+int mxh_cli_diff(int argc, char **argv) __attribute__((weak));
+
 /* ------------------------------------------------------------------------ */
 /* Help                                                                      */
 
@@ -100,9 +106,29 @@ static const char help_explain[] =
     "      --rules DIR         also load *.lua rules from DIR (repeatable)\n"
     "  -h, --help              show this help\n";
 
+static const char help_whatif[] =
+    "  plan PATH... -c CHANGE  what DNS changes would do to mail, before they are made\n"
+    "  diff OLD NEW         how mail changes between two exports of the same zones\n";
+
 int cli_help(const char *cmd, FILE *f)
 {
     const char *t = help_main;
+    if (cmd && strcmp(cmd, "plan") == 0 && mxh_cli_plan) {
+        char *argv[] = {(char *)"plan", (char *)"--help", NULL};
+        return mxh_cli_plan(2, argv);
+    }
+    if (cmd && strcmp(cmd, "diff") == 0 && mxh_cli_diff) {
+        char *argv[] = {(char *)"diff", (char *)"--help", NULL};
+        return mxh_cli_diff(2, argv);
+    }
+    if (!cmd && (mxh_cli_plan || mxh_cli_diff)) {
+        /* The main help with the what-if commands after explain. */
+        const char *cut = strstr(help_main, "  help [COMMAND]");
+        fwrite(help_main, 1, (size_t)(cut - help_main), f);
+        fputs(help_whatif, f);
+        fputs(cut, f);
+        return CLI_EXIT_OK;
+    }
     if (cmd) {
         if (strcmp(cmd, "scan") == 0)
             t = help_scan;
@@ -569,6 +595,10 @@ int main(int argc, char **argv)
         return cli_cmd_rules(argc - 2, argv + 2);
     if (strcmp(cmd, "explain") == 0)
         return cli_cmd_explain(argc - 2, argv + 2);
+    if (strcmp(cmd, "plan") == 0 && mxh_cli_plan)
+        return mxh_cli_plan(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0 && mxh_cli_diff)
+        return mxh_cli_diff(argc - 1, argv + 1);
     if (cmd[0] == '-')
         return cli_usage_error(NULL, "unknown option '%s' (options go after the command)", cmd);
     return cli_usage_error(NULL, "no command '%s' (scan, route, rules, explain, help)", cmd);

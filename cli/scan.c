@@ -275,6 +275,13 @@ int cli_cmd_scan(int argc, char **argv)
         return rc;
     }
 
+    /* The units keep their own copies of the names: the list can go. */
+    size_t nfiles = in.n, nskipped = in.skipped, nunreadable = in.unreadable;
+    cli_inputs_free(&in);
+    if (nfiles == 0 && !o.quiet)
+        fputs("mxhazard: no zone files found in the given paths"
+              " (--verbose lists what was skipped)\n", stderr);
+
     size_t nzones = 0;
     for (size_t i = 0; i < ld.nunits; i++)
         if (ld.units[i].zone)
@@ -291,7 +298,6 @@ int cli_cmd_scan(int argc, char **argv)
                 mxh_engine_free(ws[k].engine);
             free(ws);
             cli_loaded_free(&ld);
-            cli_inputs_free(&in);
             cli_opts_free(&o);
             return CLI_EXIT_USAGE;
         }
@@ -391,8 +397,8 @@ int cli_cmd_scan(int argc, char **argv)
 
     sum.zones = nzones;
     sum.records = mxh_zoneset_record_count(ld.zs);
-    sum.files = in.n;
-    sum.skipped = in.skipped;
+    sum.files = nfiles;
+    sum.skipped = nskipped;
     sum.seconds = cli_now() - t0;
     cli_out_end(&out, &sum);
     if (o.format != CLI_FMT_TEXT && o.verbose && !o.quiet) {
@@ -406,7 +412,7 @@ int cli_cmd_scan(int argc, char **argv)
         for (int sv = 0; sv <= o.fail_on && sv <= MXH_SEV_INFO; sv++)
             if (sum.by_sev[sv])
                 fail = 1;
-    rc = ld.failed || in.unreadable ? CLI_EXIT_USAGE : fail ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+    rc = ld.failed || nunreadable ? CLI_EXIT_USAGE : fail ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 
     for (unsigned j = 0; j < jobs; j++)
         mxh_engine_free(ws[j].engine);
@@ -416,7 +422,6 @@ int cli_cmd_scan(int argc, char **argv)
     pthread_cond_destroy(&c.cv_space);
     free(c.slots);
     cli_loaded_free(&ld);
-    cli_inputs_free(&in);
     cli_opts_free(&o);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fputs("mxhazard: error writing the output\n", stderr);

@@ -79,6 +79,8 @@ run
 check "no command: exit 2 with a hint" sh -c '[ '"$rc"' -eq 2 ] && grep -q "Try .mxhazard --help" "$1"' _ "$T/err"
 run frobnicate
 check "unknown command: exit 2" rc_is 2
+run help frobnicate
+check "help for an unknown command: exit 2" rc_is 2
 run scan --frobnicate "$Z"
 check "unknown option: exit 2, names it, hints" sh -c '[ '"$rc"' -eq 2 ] && grep -q -- "--frobnicate" "$1" && grep -q "mxhazard scan --help" "$1"' _ "$T/err"
 run scan --format yaml "$Z"
@@ -196,6 +198,11 @@ check "mixed dir: truncated file is a load error with a line" jq_all 'any(.[]; .
 check "mixed dir: unreadable (dangling link) is a load error" jq_all 'any(.[]; .rule == "load-error" and (.file | endswith("dangling.example.zone")))'
 check "mixed dir: load errors carry file and line" jq_all 'all(.[] | select(.rule == "load-error"); (.file | type == "string") and (.line | type == "number"))'
 check "mixed dir: --verbose names the skipped files" sh -c 'grep -q "skipped .*README.md" "$1" && grep -q "skipped .*\.key" "$1" && grep -q "skipped .*\.git" "$1"' _ "$T/err"
+# An enormous file (sparse: no disk used) is refused without being read.
+dd if=/dev/null of="$T/huge.example.zone" bs=1 seek=2147483648 2>/dev/null
+run scan $TR --only clitest-mx-ip -f json "$T/huge.example.zone" "$Z/b-mxip.example.zone"
+check "an enormous file is a load error; the run goes on" sh -c '[ '"$rc"' -eq 2 ] && jq -e -s "any(.[]; .rule == \"load-error\" and (.file | endswith(\"huge.example.zone\"))) and any(.[]; .rule == \"clitest-mx-ip\")" "$1" >/dev/null' _ "$T/out"
+rm -f "$T/huge.example.zone"
 run scan $TR --only clitest-mx-ip --no-color "$D"
 check "mixed dir: summary counts load errors and skipped files" sh -c 'tail -n 1 "$1" | grep -q "[3-9] load errors, .* 3 skipped files"' _ "$T/out"
 
