@@ -510,6 +510,13 @@ static bool ws_record(tctx *c, const char *s, size_t n, unsigned long line, trec
             after++;
         r->content.s = rest;
         r->content.n = (size_t)(f[after - 1].s + f[after - 1].n - rest);
+        for (size_t k = after; k < max; k++) {
+            if (!f_digits(&f[k]) && !f_blank(&f[k])) {
+                /* words after the quotes: master-file strings, all content */
+                r->content.n = rest_n;
+                return true;
+            }
+        }
         break;
     case MXH_TYPE_MX:
         r->content = f[2];

@@ -253,10 +253,11 @@ START_TEST(test_columns)
         "_sip._tcp SRV 10 60 5060 sip.example.net 1000\n" /* 7 */
         "@ CAA 0 issue \"ca.example.net\"\n"        /* 8: other types: the rest */
         "www\tAAAA\t2001:db8::1\t\t1100\n"          /* 9: a tab row among blank rows */
-        "t,TXT,\"he said \"\"hi\"\"\",,1200\n";     /* 10: CSV doubled quotes */
+        "t,TXT,\"he said \"\"hi\"\"\",,1200\n"      /* 10: CSV doubled quotes */
+        "u TXT \"one\" two 3\n";                    /* 11: words after quotes: all text */
     mxh_zone *z = load_str(zs, t, "example.com", &st);
     ck_assert_int_eq(st, MXH_OK);
-    ck_assert_uint_eq(mxh_zone_record_count(z), 10);
+    ck_assert_uint_eq(mxh_zone_record_count(z), 11);
     expect_rr(z, 0, "www.example.com.", MXH_TYPE_A, "192.0.2.1", 600, 1);
     expect_rr(z, 1, "www.example.com.", MXH_TYPE_A, "192.0.2.2", 700, 2);
     expect_rr(z, 2, "example.com.", MXH_TYPE_MX, "5 mx1.example.net.", 800, 3);
@@ -268,6 +269,7 @@ START_TEST(test_columns)
     ck_assert_uint_eq(mxh_rr_type(mxh_zone_record(z, 7)), MXH_TYPE_CAA);
     expect_rr(z, 8, "www.example.com.", MXH_TYPE_AAAA, "2001:db8::1", 1100, 9);
     expect_rr(z, 9, "t.example.com.", MXH_TYPE_TXT, "\"he said \\\"hi\\\"\"", 1200, 10);
+    expect_rr(z, 10, "u.example.com.", MXH_TYPE_TXT, "\"one\" \"two\" \"3\"", 3600, 11);
     /* CSV SRV: "weight port target" with the priority in its column */
     const char *csv = "host,type,content,priority,ttl\n_xmpp._tcp,SRV,5 5269 xmpp.example.net,20,\n";
     z = load_str(zs, csv, "example.org", &st);
