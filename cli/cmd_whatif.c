@@ -278,6 +278,18 @@ static int shown(const wi_ctx *c, const mxh_whatif_domain *d)
            mxh_whatif_domain_route_changed(d);
 }
 
+/* Whether mail goes to the same places by DNS on both sides. */
+static int same_targets(const mxh_whatif_domain *d)
+{
+    size_t n = mxh_whatif_domain_target_count(d, 0);
+    if (n != mxh_whatif_domain_target_count(d, 1))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(mxh_whatif_domain_target(d, 0, i), mxh_whatif_domain_target(d, 1, i)) != 0)
+            return 0;
+    return 1;
+}
+
 static const char *change_title(mxh_mail_change ch)
 {
     switch (ch) {
@@ -346,7 +358,8 @@ static void text_domain(const wi_ctx *c, const mxh_whatif_domain *d, const mxh_c
     mxh_mail_change ch = mxh_whatif_domain_change(d);
     fputc('\n', f);
     cli_text_safe(f, mxh_whatif_domain_name(d));
-    fprintf(f, "  %s\n", change_title(ch));
+    fprintf(f, "  %s\n", ch == MXH_MAIL_MOVED && same_targets(d) ? "LOCAL DELIVERY CHANGES"
+                                                                 : change_title(ch));
     const mxh_route *rb = mxh_whatif_domain_route(d, 0), *ra = mxh_whatif_domain_route(d, 1);
     fprintf(f, "    route: %s -> %s\n", mxh_route_kind_name(mxh_route_kind_of(rb)),
             mxh_route_kind_name(mxh_route_kind_of(ra)));

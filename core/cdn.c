@@ -262,7 +262,7 @@ mxh_status mxh_cdn_ranges_load_file(mxh_cdn_ranges *r, const char *path)
     size_t len = 0;
     char err[256];
     if (mxh_read_file(path, &buf, &len, err, sizeof err) != 0) {
-        snprintf(r->errmsg, sizeof r->errmsg, "%.200s: %.250s", path, err);
+        snprintf(r->errmsg, sizeof r->errmsg, "%.450s", err); /* names the file */
         return MXH_ERR_IO;
     }
     mxh_status st = load_text(r, path, buf, len);

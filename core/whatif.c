@@ -153,7 +153,7 @@ static int sv_equal(const strv *a, const strv *b)
     return 1;
 }
 
-static void sv_join(sbuf *b, const strv *sv, const char *sep)
+static void sv_join_or(sbuf *b, const strv *sv, const char *sep, const char *none)
 {
     for (size_t i = 0; i < sv->n; i++) {
         if (i)
@@ -161,8 +161,10 @@ static void sv_join(sbuf *b, const strv *sv, const char *sep)
         sb_puts(b, sv->v[i]);
     }
     if (sv->n == 0)
-        sb_puts(b, "nowhere");
+        sb_puts(b, none);
 }
+
+static void sv_join(sbuf *b, const strv *sv, const char *sep) { sv_join_or(b, sv, sep, "nowhere"); }
 
 /* ------------------------------------------------------------------------ */
 /* Changesets                                                               */
@@ -605,7 +607,9 @@ mxh_status mxh_changeset_load_file(mxh_changeset *cs, const char *path)
     size_t len = 0;
     char err[256];
     if (mxh_read_file(path, &buf, &len, err, sizeof err) != 0) {
-        cs_error(cs, path, 0, "%s", err);
+        /* err names the file already */
+        snprintf(cs->errmsg, sizeof cs->errmsg, "%s", err);
+        sv_push(&cs->errors, cs->errmsg);
         return MXH_ERR_IO;
     }
     mxh_status st = mxh_changeset_load_buffer(cs, path, buf, len);
@@ -1573,9 +1577,9 @@ static int classify(mxh_whatif_domain *d)
     } else if (!same_l) {
         d->change = MXH_MAIL_MOVED;
         sb_printf(&why, "local delivery of %s on shared servers changes: ", n);
-        sv_join(&why, &d->local[0], ", ");
+        sv_join_or(&why, &d->local[0], ", ", "(none)");
         sb_puts(&why, " -> ");
-        sv_join(&why, &d->local[1], ", ");
+        sv_join_or(&why, &d->local[1], ", ", "(none)");
         sb_puts(&why, d->local[1].n ? " (senders on those servers deliver locally, without the MX)"
                                     : " (senders on the shared server now follow the MX)");
     } else {
@@ -1763,9 +1767,11 @@ typedef struct oldaddr {
  * Returns -1 if the name is an alias, outside the loaded zones or at or
  * below a zone cut, else the number of addresses. */
 static int name_addresses(const mxh_zoneset *zs, const char *name, strv *out, int *wild,
-                          int *exists)
+                          int *exists, const char **wild_owner)
 {
     *wild = 0;
+    if (wild_owner)
+        *wild_owner = NULL;
     *exists = 0;
     const mxh_zone *z = mxh_zoneset_find_zone(zs, name);
     if (!z)
@@ -1791,9 +1797,13 @@ static int name_addresses(const mxh_zoneset *zs, const char *name, strv *out, in
             int rc = 0;
             if (mxh_lookup_status_of(lk) == MXH_LK_ANSWER && mxh_lookup_wildcard(lk)) {
                 *wild = 1;
-                for (size_t i = 0; i < mxh_lookup_answer_count(lk); i++)
-                    if (sv_push(out, mxh_rr_rdata(mxh_lookup_answer(lk, i))))
+                for (size_t i = 0; i < mxh_lookup_answer_count(lk); i++) {
+                    const mxh_rr *ar = mxh_lookup_answer(lk, i);
+                    if (wild_owner)
+                        *wild_owner = mxh_rr_owner(ar); /* interned: lives with zs */
+                    if (sv_push(out, mxh_rr_rdata(ar)))
                         rc = -1;
+                }
             }
             mxh_lookup_free(lk);
             if (rc)
@@ -1862,7 +1872,8 @@ static char *pick_mail_name(const mxh_whatif *w, const char *d, const char *avoi
             continue;
         strv have = { 0 };
         int wild = 0, exists = 0;
-        int k = name_addresses(w->zs[1], name, &have, &wild, &exists);
+        const char *wown = NULL;
+        int k = name_addresses(w->zs[1], name, &have, &wild, &exists, &wown);
         int ok = 0;
         if (k < 0) {
             ok = 0;
@@ -1874,11 +1885,11 @@ static char *pick_mail_name(const mxh_whatif *w, const char *d, const char *avoi
             ok = 1;
             *need_add = 1;
             if (wild && same_addrs(&have, old, nold))
-                sb_printf(note, "a wildcard already gives %s the address%s the mail server has "
-                                "now, so the seed's steps 1-2 could be skipped; the explicit "
-                                "record is still recommended, since the wildcard may later be "
-                                "moved with the web site (RFC 4592). ",
-                          name, nold > 1 ? "es" : "");
+                sb_printf(note, "The wildcard %s already gives %s the address%s the mail "
+                                "server has now, so the seed's steps 1-2 could be skipped; the "
+                                "explicit record is still recommended, since the wildcard may "
+                                "later be moved with the web site (RFC 4592). ",
+                          wown ? wown : "", name, nold > 1 ? "es" : "");
         }
         sv_free(&have);
         if (ok)
@@ -1926,7 +1937,7 @@ static int plan_domain(mxh_whatif *w, mxh_whatif_domain *d, const mxh_changeset 
         }
         strv have = { 0 };
         int wild = 0, exists = 0;
-        int k = name_addresses(w->zs[1], xn, &have, &wild, &exists);
+        int k = name_addresses(w->zs[1], xn, &have, &wild, &exists, NULL);
         sv_free(&have);
         if (mxh_exchange_via_wildcard(xb) && !mxh_exchange_via_cname(xb) && k >= 0 && !exists) {
             /* The exchange existed only through a wildcard that the change
@@ -1938,14 +1949,15 @@ static int plan_domain(mxh_whatif *w, mxh_whatif_domain *d, const mxh_changeset 
                 if (line.oom || add_fix(d, line.s))
                     rc = -1;
             }
-            sb_printf(&note, "%s exists only through a wildcard; ", xn);
+            sb_printf(&note, "%s has addresses only through a wildcard: a record of its own keeps "
+                             "them when the wildcard changes (RFC 4592 §2.2). ", xn);
             free(old);
             continue;
         }
         int need_add = 0;
         char *nn = pick_mail_name(w, d->name, xn, old, nold, &need_add, &note);
         if (!nn) {
-            sb_printf(&note, "no free host name was found under %s for the mail server; ", d->name);
+            sb_printf(&note, "No free host name was found under %s for the mail server. ", d->name);
             free(old);
             continue;
         }
@@ -1982,7 +1994,7 @@ static int plan_domain(mxh_whatif *w, mxh_whatif_domain *d, const mxh_changeset 
     }
     if (rc == 0 && d->fix.n) {
         if (mx_ttl)
-            sb_printf(&note, "make your own change only after the old MX records' TTL (%u s) "
+            sb_printf(&note, "Make your own change only after the old MX records' TTL (%u s) "
                              "has passed since the MX change.", mx_ttl);
         /* Check: the steps, then the changes, applied to the before side. */
         mxh_changeset *fc = NULL;
