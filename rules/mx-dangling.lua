@@ -104,6 +104,10 @@ already explained by mx-as-ip or mx-relative-name is left to those rules.]],
       local route = zone:mail_route(d)
       if route:kind() == "mx" then
         local ev, what, fixes, at = {}, {}, {}, nil
+        local working = nil -- an exchange of the same domain that does resolve
+        for _, x in ipairs(route:exchanges()) do
+          if x:status() == "addresses" then working = working or x end
+        end
         for _, x in ipairs(route:exchanges()) do
           local st = x:status()
           -- RFC 5321 §5.1: the exchange must resolve to an address; external
@@ -116,12 +120,20 @@ already explained by mx-as-ip or mx-relative-name is left to those rules.]],
               if s.record and s.record ~= rec then ev[#ev + 1] = s.record end
             end
             local last = final_name(x)
-            if last ~= x:name() then
-              what[#what + 1] = string.format("`%s` (via CNAME to `%s`) %s", x:name(), last, WHY[st])
-            else
-              what[#what + 1] = string.format("`%s` %s", x:name(), WHY[st])
-            end
             if st == "loop" then
+              what[#what + 1] = string.format("`%s` (it %s)", x:name(), WHY[st])
+            elseif last ~= x:name() then
+              what[#what + 1] = string.format("`%s` (an alias of `%s`, which %s)", x:name(), last, WHY[st])
+            else
+              what[#what + 1] = string.format("`%s` (it %s)", x:name(), WHY[st])
+            end
+            if working then
+              -- Another exchange works: the dead one only delays delivery.
+              fixes[#fixes + 1] = string.format("delete `%s MX %d %s` (mail already reaches `%s`, "
+                                  .. "%s) or give `%s` an address record", d, x:preference(),
+                                  x:name(), working:name(),
+                                  table.concat(working:addresses(), ", "), last)
+            elseif st == "loop" then
               fixes[#fixes + 1] = string.format("break the CNAME loop at `%s` and give the mail "
                                   .. "host an address record", x:name())
             else
@@ -136,7 +148,7 @@ already explained by mx-as-ip or mx-relative-name is left to those rules.]],
             owner    = d,
             at       = at,
             message  = string.format("mail for %s cannot be delivered to %s", d,
-                         table.concat(what, "; ")),
+                         table.concat(what, ", ")),
             evidence = ev,
             fix      = table.concat(fixes, "; "),
           }
