@@ -482,6 +482,35 @@ static void explain_run_example(mxh_engine *e, const mxh_rule *r, const char *ex
         return;
     char name[300];
     snprintf(name, sizeof name, "example:%s", mxh_rule_id(r));
+    /* An example may carry inventory lines as comments,
+     * "; inventory: SERVER ADDRESS[,ADDRESS...] DOMAIN...": load them too. */
+    size_t elen = strlen(example), ilen = 0;
+    char *inv = cli_xmalloc(elen + 1);
+    for (const char *p = example; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        const char *q = p, *end = p + n;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q < end && *q == ';') {
+            q++;
+            while (q < end && (*q == ' ' || *q == '\t'))
+                q++;
+            if ((size_t)(end - q) > 10 && strncmp(q, "inventory:", 10) == 0) {
+                q += 10;
+                memcpy(inv + ilen, q, (size_t)(end - q));
+                ilen += (size_t)(end - q);
+                inv[ilen++] = '\n';
+            }
+        }
+        p = nl ? nl + 1 : end;
+    }
+    if (ilen) {
+        char iname[320];
+        snprintf(iname, sizeof iname, "%s:inventory", name);
+        mxh_zoneset_load_inventory_buffer(zs, iname, inv, ilen);
+    }
+    free(inv);
     mxh_zone *z = NULL;
     mxh_status st = mxh_zoneset_load_buffer(zs, name, example, strlen(example), NULL, &z);
     if (!z) {

@@ -240,6 +240,7 @@ check "--jobs 1 and --jobs 4 give the same text (but the timing)" cmp -s "$T/t1"
 
 # ---------------------------------------------------------------- user rules
 run rules --format json
+cp "$T/out" "$T/rules.json"
 FIRST=$(jq -r 'select(.builtin) | .id' "$T/out" | head -n 1)
 if [ -n "$FIRST" ]; then
     mkdir -p "$T/override"
@@ -275,6 +276,16 @@ if [ -n "$FIRST" ]; then
     run explain "$FIRST"
     check "explain a built-in rule" sh -c '[ '"$rc"' -eq 0 ] && grep -q "^'"$FIRST"' (" "$1"' _ "$T/out"
 fi
+nofire=""
+for id in $(jq -r 'select(.builtin) | .id' "$T/rules.json"); do
+    run explain "$id"
+    if [ "$rc" -ne 0 ]; then
+        nofire="$nofire $id"
+    elif grep -q "^Example zone" "$T/out" && ! grep -q "^    => " "$T/out"; then
+        nofire="$nofire $id"
+    fi
+done
+check "explain: every built-in rule's example (if any) triggers it, run live${nofire:+:$nofire}" [ -z "$nofire" ]
 run explain no-such-rule
 check "explain an unknown rule: exit 2" sh -c '[ '"$rc"' -eq 2 ] && grep -q "no-such-rule" "$1"' _ "$T/err"
 
