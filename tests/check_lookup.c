@@ -626,6 +626,31 @@ START_TEST(test_escaped_labels)
 }
 END_TEST
 
+
+START_TEST(test_delegation_child_loaded)
+{
+    /* once the child zone is loaded too, it answers: not delegated */
+    mxh_zone *child = TZ(zs, "sub.example.com", "@ NS ns", "@ MX 10 mx", "mx A 192.0.2.25",
+                         "ns A 10.5.5.5");
+    mxh_lookup *lk = lk_("mx.sub.example.com", MXH_TYPE_A);
+    ck_assert_int_eq(mxh_lookup_status_of(lk), MXH_LK_ANSWER);
+    ck_assert_ptr_eq(mxh_rr_zone(mxh_lookup_answer(lk, 0)), child);
+    mxh_lookup_free(lk);
+    lk = lk_("sub.example.com", MXH_TYPE_NS);
+    ck_assert_int_eq(mxh_lookup_status_of(lk), MXH_LK_ANSWER);
+    ck_assert_ptr_eq(mxh_rr_zone(mxh_lookup_answer(lk, 0)), child);
+    mxh_lookup_free(lk);
+    lk = lk_("nope.sub.example.com", MXH_TYPE_A);
+    ck_assert_int_eq(mxh_lookup_status_of(lk), MXH_LK_NXDOMAIN);
+    mxh_lookup_free(lk);
+    /* the parent's own context does not change that */
+    ck_assert_int_eq(mxh_lookup_ctx(zs, zcom, "ns.sub.example.com.", MXH_TYPE_A, &lk), MXH_OK);
+    ck_assert_int_eq(mxh_lookup_status_of(lk), MXH_LK_ANSWER);
+    ck_assert_ptr_eq(mxh_rr_zone(mxh_lookup_answer(lk, 0)), child);
+    mxh_lookup_free(lk);
+}
+END_TEST
+
 Suite *lookup_suite(void);
 Suite *lookup_suite(void)
 {
@@ -643,6 +668,7 @@ Suite *lookup_suite(void)
     tcase_add_test(tc, test_cname_chain);
     tcase_add_test(tc, test_cname_loop);
     tcase_add_test(tc, test_delegation);
+    tcase_add_test(tc, test_delegation_child_loaded);
     tcase_add_test(tc, test_cross_zone);
     tcase_add_test(tc, test_external);
     tcase_add_test(tc, test_wildcard_cname);

@@ -666,6 +666,22 @@ START_TEST(test_step_format)
 END_TEST
 
 
+START_TEST(test_child_zone_loaded)
+{
+    /* the exchange below the parent's cut resolves in the loaded child */
+    TZ(zs, "sub.example.com", "@ NS ns", "@ MX 10 mx", "mx A 192.0.2.25", "ns A 10.5.5.5");
+    mxh_route *r = route_("mxd.example.com");
+    ex_(r, 0, "ns.sub.example.com.", MXH_EX_ADDRESSES);
+    ex_(r, 1, "x.sub.example.com.", MXH_EX_NXDOMAIN);
+    mxh_route_free(r);
+    ck_assert_int_eq(mxh_mail_route_ctx(zs, zcom, "sub.example.com.", &r), MXH_OK);
+    ck_assert_int_eq(mxh_route_kind_of(r), MXH_ROUTE_MX);
+    const mxh_exchange *x = ex_(r, 0, "mx.sub.example.com.", MXH_EX_ADDRESSES);
+    ck_assert_str_eq(mxh_exchange_address(x, 0), "192.0.2.25");
+    mxh_route_free(r);
+}
+END_TEST
+
 /* The same cases through the loaders (fixtures in tests/zones/lookup/). */
 static mxh_zoneset *load_(const char *path, const char *origin)
 {
@@ -785,6 +801,7 @@ Suite *route_suite(void)
     tcase_add_test(tc, test_exchange_cname);
     tcase_add_test(tc, test_exchange_wildcard);
     tcase_add_test(tc, test_exchange_delegated);
+    tcase_add_test(tc, test_child_zone_loaded);
     tcase_add_test(tc, test_exchange_external_cross_zone);
     tcase_add_test(tc, test_exchange_failures);
     tcase_add_test(tc, test_domain_kinds);
