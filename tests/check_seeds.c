@@ -39,6 +39,9 @@ typedef struct scenario {
     expect want[4]; /* terminated by rule == NULL */
 } scenario;
 
+/* A scenario with no findings at all. */
+#define NONE { { NULL, NULL, NULL, NULL } }
+
 static const scenario scenarios[] = {
     /* Seed 000: the apex is website and mail host; moving the site moves mail. */
     { "000 apex is web and mail", { { "000-before.zone", NULL } }, NULL,
@@ -46,10 +49,10 @@ static const scenario scenarios[] = {
           "add `mail.example.com. A 10.0.1.100`, change the MX to `mail.example.com.`, then move the apex" } } },
     { "000 after the move", { { "000-after-move.zone", NULL } }, NULL,
       { { "apex-a-mx-collision", "example.com.", NULL, "mail.example.com. A 11.11.11.11" } } },
-    { "000 example 1 (www split)", { { "000-example1-www.zone", NULL } }, NULL, { { NULL } } },
-    { "000 example 2 (mail host)", { { "000-example2-mail.zone", NULL } }, NULL, { { NULL } } },
-    { "000 example 3 (Google)", { { "000-example3-google.zone", NULL } }, NULL, { { NULL } } },
-    { "000 method 1 done", { { "000-method1.zone", NULL } }, NULL, { { NULL } } },
+    { "000 example 1 (www split)", { { "000-example1-www.zone", NULL } }, NULL, NONE },
+    { "000 example 2 (mail host)", { { "000-example2-mail.zone", NULL } }, NULL, NONE },
+    { "000 example 3 (Google)", { { "000-example3-google.zone", NULL } }, NULL, NONE },
+    { "000 method 1 done", { { "000-method1.zone", NULL } }, NULL, NONE },
     { "000 XServer before", { { "000-xserver-before.txt", "example.com" } }, NULL,
       { { "apex-a-mx-collision", "example.com.", NULL, "mail.example.com." } } },
     { "000 XServer after (wildcard covers mail.)", { { "000-xserver-after.txt", "example.com" } }, NULL,
@@ -58,17 +61,17 @@ static const scenario scenarios[] = {
     /* Seed 001: the same hazard; the recommended layout and method 2 are quiet. */
     { "001 before", { { "001-before.zone", NULL } }, NULL,
       { { "apex-a-mx-collision", "example.com.", NULL, "mail.example.com. A 10.0.1.100" } } },
-    { "001 recommended layout", { { "001-recommended.zone", NULL } }, NULL, { { NULL } } },
-    { "001 method 2 (site on www)", { { "001-method2-www.zone", NULL } }, NULL, { { NULL } } },
+    { "001 recommended layout", { { "001-recommended.zone", NULL } }, NULL, NONE },
+    { "001 method 2 (site on www)", { { "001-method2-www.zone", NULL } }, NULL, NONE },
 
     /* Seed 002: registrar panel lines. */
-    { "002 MXE", { { "002-mxe.txt", "hogehoge.com" } }, NULL, { { NULL } } },
+    { "002 MXE", { { "002-mxe.txt", "hogehoge.com" } }, NULL, NONE },
     { "002 missing dot", { { "002-missing-dot.txt", "hogehoge.com" } }, NULL,
       { { "mx-relative-name", "hogehoge.com.", "error", "`hogehoge.com. MX 10 s1.xrea.com.`" } } },
-    { "002 dot written", { { "002-s2.txt", "hogehoge.com" } }, NULL, { { NULL } } },
+    { "002 dot written", { { "002-s2.txt", "hogehoge.com" } }, NULL, NONE },
     { "002 no MX", { { "002-a-only.txt", "hogehoge.com" } }, NULL,
       { { "no-mx-implicit", "hogehoge.com.", "info", "`hogehoge.com. MX 0 .`" } } },
-    { "002 s3 and web s4", { { "002-two-servers.txt", "hogehoge.com" } }, NULL, { { NULL } } },
+    { "002 s3 and web s4", { { "002-two-servers.txt", "hogehoge.com" } }, NULL, NONE },
     { "002 wildcard MX", { { "002-wildcard-mx.txt", "hogehoge.com" } }, NULL,
       { { "wildcard-mx", "*.hogehoge.com.", "warning", NULL } } },
     { "002 wildcard MX blocked", { { "002-wildcard-mx-blocked.txt", "hogehoge.com" } }, NULL,
@@ -77,17 +80,17 @@ static const scenario scenarios[] = {
         { "wildcard-blocked", "news.hogehoge.com.", NULL, "`news.hogehoge.com. MX 10 s1.xrea.com.`" } } },
     { "002 s*", { { "002-s-star.txt", "hogehoge.com" } }, NULL,
       { { "partial-wildcard", "s*.hogehoge.com.", "warning", "s1.hogehoge.com." } } },
-    { "002 own mail host", { { "002-own-mail.txt", "hogehoge.com" } }, NULL, { { NULL } } },
+    { "002 own mail host", { { "002-own-mail.txt", "hogehoge.com" } }, NULL, NONE },
     { "002 own mail host, full name without dot", { { "002-own-mail-fqdn-no-dot.txt", "hogehoge.com" } }, NULL,
       { { "mx-relative-name", "hogehoge.com.", NULL, "`hogehoge.com. MX 10 mail.hogehoge.com.`" } } },
     { "002 CNAME mail host", { { "002-cname.txt", "hogehoge.com" } }, NULL,
       { { "mx-cname", "hogehoge.com.", "warning", "s6.xrea.com." } } },
     { "002 backup on the same server", { { "002-same-server-backup.txt", "hogehoge.com" } }, NULL,
       { { "mx-single-host-backup", "hogehoge.com.", "warning", "219.163.200.70" } } },
-    { "002 external backup", { { "002-external-backup.txt", "hogehoge.com" } }, NULL, { { NULL } } },
+    { "002 external backup", { { "002-external-backup.txt", "hogehoge.com" } }, NULL, NONE },
 
     /* Seed 003: dm2.co.jp moving from CoreServer to XServer. */
-    { "003 old panel", { { "003-old-panel.txt", "dm2.co.jp" } }, NULL, { { NULL } } },
+    { "003 old panel", { { "003-old-panel.txt", "dm2.co.jp" } }, NULL, NONE },
     { "003 old panel, mailboxes already on XServer", { { "003-old-panel.txt", "dm2.co.jp" } },
       "003-inventory.txt",
       { { "shared-host-local-delivery", "dm2.co.jp.", "error", "sv14171.xserver.jp." } } },
@@ -103,9 +106,9 @@ static const scenario scenarios[] = {
       "004-inventory.txt",
       { { "shared-host-local-delivery", "example.co.jp.", "error", "www.example.co.jp" } } },
     { "004 renamed to www.", { { "004-example.co.jp.zone", NULL }, { "004-example.com.zone", NULL } },
-      "004-inventory-renamed.txt", { { NULL } } },
+      "004-inventory-renamed.txt", NONE },
     { "004 without inventory", { { "004-example.co.jp.zone", NULL }, { "004-example.com.zone", NULL } },
-      NULL, { { NULL } } },
+      NULL, NONE },
 };
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
