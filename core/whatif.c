@@ -485,6 +485,7 @@ mxh_status mxh_changeset_add(mxh_changeset *cs, const char *text, const char *so
     if (!c->owner)
         goto nomem;
     /* [TTL] [CLASS] in either order, then TYPE (RFC 1035 §5.1). */
+    int have_class = 0;
     for (int k = 0; k < 3; k++) {
         size_t np = next_ctok(text, len, pos, &t);
         if (t.n == 0) {
@@ -498,7 +499,8 @@ mxh_status mxh_changeset_add(mxh_changeset *cs, const char *text, const char *so
             pos = np;
             continue;
         }
-        if (class_of(&t, &cl) == 0) {
+        if (!have_class && class_of(&t, &cl) == 0) {
+            have_class = 1;
             c->rclass = cl;
             pos = np;
             continue;
@@ -2110,6 +2112,17 @@ static int same_key(const mxh_whatif_finding *a, const mxh_whatif_finding *b)
            strcmp(a->owner, b->owner) == 0;
 }
 
+static int cmp_key(const void *pa, const void *pb)
+{
+    const mxh_whatif_finding *a = pa, *b = pb;
+    int c = strcmp(a->rule, b->rule);
+    if (!c)
+        c = strcmp(a->zone, b->zone);
+    if (!c)
+        c = strcmp(a->owner, b->owner);
+    return c;
+}
+
 static int cmp_finding(const void *pa, const void *pb)
 {
     const mxh_whatif_finding *a = pa, *b = pb;
@@ -2189,35 +2202,43 @@ mxh_status mxh_whatif_scan(mxh_whatif *w, mxh_engine *e)
                 st = r;
         }
     }
-    for (int s = 0; s < 2 && st == MXH_OK; s++) {
-        for (size_t i = 0; i < col[s].n; i++) {
-            mxh_whatif_finding *f = &col[s].v[i];
-            int found = 0;
-            for (size_t k = 0; k < col[1 - s].n && !found; k++)
-                found = same_key(f, &col[1 - s].v[k]);
-            if (found)
-                continue;
-            int dup = 0;
-            for (size_t k = 0; k < w->nf && !dup; k++)
-                dup = w->f[k].introduced == s && same_key(f, &w->f[k]);
-            if (dup)
-                continue;
-            if (w->nf == w->capf) {
-                size_t nc = w->capf ? w->capf * 2 : 16;
-                mxh_whatif_finding *nv = realloc(w->f, nc * sizeof *nv);
-                if (!nv) {
-                    st = MXH_ERR_NOMEM;
-                    break;
-                }
-                w->f = nv;
-                w->capf = nc;
-            }
-            w->f[w->nf] = *f;
-            w->f[w->nf].introduced = s;
-            w->nf++;
-            memset(f, 0, sizeof *f); /* moved */
-            f->rule = f->zone = f->owner = f->message = f->file = NULL;
+    /* Both sides sorted by rule + zone + owner, then merged: a key on one
+     * side only is a finding the change introduces or removes. */
+    for (int s = 0; s < 2 && st == MXH_OK; s++)
+        if (col[s].n > 1)
+            qsort(col[s].v, col[s].n, sizeof *col[s].v, cmp_key);
+    size_t i0 = 0, i1 = 0;
+    while (st == MXH_OK && (i0 < col[0].n || i1 < col[1].n)) {
+        int c = i0 >= col[0].n ? 1 : i1 >= col[1].n ? -1 : cmp_key(&col[0].v[i0], &col[1].v[i1]);
+        int s = c < 0 ? 0 : 1;
+        mxh_whatif_finding *f = c < 0 ? &col[0].v[i0] : &col[1].v[i1];
+        if (c == 0) {
+            /* On both sides: skip every copy of this key. */
+            mxh_whatif_finding *k0 = &col[0].v[i0];
+            while (i0 < col[0].n && same_key(&col[0].v[i0], k0))
+                i0++;
+            while (i1 < col[1].n && same_key(&col[1].v[i1], k0))
+                i1++;
+            continue;
         }
+        size_t *ip = s ? &i1 : &i0;
+        size_t first = *ip;
+        while (*ip < col[s].n && same_key(&col[s].v[*ip], f))
+            (*ip)++;
+        if (w->nf == w->capf) {
+            size_t nc = w->capf ? w->capf * 2 : 16;
+            mxh_whatif_finding *nv = realloc(w->f, nc * sizeof *nv);
+            if (!nv) {
+                st = MXH_ERR_NOMEM;
+                break;
+            }
+            w->f = nv;
+            w->capf = nc;
+        }
+        w->f[w->nf] = col[s].v[first];
+        w->f[w->nf].introduced = s;
+        w->nf++;
+        memset(&col[s].v[first], 0, sizeof col[s].v[first]); /* moved */
     }
     if (w->nf > 1)
         qsort(w->f, w->nf, sizeof *w->f, cmp_finding);

@@ -662,6 +662,73 @@ START_TEST(test_bad_arguments)
 }
 END_TEST
 
+/* Garbage in: changes, CDN ranges and inventory edits made of random
+ * bytes and of near-misses never crash; each bad line is an error. */
+START_TEST(test_malformed)
+{
+    mxh_zoneset *zs = load_text("seed.zone", SEED);
+    unsigned long x = 12345;
+    static char buf[8192];
+    for (int round = 0; round < 50; round++) {
+        size_t n = 1 + (size_t)(round * 97 % (sizeof buf - 1));
+        for (size_t i = 0; i < n; i++) {
+            x = x * 6364136223846793005ul + 1442695040888963407ul;
+            unsigned char c = (unsigned char)(x >> 33);
+            /* Mostly printable, with the separators that matter. */
+            buf[i] = (char)(round % 3 == 0 ? c : " \t\n;#\"\\.@*0123456789abcdefAMXNSTCset add del inventory"[c % 52]);
+        }
+        mxh_changeset *cs = NULL;
+        ck_assert_int_eq(mxh_changeset_new(&cs), MXH_OK);
+        mxh_status st = mxh_changeset_load_buffer(cs, "fuzz.txt", buf, n);
+        ck_assert(st == MXH_OK || st == MXH_ERR_PARSE);
+        mxh_zoneset *after = NULL;
+        st = mxh_changeset_apply(cs, zs, &after);
+        ck_assert(st == MXH_OK || st == MXH_ERR_PARSE);
+        ck_assert_ptr_nonnull(after);
+        mxh_whatif *w = NULL;
+        ck_assert_int_eq(mxh_whatif_compare(zs, after, NULL, &w), MXH_OK);
+        ck_assert_int_eq(mxh_whatif_plan_fixes(w, cs), MXH_OK);
+        mxh_whatif_free(w);
+        mxh_zoneset_free(after);
+        mxh_changeset_free(cs);
+        mxh_cdn_ranges *r = NULL;
+        ck_assert_int_eq(mxh_cdn_ranges_new(&r), MXH_OK);
+        st = mxh_cdn_ranges_load_buffer(r, "fuzz.txt", buf, n);
+        ck_assert(st == MXH_OK || st == MXH_ERR_PARSE);
+        mxh_cdn_provider(r, "104.16.0.1");
+        mxh_cdn_ranges_free(r);
+    }
+    /* Near misses, each refused with its line. */
+    const char near[] =
+        "set\n"                                   /* 1: no owner */
+        "set example.com.\n"                      /* 2: no type */
+        "set example.com. 99999999999 A 1.2.3.4\n" /* 3: TTL too large: not a TTL, not a type */
+        "add example.com. IN IN A 1.2.3.4\n"      /* 4: class twice: 'IN' as a type */
+        "inventory\n"                             /* 5 */
+        "inventory set dc1 1.2.3.4 a.example\n";  /* 6 */
+    mxh_changeset *cs = NULL;
+    ck_assert_int_eq(mxh_changeset_new(&cs), MXH_OK);
+    ck_assert_int_eq(mxh_changeset_load_buffer(cs, "near.txt", near, sizeof near - 1), MXH_ERR_PARSE);
+    ck_assert_uint_eq(mxh_changeset_count(cs), 0);
+    ck_assert_uint_eq(mxh_changeset_error_count(cs), 6);
+    for (size_t i = 0; i < 6; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "near.txt:%zu:", i + 1);
+        ck_assert_msg(strstr(mxh_changeset_error(cs, i), want), "%s", mxh_changeset_error(cs, i));
+    }
+    /* A valid change with an absurd RDATA is refused when applied. */
+    ck_assert_int_eq(mxh_changeset_add(cs, "add example.com. A 300.1.2.3", "x", 1), MXH_OK);
+    ck_assert_int_eq(mxh_changeset_add(cs, "add example.com. MX 10", "x", 2), MXH_OK);
+    mxh_zoneset *after = NULL;
+    ck_assert_int_eq(mxh_changeset_apply(cs, zs, &after), MXH_ERR_PARSE);
+    ck_assert(has_diag(after, MXH_DIAG_ERROR, "x", 1, "bad RDATA"));
+    ck_assert(has_diag(after, MXH_DIAG_ERROR, "x", 2, "bad RDATA"));
+    mxh_zoneset_free(after);
+    mxh_changeset_free(cs);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 Suite *whatif_suite(void);
 Suite *whatif_suite(void)
 {
@@ -680,6 +747,7 @@ Suite *whatif_suite(void)
     tcase_add_test(tc, test_cdn_ranges);
     tcase_add_test(tc, test_findings_introduced_removed);
     tcase_add_test(tc, test_bad_arguments);
+    tcase_add_test(tc, test_malformed);
     suite_add_tcase(s, tc);
     return s;
 }
