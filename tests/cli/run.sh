@@ -304,7 +304,24 @@ check "route --all: every mail domain, apex first, in load order" jq_all '[.[].d
 run route route.example
 check "route without PATH: exit 2" rc_is 2
 
+# ---------------------------------------------------------------- $INCLUDE confinement
+mkdir -p "$T/inc/zones"
+printf 'mail IN A 192.0.2.10\n' >"$T/inc/common.inc"
+printf '$ORIGIN inc.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mail\n$INCLUDE ../common.inc\n' >"$T/inc/zones/inc.example.zone"
+run scan $TR --only clitest-mx-info -f json "$T/inc/zones/inc.example.zone"
+check "\$INCLUDE outside the zone's directory is refused by default (load error)" sh -c '[ '"$rc"' -eq 2 ] && jq -e -s "any(.[]; .rule == \"load-error\" and .line == 6)" "$1" >/dev/null' _ "$T/out"
+run scan $TR --only clitest-mx-info -f json --include-root "$T/inc" "$T/inc/zones/inc.example.zone"
+check "--include-root widens \$INCLUDE confinement" sh -c '[ '"$rc"' -eq 0 ] && jq -e -s "length == 1 and .[0].rule == \"clitest-mx-info\"" "$1" >/dev/null' _ "$T/out"
+
 # ---------------------------------------------------------------- inventory, output errors
+# A zone of its own inventory: the shared server still delivers the domain
+# locally although its MX moved away (seed 004).
+printf '$ORIGIN shared.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mx.elsewhere.example.net.\n' >"$T/shared.example.zone"
+printf '# server addresses domains\nweb01.host.example 192.0.2.80 shared.example other.example\n' >"$T/inventory.txt"
+run scan -f json --inventory "$T/inventory.txt" "$T/shared.example.zone"
+cp "$T/out" "$T/inv-with"
+run scan -f json "$T/shared.example.zone"
+check "--inventory reaches the rules (local delivery found only with it)" sh -c 'jq -e -s "any(.[]; .rule == \"shared-host-local-delivery\" and .owner == \"shared.example.\" and any(.evidence[]; (.file + .text) | contains(\"inventory.txt\")))" "$1" >/dev/null && jq -e -s "all(.[]; .rule != \"shared-host-local-delivery\")" "$2" >/dev/null' _ "$T/inv-with" "$T/out"
 run scan $TR --only clitest-mx-ip -f json --inventory "$T/no-inventory.txt" "$Z/a-good.example.zone"
 check "missing --inventory: load error and exit 2" sh -c '[ '"$rc"' -eq 2 ] && jq -e -s "any(.[]; .rule == \"load-error\" and (.file | endswith(\"no-inventory.txt\")))" "$1" >/dev/null' _ "$T/out"
 if [ -w /dev/full ]; then
