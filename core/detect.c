@@ -15,6 +15,7 @@
  */
 #include "mxh_internal.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -389,6 +390,81 @@ static bool table_line(const char *s, size_t n, bool lead_ws)
     }
 }
 
+/*
+ * The owners of lines read both ways: do they look like the full names a
+ * control panel lists ("dm2.co.jp", "www.dm2.co.jp", "*.dm2.co.jp")? All of
+ * at least two labels, none absolute or "@", all ending in a common suffix
+ * of two or more labels that is itself one of the owners.
+ */
+typedef struct owner_suffix {
+    const char *suf;     /* common label suffix so far (points into the buffer) */
+    size_t len;
+    bool ok;             /* no owner broke the pattern */
+    size_t owners;
+    size_t apex_len;     /* shortest owner's length */
+} owner_suffix;
+
+static size_t label_count(const char *s, size_t n)
+{
+    size_t c = 1;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '.')
+            c++;
+    return c;
+}
+
+/* Length of the longest common suffix of whole labels (case-insensitive). */
+static size_t common_label_suffix(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t k = 0;
+    while (k < la && k < lb && tolower((unsigned char)a[la - 1 - k]) == tolower((unsigned char)b[lb - 1 - k]))
+        k++;
+    for (;;) {
+        bool abound = k == la || a[la - 1 - k] == '.';
+        bool bbound = k == lb || b[lb - 1 - k] == '.';
+        if (abound && bbound)
+            return k;
+        if (k == 0)
+            return 0;
+        /* shrink to the last dot inside the matched part (the same in both) */
+        k--;
+        while (k > 0 && a[la - 1 - k] != '.')
+            k--;
+    }
+}
+
+static void owner_note(owner_suffix *os, const char *s, size_t n)
+{
+    size_t on = 0;
+    while (on < n && s[on] != ' ' && s[on] != '\t' && s[on] != ',')
+        on++;
+    if (!os->ok)
+        return;
+    if (on == 0 || s[on - 1] == '.' || s[0] == '@' || memchr(s, '\\', on) ||
+        label_count(s, on) < 2) {
+        os->ok = false;
+        return;
+    }
+    os->owners++;
+    if (!os->suf) {
+        os->suf = s;
+        os->len = on;
+        os->apex_len = on;
+        return;
+    }
+    if (on < os->apex_len)
+        os->apex_len = on;
+    size_t k = common_label_suffix(os->suf, os->len, s, on);
+    os->suf += os->len - k;
+    os->len = k;
+}
+
+static bool owner_table_like(const owner_suffix *os)
+{
+    return os->ok && os->owners >= 2 && os->len > 0 && os->len == os->apex_len &&
+           label_count(os->suf, os->len) >= 2;
+}
+
 mxh_format mxh_format_detect(const char *buf, size_t len)
 {
     if (!buf || len == 0)
@@ -403,6 +479,7 @@ mxh_format mxh_format_detect(const char *buf, size_t len)
         pos = 3; /* UTF-8 byte order mark */
     size_t n = 0, p_ok = 0, p_only = 0, p_shaped = 0, t_shaped = 0, t_ok = 0, t_only = 0, b_only = 0;
     bool first = true, header = false;
+    owner_suffix os = {NULL, 0, true, 0, 0};
     char hsep = ' ';
     size_t htype = 1, h_ok = 0;
     int paren = 0;
@@ -472,6 +549,8 @@ mxh_format mxh_format_detect(const char *buf, size_t len)
             p_shaped++;
         if (t)
             t_ok++;
+        if (t && !lead_ws)
+            owner_note(&os, s, sn);
         if (t || (!b && !p && table_shaped(ls, ll)))
             t_shaped++;
         if (p && !b && !t)
@@ -488,6 +567,12 @@ mxh_format mxh_format_detect(const char *buf, size_t len)
     if (p_only > 0 && p_shaped * 2 >= n && p_ok > t_ok && b_only * 4 <= p_ok)
         return MXH_FMT_VALUEDOMAIN;
     if (t_only > 0 && t_shaped * 2 >= n && t_ok >= p_ok && b_only * 4 <= t_ok)
+        return MXH_FMT_TABLE;
+    /* every line both a master-file and a table line, but the owners are
+     * the zone's full names written without the final dot, the apex among
+     * them: a table (in a master file "dm2.co.jp" there would mean
+     * dm2.co.jp.dm2.co.jp.) */
+    if (n >= 2 && t_ok == n && p_ok == 0 && owner_table_like(&os))
         return MXH_FMT_TABLE;
     return MXH_FMT_BIND;
 }

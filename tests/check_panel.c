@@ -371,6 +371,22 @@ START_TEST(test_detect_strings)
     ck_assert_int_eq(detect_str("www A 192.0.2.1\nmail A 192.0.2.2\n@ MX 10 mail\n@ NS ns1\n"
                                 "mx mail 10\n"),
                      MXH_FMT_BIND);
+    /* full names without the final dot, the apex among them: a panel listing */
+    ck_assert_int_eq(detect_str("dm2.co.jp A 162.43.120.172\nwww.dm2.co.jp A 162.43.120.172\n"
+                                "*.DM2.co.jp A 162.43.120.172\n"),
+                     MXH_FMT_TABLE);
+    ck_assert_int_eq(detect_str("www.dm2.co.jp A 162.43.120.172\ndm2.co.jp TXT v=spf1 -all\n"),
+                     MXH_FMT_TABLE);
+    /* ... but not without the apex, not with one-label suffixes, not with "@" or a dot */
+    ck_assert_int_eq(detect_str("a.example.com A 192.0.2.1\nb.example.com A 192.0.2.2\n"),
+                     MXH_FMT_BIND);
+    ck_assert_int_eq(detect_str("sub A 192.0.2.1\nwww.sub A 192.0.2.2\n"), MXH_FMT_BIND);
+    ck_assert_int_eq(detect_str("x.sub A 192.0.2.1\nwww.sub A 192.0.2.2\n"), MXH_FMT_BIND);
+    ck_assert_int_eq(detect_str("example.com A 192.0.2.1\n@ A 192.0.2.2\n"), MXH_FMT_BIND);
+    ck_assert_int_eq(detect_str("example.com. A 192.0.2.1\nwww.example.com. A 192.0.2.2\n"),
+                     MXH_FMT_BIND);
+    ck_assert_int_eq(detect_str("example.com A 192.0.2.1\n"), MXH_FMT_BIND); /* one line */
+    ck_assert_int_eq(detect_str("2.1 PTR a.example.\n1 PTR b.example.\n"), MXH_FMT_BIND);
     /* tables */
     ck_assert_int_eq(detect_str("host,type,content\n"), MXH_FMT_TABLE);
     ck_assert_int_eq(detect_str("www,A,192.0.2.1\n"), MXH_FMT_TABLE);
