@@ -10,8 +10,10 @@
  * file syntax that the other two formats never use ($ directives, SOA, a TTL
  * or class field before the type) decides for BIND at once. Panel or table
  * is chosen only when some line fits nothing but that format, most lines fit
- * it and almost none fit only BIND; anything less certain is BIND, which is
- * also what every master file of the test corpus must come out as.
+ * it and almost none fit only BIND; a listing whose every line reads both
+ * ways is a table when its owners are full names without the final dot, the
+ * apex among them. Anything less certain is BIND, which is also what every
+ * master file of the test corpus must come out as.
  */
 #include "mxh_internal.h"
 
@@ -504,6 +506,7 @@ mxh_format mxh_format_detect(const char *buf, size_t len)
         bool in_paren = paren > 0;
         bool q = false;
         size_t cut = ll;
+        int delta = 0;
         for (size_t j = 0; j < ll; j++) {
             if (ls[j] == '\\' && j + 1 < ll) {
                 j++;
@@ -515,12 +518,14 @@ mxh_format mxh_format_detect(const char *buf, size_t len)
                 cut = j;
                 break;
             } else if (!q && ls[j] == '(')
-                paren++;
-            else if (!q && ls[j] == ')' && paren > 0)
-                paren--;
+                delta++;
+            else if (!q && ls[j] == ')')
+                delta--;
         }
-        if (in_paren)
+        if (in_paren) {
+            paren = paren + delta > 0 ? paren + delta : 0;
             continue;
+        }
         bool lead_ws = i > 0;
         const char *s = ls + i;
         size_t sn = cut - i;
@@ -539,6 +544,10 @@ mxh_format mxh_format_detect(const char *buf, size_t len)
         int b = bind_line(s, sn, lead_ws);
         if (b == BIND_STRONG)
             return MXH_FMT_BIND;
+        /* only a master-file record opens a parenthesized continuation; a
+         * '(' in panel or table text is just text */
+        if (b != BIND_NO && delta > 0)
+            paren = delta;
         bool p = panel_line(s, sn, lead_ws);
         bool t = table_line(ls, ll, lead_ws);
         if (header && header_row(ls, ll, hsep, htype))

@@ -367,6 +367,10 @@ START_TEST(test_detect_strings)
     ck_assert_int_eq(detect_str("mx mail.dm2.co.jp. 10\n"), MXH_FMT_VALUEDOMAIN);
     ck_assert_int_eq(detect_str("mxe mail 209.19.56.20 10\n"), MXH_FMT_VALUEDOMAIN);
     ck_assert_int_eq(detect_str("a @ 219.163.200.66\r\nmx @ s2.xrea.com. 10\r\n"), MXH_FMT_VALUEDOMAIN);
+    /* a '(' in panel or table text does not hide the lines after it */
+    ck_assert_int_eq(detect_str("txt @ v=spf1 (note\nmx mail.example.jp. 10\nmxe mail 192.0.2.1 10\n"),
+                     MXH_FMT_VALUEDOMAIN);
+    ck_assert_int_eq(detect_str("@ TXT ( \"a\"\n  \"b\" )\nwww A 192.0.2.1\n"), MXH_FMT_BIND);
     /* mostly master file with one odd line: still BIND */
     ck_assert_int_eq(detect_str("www A 192.0.2.1\nmail A 192.0.2.2\n@ MX 10 mail\n@ NS ns1\n"
                                 "mx mail 10\n"),
