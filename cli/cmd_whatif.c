@@ -437,6 +437,75 @@ static void text_finding(FILE *f, const mxh_whatif_finding *x)
     fputs(")\n", f);
 }
 
+/* "A/AAAA of NAME: x -> y" for the names whose addresses the plan changes
+ * (the website moving while mail stays, seed 000). */
+static void addr_set(const mxh_zoneset *zs, const char *name, char *buf, size_t n)
+{
+    static const uint16_t types[2] = { MXH_TYPE_A, MXH_TYPE_AAAA };
+    buf[0] = '\0';
+    for (int t = 0; t < 2; t++) {
+        mxh_lookup *lk = NULL;
+        if (mxh_lookup_name(zs, name, types[t], &lk) != MXH_OK)
+            continue;
+        if (mxh_lookup_status_of(lk) == MXH_LK_ANSWER)
+            for (size_t i = 0; i < mxh_lookup_answer_count(lk); i++) {
+                size_t l = strlen(buf);
+                snprintf(buf + l, n - l, "%s%s", l ? ", " : "", mxh_rr_rdata(mxh_lookup_answer(lk, i)));
+            }
+        mxh_lookup_free(lk);
+    }
+    if (!buf[0])
+        snprintf(buf, n, "(none)");
+}
+
+static void text_address_changes(const wi_ctx *c)
+{
+    cli_strv seen;
+    memset(&seen, 0, sizeof seen);
+    int head = 0;
+    for (size_t i = 0; i < mxh_changeset_count(c->cs); i++) {
+        const mxh_change *ch = mxh_changeset_change(c->cs, i);
+        uint16_t t = mxh_change_type(ch);
+        if (t != MXH_TYPE_A && t != MXH_TYPE_AAAA && t != MXH_TYPE_CNAME && t != MXH_TYPE_ANY)
+            continue;
+        /* The owner as the copy resolved it: the changed record's owner. */
+        const char *owner = NULL;
+        for (size_t z = 0; z < mxh_zoneset_zone_count(c->zs[1]) && !owner; z++) {
+            const mxh_zone *zn = mxh_zoneset_zone(c->zs[1], z);
+            for (size_t k = 0; k < mxh_zone_record_count(zn) && !owner; k++) {
+                const mxh_rr *rr = mxh_zone_record(zn, k);
+                if (mxh_rr_line(rr) == mxh_change_line(ch) &&
+                    strcmp(mxh_rr_file(rr), mxh_change_source(ch)) == 0)
+                    owner = mxh_rr_owner(rr);
+            }
+        }
+        if (!owner)
+            continue; /* a delete: the mail table shows its effect */
+        int dup = 0;
+        for (size_t k = 0; k < seen.n; k++)
+            dup |= strcmp(seen.v[k], owner) == 0;
+        if (dup)
+            continue;
+        cli_strv_push(&seen, owner);
+        char b[1024], a[1024];
+        addr_set(c->zs[0], owner, b, sizeof b);
+        addr_set(c->zs[1], owner, a, sizeof a);
+        if (strcmp(a, b) == 0)
+            continue;
+        if (!head)
+            fputs("\nAddresses that change:\n", stdout);
+        head = 1;
+        fputs("  ", stdout);
+        cli_text_safe(stdout, owner);
+        fputs("  ", stdout);
+        cli_text_safe(stdout, b);
+        fputs(" -> ", stdout);
+        cli_text_safe(stdout, a);
+        fputc('\n', stdout);
+    }
+    cli_strv_free(&seen);
+}
+
 static void text_out(const wi_ctx *c, const mxh_cdn_ranges *cdn, int rules_run)
 {
     FILE *f = stdout;
@@ -465,6 +534,8 @@ static void text_out(const wi_ctx *c, const mxh_cdn_ranges *cdn, int rules_run)
             fputc('\n', f);
         }
     }
+    if (c->cs && !c->o->quiet)
+        text_address_changes(c);
     for (size_t i = 0; i < n; i++) {
         const mxh_whatif_domain *d = mxh_whatif_domain_at(w, i);
         if (shown(c, d)) {

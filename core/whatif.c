@@ -1588,8 +1588,20 @@ static int classify(mxh_whatif_domain *d)
         d->change = MXH_MAIL_UNCHANGED;
         if (!db)
             sb_printf(&why, "mail for %s cannot be delivered, before or after", n);
-        else if (d->route_changed)
-            sb_printf(&why, "mail for %s still goes to the same addresses, by another route", n);
+        else if (d->route_changed) {
+            sb_printf(&why, "mail for %s stays at ", n);
+            sv_join(&why, &d->targets[0], ", ");
+            sb_puts(&why, "; only the route to it changes");
+            if (!mx_same) {
+                sb_puts(&why, " (exchanges now: ");
+                for (size_t i = 0; i < mxh_route_exchange_count(d->route[1]); i++) {
+                    const mxh_exchange *x = mxh_route_exchange(d->route[1], i);
+                    sb_printf(&why, "%s%u %s", i ? ", " : "", mxh_exchange_preference(x),
+                              mxh_exchange_name(x));
+                }
+                sb_puts(&why, ")");
+            }
+        }
         else
             sb_printf(&why, "mail for %s is not affected", n);
     }
