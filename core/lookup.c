@@ -168,6 +168,8 @@ static const mxh_zone *zone_for(const mxh_zoneset *zs, const mxh_zone *ctx, cons
 {
     if (!hint || !mxh_name_is_at_or_below(name, hint->origin))
         return mxh_zs_zone_for(zs, ctx, name);
+    if (!hint->first->has_inner_zones)
+        return hint; /* no loaded zone lies below the hint's origin */
     size_t olen = strlen(hint->origin), nlen = strlen(name);
     for (const char *p = name; p && suffix_len(name, nlen, p) > olen; p = mxh_name_parent(p)) {
         const mxh_zone *z;

@@ -152,6 +152,9 @@ struct mxh_zone {
     uint16_t file;            /* top file */
     mxh_format format;
     bool shadowed;            /* an earlier zone has the same origin */
+    bool has_inner_zones;     /* (on the first zone of an origin) another loaded zone's
+                               * origin lies strictly below this origin */
+    const struct mxh_zone *first; /* the first loaded zone with this origin (maybe itself) */
     bool finished;            /* mxh_zone_finish() done */
     uint8_t types[32];        /* bitmap of RR types 0..255 seen */
     bool type_other;          /* some type >= 256 seen */

@@ -206,6 +206,15 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, uint16_t file, mx
     z->index = zs->nzones;
     mxh_zone *first;
     HASH_FIND(hh, zs->by_origin, z->origin, strlen(z->origin), first);
+    z->first = first ? first : z;
+    /* Tell the zones above this one that a zone is loaded inside them, so
+     * lookups there know when they must look for a closer zone. */
+    for (const char *p = mxh_name_parent(z->origin); p; p = mxh_name_parent(p)) {
+        mxh_zone *up;
+        HASH_FIND(hh, zs->by_origin, p, strlen(p), up);
+        if (up)
+            up->has_inner_zones = true;
+    }
     if (first) {
         z->shadowed = true;
         mxh_zs_diag(zs, MXH_DIAG_WARNING, file, 0, z,
