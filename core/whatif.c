@@ -893,14 +893,14 @@ static void apply_record_change(apply_ctx *a, const mxh_changeset *cs, const mxh
             had = 1;
             w->v[i].dead = 1;
         }
-        nr.ttl = c->has_ttl ? c->ttl : had ? old_ttl : default_ttl(w, key, c->type, oz->origin);
+        nr.ttl = c->has_ttl ? c->ttl : had ? old_ttl : default_ttl(w, key, c->type, oz->apex->name);
     } else {
         if (find_live(w, key, c->type, rdata, 0) != (size_t)-1) {
             /* RFC 2181 §5: an RRset holds no duplicates. */
             apply_warn(a, c, "the record is already there; nothing added");
             return;
         }
-        nr.ttl = c->has_ttl ? c->ttl : default_ttl(w, key, c->type, oz->origin);
+        nr.ttl = c->has_ttl ? c->ttl : default_ttl(w, key, c->type, oz->apex->name);
         /* Next to the RRset it joins, else at the end. */
         for (size_t i = w->n; i-- > 0;)
             if (!w->v[i].dead && w->v[i].owner == key && w->v[i].type == c->type) {

@@ -126,7 +126,7 @@ static void targets(const mxh_whatif_domain *d, int after, char *buf, size_t n)
 static const char SEED[] =
     "$ORIGIN example.com.\n"
     "$TTL 3600\n"
-    "@ IN SOA ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 300\n"
+    "@ 7200 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 300\n"
     "@ IN NS ns1.example.com.\n"
     "@ IN MX 10 example.com.\n"
     "@ IN A 10.0.1.100\n"
@@ -212,6 +212,11 @@ START_TEST(test_set_add_del)
     ck_assert_uint_eq(mxh_rr_line(rr), 5);
     ck_assert_str_eq(mxh_rr_target(rr), "example.com.");
     ck_assert(has_diag(after, MXH_DIAG_WARNING, "--change #3", 0, "already there"));
+    /* A new name with no TTL given takes the zone's SOA TTL. */
+    rr = find_rr(after, "mail.example.com.", MXH_TYPE_TXT);
+    ck_assert_uint_eq(mxh_rr_ttl(rr), 7200);
+    rr = find_rr(after, "www.example.com.", MXH_TYPE_A);
+    ck_assert_uint_eq(mxh_rr_ttl(rr), 3600);
     /* The original is untouched. */
     rrset_text(zs, "example.com.", MXH_TYPE_A, buf, sizeof buf);
     ck_assert_str_eq(buf, "10.0.1.100");
