@@ -328,6 +328,30 @@ static int zone_has_type(lua_State *L)
     return 1;
 }
 
+/* Push the cache key of a question about name asked through zone z: the name
+ * alone for the zone being scanned, else prefixed with z's address. */
+static void push_key(lua_State *L, const mxh_zone *z, const char *name, uint16_t type)
+{
+    mxh_engine *e = mxh_lua_engine(L);
+    char kb[MXH_NAME_BUF + sizeof(void *) + 8];
+    size_t n = 0;
+    if (z != e->zone) {
+        memcpy(kb, &z, sizeof z);
+        n = sizeof z;
+    }
+    size_t l = strlen(name);
+    if (l > MXH_NAME_BUF)
+        l = MXH_NAME_BUF;
+    memcpy(kb + n, name, l);
+    n += l;
+    if (type) {
+        kb[n++] = '\0';
+        kb[n++] = (char)(type >> 8);
+        kb[n++] = (char)(type & 0xff);
+    }
+    lua_pushlstring(L, kb, n);
+}
+
 static int zone_lookup(lua_State *L)
 {
     mxh_engine *e = mxh_lua_engine(L);
@@ -336,7 +360,7 @@ static int zone_lookup(lua_State *L)
     const char *name = check_name(L, 2, buf, sizeof buf);
     uint16_t t = check_type(L, 3);
     push_cache(L, &e->lookup_ref);
-    lua_pushfstring(L, "%p %s %d", (const void *)z, name, (int)t);
+    push_key(L, z, name, t);
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) == LUA_TUSERDATA)
         return 1;
@@ -371,8 +395,7 @@ static int zone_mail_route(lua_State *L)
     char buf[MXH_NAME_BUF];
     const char *name = check_name(L, 2, buf, sizeof buf);
     push_cache(L, &e->route_ref);
-    lua_pushfstring(L, "%p %s", (const void *)z, name);
-    const char *key = lua_tostring(L, -1);
+    push_key(L, z, name, 0);
     if (lua_rawget(L, -2) == LUA_TUSERDATA)
         return 1;
     lua_pop(L, 1);
@@ -389,8 +412,7 @@ static int zone_mail_route(lua_State *L)
     if (st != MXH_OK || r == NULL)
         return luaL_error(L, "mail route of %s failed: %s", name, mxh_strerror(st));
     e->routes[e->nroutes++] = r;
-    lua_pushfstring(L, "%p %s", (const void *)z, name);
-    (void)key;
+    push_key(L, z, name, 0);
     new_handle(L, MXH_LK_ROUTE, r);
     lua_pushvalue(L, -1);
     lua_insert(L, -3); /* cache, handle, key, handle */
@@ -398,25 +420,41 @@ static int zone_mail_route(lua_State *L)
     return 1;
 }
 
+/* Build the list once per zone scan (it is asked by many rules), then hand
+ * each caller its own copy. */
 static int zone_mail_domains(lua_State *L)
 {
+    mxh_engine *e = mxh_lua_engine(L);
     const mxh_zone *z = ZONE(L);
-    lua_newtable(L);
-    lua_Integer k = 0;
-    lua_pushstring(L, mxh_zone_origin(z));
-    lua_rawseti(L, -2, ++k);
-    size_t n = mxh_zone_record_count(z);
-    for (size_t i = 0; i < n; i++) {
-        const mxh_rr *rr = mxh_zone_record(z, i);
-        if (rr->type != MXH_TYPE_MX || rr->node == z->apex)
-            continue;
-        const mxh_rr *first = rr->node->rrs;
-        while (first && first->type != MXH_TYPE_MX)
-            first = first->next;
-        if (first != rr)
-            continue; /* owner listed at its first MX already */
-        lua_pushstring(L, rr->node->name);
+    push_cache(L, &e->cache_ref);
+    const void *key = (const char *)z + 1; /* inside the zone: no other object's address */
+    if (lua_rawgetp(L, -1, key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_Integer k = 0;
+        lua_pushstring(L, mxh_zone_origin(z));
         lua_rawseti(L, -2, ++k);
+        size_t n = mxh_zone_record_count(z);
+        for (size_t i = 0; i < n; i++) {
+            const mxh_rr *rr = mxh_zone_record(z, i);
+            if (rr->type != MXH_TYPE_MX || rr->node == z->apex)
+                continue;
+            const mxh_rr *first = rr->node->rrs;
+            while (first && first->type != MXH_TYPE_MX)
+                first = first->next;
+            if (first != rr)
+                continue; /* owner listed at its first MX already */
+            lua_pushstring(L, rr->node->name);
+            lua_rawseti(L, -2, ++k);
+        }
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, -3, key);
+    }
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, -2, i);
+        lua_rawseti(L, -2, i);
     }
     return 1;
 }

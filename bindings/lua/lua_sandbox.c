@@ -588,6 +588,9 @@ int mxh_lua_state_open(mxh_engine *e)
         e->L = NULL;
         return -1;
     }
+    /* Rules make many short-lived objects per zone: generational mode
+     * collects them young. */
+    lua_gc(L, LUA_GCGEN, 0, 0);
     lua_sethook(L, count_hook, LUA_MASKCOUNT,
                 e->insn_cap < MXH_LUA_HOOK_STEP ? (int)(e->insn_cap ? e->insn_cap : 1)
                                                 : MXH_LUA_HOOK_STEP);
