@@ -606,6 +606,66 @@ MXH_API const char   *mxh_whatif_finding_message(const mxh_whatif_finding *f);
 MXH_API const char   *mxh_whatif_finding_file(const mxh_whatif_finding *f);
 MXH_API unsigned long mxh_whatif_finding_line(const mxh_whatif_finding *f);
 
+/* ------------------------------------------------------------------------ */
+/* Finding lists: findings copied out of the scan callback (core/findings.c) */
+/*
+ * A finding passed to an mxh_finding_fn lives only inside the callback. A
+ * finding list keeps copies: every string of a listed finding is owned by
+ * the list and stays valid until mxh_findinglist_clear() or
+ * mxh_findinglist_free(), after the engine and the zone set are gone.
+ * A list is not locked: fill it from one thread (one list per engine).
+ *
+ *   mxh_findinglist *l;
+ *   mxh_findinglist_new(&l);
+ *   mxh_engine_scan(e, zs, mxh_findings_collect, l);    (or mxh_engine_scan_collect)
+ *   for (size_t i = 0; i < mxh_findinglist_count(l); i++)
+ *       printf("%s %s\n", mxh_findinglist_rule(l, i), mxh_findinglist_owner(l, i));
+ *   mxh_findinglist_free(l);
+ *
+ * Accessors given an index past the end (or a NULL list) return NULL, 0 or
+ * MXH_FINDING; strings otherwise are never NULL ("" when absent).
+ */
+
+typedef struct mxh_findinglist mxh_findinglist;
+
+MXH_API mxh_status mxh_findinglist_new(mxh_findinglist **out);
+MXH_API void       mxh_findinglist_free(mxh_findinglist *l);
+/** Drop every finding (the list stays usable; its status returns to MXH_OK). */
+MXH_API void       mxh_findinglist_clear(mxh_findinglist *l);
+/** Copy f into l. MXH_ERR_NOMEM leaves l as it was (and makes the status sticky). */
+MXH_API mxh_status mxh_findinglist_add(mxh_findinglist *l, const mxh_finding *f);
+/**
+ * An mxh_finding_fn: pass it with ud = an mxh_findinglist. It copies every
+ * finding and returns 0 (go on); when a copy fails for lack of memory it
+ * returns 1, which stops the scan, and mxh_findinglist_status() says so.
+ */
+MXH_API int        mxh_findings_collect(const mxh_finding *f, void *list);
+/** MXH_OK, or MXH_ERR_NOMEM if a copy failed since the list was made or cleared. */
+MXH_API mxh_status mxh_findinglist_status(const mxh_findinglist *l);
+/**
+ * Scan zone z of zs (z NULL: every zone) with e and append the findings to
+ * l. Returns the scan's status, or MXH_ERR_NOMEM when a copy failed.
+ */
+MXH_API mxh_status mxh_engine_scan_collect(mxh_engine *e, const mxh_zoneset *zs,
+                                           const mxh_zone *z, mxh_findinglist *l);
+
+MXH_API size_t           mxh_findinglist_count(const mxh_findinglist *l);
+/** How many listed findings have severity sev (rule errors included). */
+MXH_API size_t           mxh_findinglist_count_severity(const mxh_findinglist *l, mxh_severity sev);
+MXH_API mxh_finding_kind mxh_findinglist_kind(const mxh_findinglist *l, size_t i);
+MXH_API const char      *mxh_findinglist_rule(const mxh_findinglist *l, size_t i);
+MXH_API mxh_severity     mxh_findinglist_severity(const mxh_findinglist *l, size_t i);
+MXH_API const char      *mxh_findinglist_zone(const mxh_findinglist *l, size_t i);
+MXH_API const char      *mxh_findinglist_owner(const mxh_findinglist *l, size_t i);
+MXH_API const char      *mxh_findinglist_message(const mxh_findinglist *l, size_t i);
+MXH_API const char      *mxh_findinglist_fix(const mxh_findinglist *l, size_t i);
+MXH_API const char      *mxh_findinglist_file(const mxh_findinglist *l, size_t i);
+MXH_API unsigned long    mxh_findinglist_line(const mxh_findinglist *l, size_t i);
+MXH_API size_t           mxh_findinglist_evidence_count(const mxh_findinglist *l, size_t i);
+MXH_API const char      *mxh_findinglist_evidence_file(const mxh_findinglist *l, size_t i, size_t j);
+MXH_API unsigned long    mxh_findinglist_evidence_line(const mxh_findinglist *l, size_t i, size_t j);
+MXH_API const char      *mxh_findinglist_evidence_text(const mxh_findinglist *l, size_t i, size_t j);
+
 #ifdef __cplusplus
 }
 #endif
