@@ -1545,7 +1545,19 @@ static int classify(mxh_whatif_domain *d)
     int same_t = sv_equal(&d->targets[0], &d->targets[1]);
     int same_l = sv_equal(&d->local[0], &d->local[1]);
     const char *n = d->name;
-    if (db && !da) {
+    mxh_route_kind kb = mxh_route_kind_of(d->route[0]), ka = mxh_route_kind_of(d->route[1]);
+    if ((kb == MXH_ROUTE_EXTERNAL) != (ka == MXH_ROUTE_EXTERNAL)) {
+        /* The zone itself appears or disappears: nothing to compare with. */
+        d->change = MXH_MAIL_MOVED;
+        if (ka == MXH_ROUTE_EXTERNAL)
+            sb_printf(&why, "%s is in no loaded zone after the change (its zone is gone): "
+                            "where its mail goes is decided outside this data", n);
+        else
+            sb_printf(&why, "%s is in a loaded zone only after the change (a new zone): "
+                            "its mail now goes to ", n);
+        if (ka != MXH_ROUTE_EXTERNAL)
+            sv_join(&why, &d->targets[1], ", ");
+    } else if (db && !da) {
         d->change = MXH_MAIL_BROKEN;
         sb_printf(&why, "mail for %s was delivered to ", n);
         sv_join(&why, &d->targets[0], ", ");

@@ -542,6 +542,19 @@ START_TEST(test_diff_directories)
     ck_assert_int_eq(mxh_whatif_domain_change(d), MXH_MAIL_MOVED_NON_MX);
     ck_assert_uint_eq(mxh_whatif_count(w, MXH_MAIL_BROKEN), 1);
     mxh_whatif_free(w);
+    /* A zone present on one side only. */
+    mxh_zoneset *c = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&c), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_load_file(c, "tests/whatif/diff/new/example.net.zone", NULL, NULL), MXH_OK);
+    ck_assert_int_eq(mxh_whatif_compare(a, c, NULL, &w), MXH_OK);
+    d = dom(w, "example.org.");
+    ck_assert_int_eq(mxh_whatif_domain_change(d), MXH_MAIL_MOVED);
+    ck_assert_ptr_nonnull(strstr(mxh_whatif_domain_reason(d), "its zone is gone"));
+    mxh_whatif_free(w);
+    ck_assert_int_eq(mxh_whatif_compare(c, a, NULL, &w), MXH_OK);
+    ck_assert_ptr_nonnull(strstr(mxh_whatif_domain_reason(dom(w, "example.org.")), "a new zone"));
+    mxh_whatif_free(w);
+    mxh_zoneset_free(c);
     mxh_zoneset_free(a);
     mxh_zoneset_free(b);
 }
