@@ -601,6 +601,45 @@ START_TEST(test_rule_error_and_next_zone)
 }
 END_TEST
 
+typedef struct reenter {
+    mxh_engine *e;
+    const mxh_zoneset *zs;
+    mxh_status scan_st, load_st;
+    size_t calls;
+} reenter;
+
+static int reenter_cb(const mxh_finding *f, void *ud)
+{
+    (void)f;
+    reenter *r = ud;
+    r->calls++;
+    r->scan_st = mxh_engine_scan(r->e, r->zs, reenter_cb, ud);
+    static const char t[] = "return {}";
+    r->load_st = mxh_engine_load_rule_buffer(r->e, "x.lua", t, sizeof t - 1);
+    return 0;
+}
+
+/* A callback cannot start another scan or change the rules mid-scan. */
+START_TEST(test_reentry_refused)
+{
+    mxh_zoneset *zs = example_zs();
+    mxh_engine *e = bare_engine();
+    load_ok(e, FIX "good.lua");
+    reenter r = {e, zs, MXH_OK, MXH_OK, 0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, reenter_cb, &r), MXH_OK);
+    ck_assert_uint_eq(r.calls, 1);
+    ck_assert_int_eq(r.scan_st, MXH_ERR_ARG);
+    ck_assert_int_eq(r.load_st, MXH_ERR_ARG);
+    ck_assert_uint_eq(mxh_engine_rule_count(e), 1);
+    /* and afterwards the engine scans again */
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    ck_assert_uint_eq(g.n, 1);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 START_TEST(test_severity_names)
 {
     mxh_severity s;
@@ -633,6 +672,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_select_and_order);
     tcase_add_test(tc, test_evidence_and_merge);
     tcase_add_test(tc, test_rule_error_and_next_zone);
+    tcase_add_test(tc, test_reentry_refused);
     tcase_add_test(tc, test_severity_names);
     suite_add_tcase(s, tc);
     return s;

@@ -680,6 +680,10 @@ mxh_status mxh_engine_load_rules(mxh_engine *e, const char *file_or_dir)
 {
     if (e == NULL || file_or_dir == NULL)
         return MXH_ERR_ARG;
+    if (e->busy) {
+        seterr(e, "rules cannot be loaded from inside a scan");
+        return MXH_ERR_ARG;
+    }
     e->errmsg[0] = '\0';
     struct stat sb;
     if (stat(file_or_dir, &sb) != 0) {
@@ -752,6 +756,10 @@ mxh_status mxh_engine_load_rule_buffer(mxh_engine *e, const char *name, const ch
 {
     if (e == NULL || name == NULL || (buf == NULL && len))
         return MXH_ERR_ARG;
+    if (e->busy) {
+        seterr(e, "rules cannot be loaded from inside a scan");
+        return MXH_ERR_ARG;
+    }
     e->errmsg[0] = '\0';
     if (len > RULE_FILE_MAX) {
         seterr(e, "%s: rule file larger than %zu bytes", name, RULE_FILE_MAX);
@@ -1323,30 +1331,33 @@ mxh_status mxh_engine_scan_zone(mxh_engine *e, const mxh_zoneset *zs, const mxh_
 {
     if (e == NULL || zs == NULL || z == NULL)
         return MXH_ERR_ARG;
-    if (e->scanning) {
+    if (e->busy) {
         seterr(e, "mxh_engine_scan_zone called from inside a scan");
         return MXH_ERR_ARG;
     }
     int stop = 0;
-    return scan_one(e, zs, z, fn, ud, &stop);
+    e->busy = 1;
+    mxh_status st = scan_one(e, zs, z, fn, ud, &stop);
+    e->busy = 0;
+    return st;
 }
 
 mxh_status mxh_engine_scan(mxh_engine *e, const mxh_zoneset *zs, mxh_finding_fn fn, void *ud)
 {
     if (e == NULL || zs == NULL)
         return MXH_ERR_ARG;
-    if (e->scanning) {
+    if (e->busy) {
         seterr(e, "mxh_engine_scan called from inside a scan");
         return MXH_ERR_ARG;
     }
     int stop = 0;
+    mxh_status st = MXH_OK;
+    e->busy = 1;
     size_t n = mxh_zoneset_zone_count(zs);
-    for (size_t i = 0; i < n && !stop; i++) {
-        mxh_status st = scan_one(e, zs, mxh_zoneset_zone(zs, i), fn, ud, &stop);
-        if (st != MXH_OK)
-            return st;
-    }
-    return MXH_OK;
+    for (size_t i = 0; i < n && !stop && st == MXH_OK; i++)
+        st = scan_one(e, zs, mxh_zoneset_zone(zs, i), fn, ud, &stop);
+    e->busy = 0;
+    return st;
 }
 
 mxh_finding_kind mxh_finding_kind_of(const mxh_finding *f) { return f->kind; }

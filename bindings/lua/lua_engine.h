@@ -116,6 +116,7 @@ struct mxh_engine {
     /* per-zone scan state */
     uint32_t gen;            /* bumped when a zone's scan starts and ends */
     int scanning;
+    int busy;                /* a scan is running (callbacks included) */
     const mxh_zoneset *zs;
     const mxh_zone *zone;
     mxh_rule *cur_rule;
