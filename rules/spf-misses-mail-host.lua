@@ -109,6 +109,77 @@ local function in_net(ip, net, c4, c6)
   return mxh.ip_in_cidr(ip, net .. "/" .. tostring(v4 and (c4 or 32) or (c6 or 128)))
 end
 
+-- Whether ip is in one of the addresses of a looked-up set, widened to the
+-- mechanism's prefix lengths. A full-length prefix is a plain set lookup, so
+-- a domain with thousands of exchanges costs no more than a few.
+local function in_set(ip, set, c4, c6)
+  local v4 = mxh.is_ipv4(ip)
+  local c = v4 and (c4 or 32) or (c6 or 128)
+  if c == (v4 and 32 or 128) then return set.has[ip] == true end
+  for _, a in ipairs(set.list) do
+    if in_net(ip, a, c4, c6) then return true end
+  end
+  return false
+end
+
+-- Memoized per scan of one zone (ctx.memo): the SPF record of a domain, the
+-- addresses of a name, the exchange addresses of a domain.
+local function memo_spf(ctx, domain)
+  local key = "spf " .. domain
+  local m = ctx.memo[key]
+  if not m then
+    local rec, text = spf_of(ctx.zone, domain)
+    m = { rec = rec, text = text }
+    if rec then m.spf = mxh.spf_parse(text) end
+    ctx.memo[key] = m
+  end
+  return m
+end
+
+local function memo_a(ctx, name, rtype)
+  local key = rtype .. " " .. name
+  local m = ctx.memo[key]
+  if not m then
+    local lk = ctx.zone:lookup(name, rtype)
+    m = { status = lk:status(), has = {}, list = {} }
+    if m.status == "answer" then
+      for _, r in ipairs(lk:records()) do
+        local a = r:rdata()
+        m.has[a] = true
+        m.list[#m.list + 1] = a
+      end
+    end
+    ctx.memo[key] = m
+  end
+  return m
+end
+
+local function memo_mx(ctx, domain)
+  local key = "mx " .. domain
+  local m = ctx.memo[key]
+  if not m then
+    local route = ctx.zone:mail_route(domain)
+    m = { kind = route:kind(), has = {}, list = {}, unknown = false }
+    if m.kind == "mx" then
+      for _, x in ipairs(route:exchanges()) do
+        local st = x:status()
+        if st == "addresses" then
+          for _, a in ipairs(x:addresses()) do
+            if not m.has[a] then
+              m.has[a] = true
+              m.list[#m.list + 1] = a
+            end
+          end
+        elseif st ~= "nxdomain" and st ~= "nodata" then
+          m.unknown = true
+        end
+      end
+    end
+    ctx.memo[key] = m
+  end
+  return m
+end
+
 local check_host
 
 -- One mechanism: true (matches), false, or "unknown" (needs data we lack).
@@ -128,32 +199,19 @@ local function match(ctx, ip, domain, t)
   end
   if m == "a" then
     -- RFC 7208 §5.3: addresses of the target name (default: the current domain).
-    local lk = ctx.zone:lookup(target or domain, mxh.is_ipv4(ip) and "A" or "AAAA")
-    local st = lk:status()
+    local set = memo_a(ctx, target or domain, mxh.is_ipv4(ip) and "A" or "AAAA")
+    local st = set.status
     if st == "nxdomain" or st == "nodata" then return false end
     if st ~= "answer" then return "unknown" end
-    for _, r in ipairs(lk:records()) do
-      if in_net(ip, r:rdata(), c4, c6) then return true end
-    end
-    return false
+    return in_set(ip, set, c4, c6)
   elseif m == "mx" then
     -- RFC 7208 §5.4: addresses of the MX exchanges (no implicit MX here).
-    local route = ctx.zone:mail_route(target or domain)
-    local k = route:kind()
+    local set = memo_mx(ctx, target or domain)
+    local k = set.kind
     if k == "external" or k == "delegated" or k == "loop" then return "unknown" end
     if k ~= "mx" then return false end
-    local unknown = false
-    for _, x in ipairs(route:exchanges()) do
-      local st = x:status()
-      if st == "addresses" then
-        for _, a in ipairs(x:addresses()) do
-          if in_net(ip, a, c4, c6) then return true end
-        end
-      elseif st ~= "nxdomain" and st ~= "nodata" then
-        unknown = true
-      end
-    end
-    return unknown and "unknown" or false
+    if in_set(ip, set, c4, c6) then return true end
+    return set.unknown and "unknown" or false
   elseif m == "include" then
     -- RFC 7208 §5.2: pass matches; fail/softfail/neutral do not; none is an error.
     if not target then return "unknown" end
@@ -163,7 +221,7 @@ local function match(ctx, ip, domain, t)
     return "unknown"
   elseif m == "exists" then
     if not target then return "unknown" end
-    local st = ctx.zone:lookup(target, "A"):status()
+    local st = memo_a(ctx, target, "A").status
     if st == "answer" then return true end
     if st == "nxdomain" or st == "nodata" then return false end
     return "unknown"
@@ -175,13 +233,12 @@ end
 -- "neutral", or "unknown" (data we do not have, or an error).
 function check_host(ctx, ip, domain)
   ctx.depth = ctx.depth + 1
-  if ctx.depth > MAX_LOOKUPS + 1 then return "unknown" end
-  local rec, text = spf_of(ctx.zone, domain)
-  if not rec then ctx.depth = ctx.depth - 1; return "unknown" end
-  local spf = mxh.spf_parse(text)
+  if ctx.depth > MAX_LOOKUPS + 1 then ctx.depth = ctx.depth - 1; return "unknown" end
+  local rec = memo_spf(ctx, domain)
+  local spf = rec.spf
   local result
   if not spf then
-    result = "unknown"
+    result = "unknown" -- no record (none), several (permerror) or unparsable
   else
     for _, t in ipairs(spf.terms or {}) do
       -- RFC 7208 §4.6.2: the first matching mechanism decides.
@@ -262,19 +319,24 @@ mail 3600 IN A   162.43.120.172
   fix         = "Add the mail host's addresses (or `mx`) to the domain's SPF record.",
 
   check = function(zone, report)
+    local memo = {}
     for _, d in ipairs(zone:mail_domains()) do
       local route = zone:mail_route(d)
       if route:kind() == "mx" then
-        local rec, text = spf_of(zone, d)
-        local spf = rec and mxh.spf_parse(text)
+        local m = memo_spf({ zone = zone, memo = memo }, d)
+        local rec, text, spf = m.rec, m.text, m.spf
         if spf and authorizes(spf) then
           local ev, what, adds, seen = { rec }, {}, {}, {}
           for _, x in ipairs(route:exchanges()) do
             if x:status() == "addresses" and not explained(zone, x) then
               local hit = false
               for i, a in ipairs(x:addresses()) do
-                local ctx = { zone = zone, lookups = 0, depth = 0 }
-                local r = check_host(ctx, a, d)
+                local rkey = "result " .. a .. " " .. d
+                local r = memo[rkey]
+                if not r then
+                  r = check_host({ zone = zone, lookups = 0, depth = 0, memo = memo }, a, d)
+                  memo[rkey] = r
+                end
                 -- RFC 7208 §2.6: only "pass" authorizes; unknown never fires.
                 if r ~= "pass" and r ~= "unknown" then
                   hit = true

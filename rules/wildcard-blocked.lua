@@ -1,6 +1,9 @@
 -- wildcard-blocked: a name the wildcard MX no longer covers.
 local mxh = require "mxh"
 
+-- Findings of their own at most; the rest are summed up at the wildcard.
+local MAX_EACH = 1000
+
 -- Whether an implicit route already reaches only the wildcard MX's own hosts
 -- (e.g. the mail host itself, directly under P): the fallback then lands
 -- where the wildcard would have sent the mail.
@@ -50,6 +53,7 @@ sel._domainkey.news 3600 IN TXT "v=DKIM1; p=MIGf"
   fix         = "Give the name its own MX records (a copy of the wildcard's).",
 
   check = function(zone, report)
+    local origin = zone:origin()
     -- Wildcard MX owners, keyed by the parent they cover.
     local wild, any = {}, false
     for rec in zone:records("MX") do
@@ -61,6 +65,9 @@ sel._domainkey.news 3600 IN TXT "v=DKIM1; p=MIGf"
       end
     end
     if not any then return end
+    -- Pass 1: the blocked names. Pass 2 (only when some are empty
+    -- non-terminals): the first record below each, in one walk.
+    local blocked, ents = {}, {}
     for node in zone:names() do
       local name = node:name()
       local first = name:match("^([^.]*)%.")
@@ -75,38 +82,74 @@ sel._domainkey.news 3600 IN TXT "v=DKIM1; p=MIGf"
         local k = route:kind()
         if k ~= "mx" and k ~= "null-mx" and k ~= "external" and k ~= "delegated"
            and not same_host(zone, route, w) then
-          local own = node:records()
-          local at, why = own[1], nil
-          if node:is_ent() then
-            -- Find the record below that makes this name exist.
-            for n in zone:names() do
-              local r = n:records()
-              if #r > 0 and mxh.is_strictly_below(n:name(), name) then at = r[1]; break end
-            end
-            why = string.format("exists only as an empty non-terminal above `%s`",
-                                at and at:owner() or "a deeper name")
-          else
-            why = "has records of its own"
-          end
-          local ev = {}
-          if at then ev[1] = at end
-          for _, r in ipairs(w.mx) do ev[#ev + 1] = r end
-          local lines = {}
-          for _, r in ipairs(w.mx) do
-            lines[#lines + 1] = string.format("`%s MX %d %s`", name, r:preference(), r:target())
-          end
-          local fate = (k == "implicit") and "falls back to its own address (implicit MX)"
-                       or "cannot be delivered"
-          report {
-            owner    = name,
-            at       = at or w.mx[1],
-            message  = string.format("%s %s, so the wildcard MX at %s does not cover it "
-                         .. "(RFC 4592 §2.2): its mail %s", name, why, w.owner, fate),
-            evidence = ev,
-            fix      = string.format("add %s", table.concat(lines, ", ")),
-          }
+          local b = { name = name, w = w, kind = k, ent = node:is_ent(), at = node:records()[1] }
+          blocked[#blocked + 1] = b
+          if b.ent then ents[name] = b end
         end
       end
+    end
+    if next(ents) then
+      for node in zone:names() do
+        local r = node:records()
+        if #r > 0 then
+          local a = mxh.parent(node:name())
+          while a and mxh.is_strictly_below(a, origin) do
+            local b = ents[a]
+            if b and not b.at then b.at = r[1] end
+            a = mxh.parent(a)
+          end
+        end
+      end
+    end
+    -- A pathological zone (thousands of blocked names) gets MAX_EACH findings
+    -- of their own and one summary at the wildcard for the rest.
+    local rest = {}
+    for i = MAX_EACH + 1, #blocked do
+      local b = blocked[i]
+      local r = rest[b.w.owner]
+      if not r then r = { w = b.w, n = 0, names = {} }; rest[b.w.owner] = r; rest[#rest + 1] = r end
+      r.n = r.n + 1
+      if #r.names < 20 then r.names[#r.names + 1] = b.name end
+    end
+    for _, r in ipairs(rest) do
+      report {
+        owner    = r.w.owner,
+        at       = r.w.mx[1],
+        message  = string.format("%d more names under %s exist without an MX of their own, so the "
+                     .. "wildcard MX does not cover them (RFC 4592 §2.2), e.g. %s", r.n,
+                     mxh.parent(r.w.owner), table.concat(r.names, ", ")),
+        evidence = r.w.mx,
+        fix      = string.format("give each of those names its own MX records (a copy of `%s`'s), "
+                     .. "or stop relying on the wildcard MX", r.w.owner),
+      }
+    end
+    for i = 1, math.min(#blocked, MAX_EACH) do
+      local b = blocked[i]
+      local name, w, at = b.name, b.w, b.at
+      local why
+      if b.ent then
+        why = string.format("exists only as an empty non-terminal above `%s`",
+                            at and at:owner() or "a deeper name")
+      else
+        why = "has records of its own"
+      end
+      local ev = {}
+      if at then ev[1] = at end
+      for _, r in ipairs(w.mx) do ev[#ev + 1] = r end
+      local lines = {}
+      for _, r in ipairs(w.mx) do
+        lines[#lines + 1] = string.format("`%s MX %d %s`", name, r:preference(), r:target())
+      end
+      local fate = (b.kind == "implicit") and "falls back to its own address (implicit MX)"
+                   or "cannot be delivered"
+      report {
+        owner    = name,
+        at       = at or w.mx[1],
+        message  = string.format("%s %s, so the wildcard MX at %s does not cover it "
+                     .. "(RFC 4592 §2.2): its mail %s", name, why, w.owner, fate),
+        evidence = ev,
+        fix      = string.format("add %s", table.concat(lines, ", ")),
+      }
     end
   end,
 }
