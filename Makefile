@@ -37,6 +37,8 @@ RULES    := $(sort $(wildcard rules/*.lua))
 LIB_OBJ  := $(patsubst %.c,$(B)/%.o,$(LIB_SRC)) $(B)/gen/rules_builtin.o
 CLI_OBJ  := $(patsubst %.c,$(B)/%.o,$(CLI_SRC))
 TEST_OBJ := $(patsubst %.c,$(B)/%.o,$(TEST_SRC))
+# The Lua module (bindings/lua/lua_module.c) is its own shared object, not part of the library.
+LIB_OBJ  := $(filter-out $(B)/bindings/lua/lua_module.o,$(LIB_OBJ))
 
 .PHONY: all deps demo check check-unit check-asan bench lint install clean
 all: $(B)/libmxhazard.a $(B)/libmxhazard.so $(B)/mxhazard
@@ -74,6 +76,7 @@ check-unit: deps
 	@$(MAKE) --no-print-directory all $(B)/check_mxhazard
 	MXH_BUILD=$(B) $(B)/check_mxhazard
 	@if [ -x tests/cli/run.sh ]; then MXH_BUILD=$(B) sh tests/cli/run.sh; fi
+	MXH_BUILD=$(B) sh tests/embed/run.sh
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, one process.
 check-asan: deps
@@ -81,6 +84,7 @@ check-asan: deps
 	    LDFLAGS="-fsanitize=address,undefined" all $(BA)/check_mxhazard
 	CK_FORK=no MXH_BUILD=$(BA) ASAN_OPTIONS=detect_leaks=1 $(BA)/check_mxhazard
 	@if [ -x tests/cli/run.sh ]; then MXH_BUILD=$(BA) ASAN_OPTIONS=detect_leaks=1 sh tests/cli/run.sh; fi
+	MXH_BUILD=$(BA) MXH_SANITIZE="$(EMBED_SAN)" ASAN_OPTIONS=detect_leaks=1 sh tests/embed/run.sh
 
 check: check-unit check-asan
 
@@ -103,6 +107,34 @@ install: all
 	install -m 755 $(B)/mxhazard $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LUA_PC@|$(LUA_PC)|g' mxhazard.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/mxhazard.pc
+
+# ---- embedding: the Lua module, the examples, the install test (tests/embed/run.sh)
+# build/lua/mxhazard.so is `require "mxhazard"` for a stock lua5.4; it uses only the
+# public header and links libmxhazard.so (found next to it in the build tree, in
+# $(PREFIX)/lib once installed). Examples are built as a stranger would: no MXH_BUILDING.
+LUA_MOD      := $(B)/lua/mxhazard.so
+LUA_CMOD_DIR ?= $(PREFIX)/lib/lua/5.4
+EMBED_SAN    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+EXAMPLES     := $(B)/examples/embed $(B)/examples/panel_precheck
+.PHONY: lua-module examples install-lua
+all: $(LUA_MOD)
+lua-module: $(LUA_MOD)
+$(B)/libmxhazard.so.0: $(B)/libmxhazard.so
+	ln -sf libmxhazard.so $@
+$(B)/lua/lua_module.o: bindings/lua/lua_module.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -Icore $(shell $(PKG_CONFIG) --cflags $(LUA_PC) 2>/dev/null) -MMD -MP $(CFLAGS) \
+	    -fPIC -fvisibility=hidden -c $< -o $@
+$(LUA_MOD): $(B)/lua/lua_module.o $(B)/libmxhazard.so $(B)/libmxhazard.so.0
+	$(CC) -shared -o $@ $< -L$(B) -lmxhazard -Wl,-rpath,'$$ORIGIN/..:$$ORIGIN/../..' $(LDFLAGS)
+examples: $(EXAMPLES)
+$(B)/examples/%: examples/%.c $(B)/libmxhazard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -Icore $(CFLAGS) -o $@ $< $(B)/libmxhazard.a $(LDFLAGS) $(DEP_LIBS) -lpthread
+install: install-lua
+install-lua: $(LUA_MOD)
+	install -d $(DESTDIR)$(LUA_CMOD_DIR)
+	install -m 755 $(LUA_MOD) $(DESTDIR)$(LUA_CMOD_DIR)/mxhazard.so
 
 clean:
 	rm -rf build $(BA)
