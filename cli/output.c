@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -373,6 +374,17 @@ static void sarif_phys(FILE *f, const char *file, unsigned long line)
     fputc('}', f);
 }
 
+/* FNV-1a, 64 bits, over a string and its terminating NUL. */
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    do {
+        h ^= *p;
+        h *= 0x100000001b3ULL;
+    } while (*p++);
+    return h;
+}
+
 static void sarif_result(cli_out *o, const cli_fd *d)
 {
     FILE *f = o->f;
@@ -421,6 +433,15 @@ static void sarif_result(cli_out *o, const cli_fd *d)
     }
     if (nrel)
         fputc(']', f);
+    /* The same hazard keeps its identity when lines move: rule, zone, owner
+     * (and the message for load and rule errors, which have no owner). */
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = fnv1a(h, id);
+    h = fnv1a(h, d->kind == CLI_FD_FINDING ? d->zone : d->file);
+    h = fnv1a(h, d->kind == CLI_FD_FINDING ? d->owner : d->message);
+    if (d->kind == CLI_FD_RULE_ERROR)
+        h = fnv1a(h, d->rule);
+    fprintf(f, ",\"partialFingerprints\":{\"mxhazard/v1\":\"%016llx\"}", (unsigned long long)h);
     fputs(",\"properties\":{\"zone\":", f);
     cli_json_str(f, d->zone);
     fputs(",\"owner\":", f);

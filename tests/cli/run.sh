@@ -171,6 +171,12 @@ check "sarif: results point at their rule and place" jq -e '.runs[0] as $r | ($r
 check "sarif: finding with line and related evidence" jq -e 'any(.runs[0].results[]; .ruleId == "clitest-mx-ip" and .level == "error" and .locations[0].physicalLocation.region.startLine == 7 and (.relatedLocations | length >= 1))' "$T/sarif" >/dev/null
 check "sarif: load error and rule error are results" jq -e '[.runs[0].results[].ruleId] | index("load-error") != null and index("rule-error") != null' "$T/sarif" >/dev/null
 check "sarif: an unloadable input still exits 2" rc_is 2
+{ echo "; a new first line moves every record down"; cat "$Z/b-mxip.example.zone"; } >"$T/b-mxip.example.zone"
+run scan $TR --only clitest-mx-ip -f sarif "$Z/b-mxip.example.zone"
+cp "$T/out" "$T/fp1"
+run scan $TR --only clitest-mx-ip -f sarif "$T/b-mxip.example.zone"
+check "sarif: fingerprints survive moved lines" sh -c 'a=$(jq -c "[.runs[0].results[] | [.partialFingerprints, .locations[0].physicalLocation.region.startLine]]" "$1"); b=$(jq -c "[.runs[0].results[] | [.partialFingerprints, .locations[0].physicalLocation.region.startLine - 1]]" "$2"); [ -n "$a" ] && [ "$a" != "[]" ] && [ "$a" = "$b" ]' _ "$T/fp1" "$T/out"
+check "sarif: fingerprints differ between results" jq -e '[.runs[0].results[].partialFingerprints["mxhazard/v1"]] | length == (unique | length)' "$T/sarif" >/dev/null
 
 # ---------------------------------------------------------------- stdin
 run_in "$HERE/stdin-zone.txt" scan $TR --only clitest-mx-ip -f json --origin stdin.example -
