@@ -79,7 +79,10 @@ With an inventory of shared servers (mxh_zoneset_load_inventory), the rule
 fires for a domain D that a server S delivers locally when no exchange of
 D's mail route, explicit MX or the implicit MX of RFC 5321 §5.1, is named as
 S or reaches one of S's addresses. An exchange outside the loaded data (such
-as Microsoft 365) counts as not reaching S.
+as Microsoft 365) counts as not reaching S. The domains judged are the zone's
+mail domains: its apex and every name with its own MX. A null MX or a
+domain without any route reaches no server either; an exchange explained by
+mx-as-ip or mx-relative-name leaves the domain to those rules.
 
 Fix per seed 004: remove D from S's local domains (the host renames it, e.g.
 to `www.D`), or point the MX back to S.]],
