@@ -147,6 +147,16 @@ static bool add_address(ictx *c, mxh_server *s, const char *text, size_t n, unsi
 static bool add_domain(ictx *c, mxh_server *s, const char *text, size_t n, unsigned long line)
 {
     char canon[MXH_NAME_BUF];
+    uint8_t a4[4], a6[16];
+    if (mxh_parse_ipv4(text, n, a4) || mxh_parse_ipv6(text, n, a6)) {
+        /* "192.0.2.1, 192.0.2.2": a blank after the comma ended the address field */
+        c->errors++;
+        mxh_zs_diag(c->zs, MXH_DIAG_ERROR, c->file, line, NULL,
+                    "inventory: address '%.*s' among the domains of server %s (skipped; "
+                    "write addresses comma-separated without blanks)",
+                    (int)(n > 100 ? 100 : n), text, s->name);
+        return true;
+    }
     int r = mxh_name_canon(text, n, ".", canon, sizeof canon, NULL);
     if (r < 0 || (r == 1 && canon[0] == '.')) {
         c->errors++;

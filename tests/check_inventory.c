@@ -84,9 +84,10 @@ START_TEST(test_errors)
     mxh_zoneset *zs;
     ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
     ck_assert_int_eq(mxh_zoneset_load_inventory(zs, INV_DIR "bad.inv"), MXH_ERR_PARSE);
-    static const unsigned long lines[] = {2, 3, 4, 4, 4, 5};
-    ck_assert_uint_eq(mxh_zoneset_diag_count(zs), 6);
-    for (size_t i = 0; i < 6; i++) {
+    /* line 7 "192.0.2.5, 192.0.2.6": an empty address, then an address among the domains */
+    static const unsigned long lines[] = {2, 3, 4, 4, 4, 5, 7, 7};
+    ck_assert_uint_eq(mxh_zoneset_diag_count(zs), 8);
+    for (size_t i = 0; i < 8; i++) {
         const mxh_diag *d = mxh_zoneset_diag(zs, i);
         ck_assert_int_eq(mxh_diag_level_of(d), MXH_DIAG_ERROR);
         ck_assert_uint_eq(mxh_diag_line(d), lines[i]);
@@ -95,9 +96,14 @@ START_TEST(test_errors)
     }
     ck_assert_ptr_nonnull(strstr(mxh_diag_message(mxh_zoneset_diag(zs, 2)), "'300.1.1.1'"));
     ck_assert_ptr_nonnull(strstr(mxh_diag_message(mxh_zoneset_diag(zs, 4)), "'bad..domain'"));
+    ck_assert_ptr_nonnull(strstr(mxh_diag_message(mxh_zoneset_diag(zs, 7)), "'192.0.2.6' among the domains"));
     ck_assert_ptr_nonnull(strstr(mxh_zoneset_errmsg(zs), "bad.inv:2:"));
     /* the rest loaded */
-    ck_assert_uint_eq(mxh_zoneset_server_count(zs), 2);
+    ck_assert_uint_eq(mxh_zoneset_server_count(zs), 3);
+    const mxh_server *cm = server_named(zs, "comma.svr.");
+    ck_assert_uint_eq(mxh_server_address_count(cm), 1);
+    ck_assert_uint_eq(mxh_server_domain_count(cm), 1);
+    ck_assert_str_eq(mxh_server_domain(cm, 0), "comma.example.");
     const mxh_server *ok = server_named(zs, "ok.svr.");
     ck_assert_ptr_nonnull(ok);
     ck_assert_uint_eq(mxh_server_address_count(ok), 3);
