@@ -601,6 +601,26 @@ START_TEST(test_rule_error_and_next_zone)
 }
 END_TEST
 
+/* Wrong arguments to every method and helper: errors, never crashes. */
+START_TEST(test_bad_arguments)
+{
+    mxh_zoneset *zs = example_zs();
+    mxh_engine *e = bare_engine();
+    load_ok(e, FIX "bad-args.lua");
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    unsigned raised = 0, calls = 0;
+    ck_assert_int_eq(sscanf(g.f[0].msg, "%u/%u", &raised, &calls), 2);
+    ck_assert_uint_gt(calls, 1000);
+    ck_assert_uint_gt(raised, 100);   /* wrong objects are refused ... */
+    ck_assert_uint_lt(raised, calls); /* ... and right ones still answer */
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 typedef struct reenter {
     mxh_engine *e;
     const mxh_zoneset *zs;
@@ -672,6 +692,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_select_and_order);
     tcase_add_test(tc, test_evidence_and_merge);
     tcase_add_test(tc, test_rule_error_and_next_zone);
+    tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_reentry_refused);
     tcase_add_test(tc, test_severity_names);
     suite_add_tcase(s, tc);
