@@ -108,6 +108,29 @@ check "text: location, evidence and fix shown" sh -c 'grep -q "b-mxip.example.zo
 check "text: no colour when stdout is not a terminal" sh -c '! grep -q "$(printf "\033")" "$1"' _ "$T/out"
 run scan $TR --only clitest-mx-ip --color always "$Z/b-mxip.example.zone"
 check "--color always colours" grep -q "$(printf '\033')\[" "$T/out"
+# On a terminal: colour by default, none with NO_COLOR set (https://no-color.org).
+tty_scan() {
+    python3 - "$BIN" "$@" <<'PYEOF'
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdout=s, stderr=subprocess.DEVNULL)
+os.close(s)
+out = b""
+while True:
+    try:
+        chunk = os.read(m, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+p.wait()
+sys.stdout.write("colour" if b"\033[" in out else "plain")
+PYEOF
+}
+c1=$(tty_scan scan $TR --only clitest-mx-ip "$Z/b-mxip.example.zone")
+c2=$(NO_COLOR=1 tty_scan scan $TR --only clitest-mx-ip "$Z/b-mxip.example.zone")
+check "terminal: coloured, but plain when NO_COLOR is set ($c1, $c2)" [ "$c1" = colour ] && [ "$c2" = plain ]
 run scan -q $TR --only clitest-mx-ip "$Z/b-mxip.example.zone"
 check "--quiet: findings but no summary" sh -c '[ '"$rc"' -eq 1 ] && grep -q clitest-mx-ip "$1" && ! grep -q "zone,.*records" "$1" && [ ! -s "$2" ]' _ "$T/out" "$T/err"
 
