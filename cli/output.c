@@ -142,13 +142,16 @@ static void text_unit(cli_out *o, const char *file, const char *origin, const cl
     FILE *f = o->f;
     if (n == 0 && !o->verbose)
         return;
+    /* Header: the zone and its file, or only the file when no zone was made. */
     text_color(o, C_BOLD);
-    cli_text_safe(f, origin ? origin : "(no zone)");
+    cli_text_safe(f, origin ? origin : file ? file : "?");
     text_color(o, C_RESET);
-    fputs("  ", f);
-    text_color(o, C_DIM);
-    cli_text_safe(f, file ? file : "?");
-    text_color(o, C_RESET);
+    if (origin) {
+        fputs("  ", f);
+        text_color(o, C_DIM);
+        cli_text_safe(f, file ? file : "?");
+        text_color(o, C_RESET);
+    }
     fputc('\n', f);
     if (n == 0)
         fputs("  no findings\n", f);
