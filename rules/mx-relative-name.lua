@@ -16,19 +16,17 @@ end
 local function ip_literal(zone, x)
   local name = x:name()
   if mxh.is_ip(name) then return name:sub(1, -2) end
-  local p, L = prefix_labels(name, zone:origin())
+  local p = prefix_labels(name, zone:origin())
   if p and #p > 0 then
     local s = table.concat(p, ".")
     if mxh.is_ip(s) then return s end
   end
+  -- Made relative to another $ORIGIN: the exchange as written is an address.
   local rec = x:record()
   if rec and rec:target_relative() then
-    L = L or mxh.labels(name)
-    if #L > 4 then
-      local s = table.concat(L, ".", 1, 4)
-      if mxh.is_ipv4(s) then return s end
+    for w in (rec:rdata_text() or ""):gmatch("%S+") do
+      if w:find("[.:]") and mxh.is_ip(w) then return (w:gsub("%.$", "")) end
     end
-    if #L > 1 and mxh.is_ipv6(L[1]) then return L[1] end
   end
   return nil
 end
