@@ -26,6 +26,10 @@ MXH_HIDDEN int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text,
                                char *err, size_t errsz, int intern);
 MXH_HIDDEN int mxh_parse_ttl(const char *s, size_t len, uint32_t *out);
 
+/* IPSECKEY (RFC 4025) is parsed here too: ldns 1.8.3 leaks memory on every
+ * IPSECKEY with gateway type 0 and a key. */
+#define TYPE_IPSECKEY 45
+
 /* ------------------------------------------------------------------------ */
 /* Tokens of one RDATA text                                                 */
 
@@ -533,6 +537,20 @@ static size_t fmt_ipv6(const uint8_t a[16], char out[INET6_ADDRSTRLEN])
     return o;
 }
 
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void put_base64(obuf *o, const uint8_t *w, size_t n)
+{
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)w[i] << 16 | (i + 1 < n ? (uint32_t)w[i + 1] << 8 : 0) |
+                     (i + 2 < n ? w[i + 2] : 0);
+        OB_PUTC(o, b64chars[v >> 18 & 63]);
+        OB_PUTC(o, b64chars[v >> 12 & 63]);
+        OB_PUTC(o, i + 1 < n ? b64chars[v >> 6 & 63] : '=');
+        OB_PUTC(o, i + 2 < n ? b64chars[v & 63] : '=');
+    }
+}
+
 /* Wire RDATA of one of our types -> presentation text in o (then parsed as usual). */
 static int wire_to_text(ctx *c, uint16_t type, const uint8_t *w, size_t n, obuf *o)
 {
@@ -619,6 +637,48 @@ static int wire_to_text(ctx *c, uint16_t type, const uint8_t *w, size_t n, obuf 
         OB_PUTC(o, ' ');
         wire_string(o, w + 2 + tl, n - 2 - tl);
         p = n;
+        break;
+    }
+    case TYPE_IPSECKEY: {
+        /* RFC 4025 §2: precedence, gateway type, algorithm, gateway, key */
+        if (n < 3)
+            return FAIL(c, "generic RDATA: IPSECKEY too short");
+        unsigned gt = w[1];
+        for (int i = 0; i < 3; i++) {
+            ob_u32(o, w[i]);
+            OB_PUTC(o, ' ');
+        }
+        p = 3;
+        if (gt == 0) {
+            OB_PUTC(o, '.');
+        } else if (gt == 1 || gt == 2) {
+            size_t al = gt == 1 ? 4 : 16;
+            if (n < p + al)
+                return FAIL(c, "generic RDATA: IPSECKEY gateway runs past the end");
+            char t[INET6_ADDRSTRLEN];
+            if (gt == 1) {
+                for (int i = 0; i < 4; i++) {
+                    if (i)
+                        OB_PUTC(o, '.');
+                    ob_u32(o, w[p + (size_t)i]);
+                }
+            } else {
+                ob_put(o, t, fmt_ipv6(w + p, t));
+            }
+            p += al;
+        } else if (gt == 3) {
+            if (wire_name(c, o, w, n, &p) != 0)
+                return -1;
+        } else {
+            return FAIL(c, "generic RDATA: IPSECKEY gateway type %u is unknown", gt);
+        }
+        if (p < n) {
+            if (ob_reserve(o, (n - p) / 3 * 4 + 8) != 0)
+                return FAIL(c, "out of memory");
+            OB_PUTC(o, ' ');
+            put_base64(o, w + p, n - p);
+            p = n;
+        }
         break;
     }
     default:
@@ -715,6 +775,7 @@ static const char *our_type_name(uint16_t type)
     case MXH_TYPE_DNAME: return "DNAME";
     case MXH_TYPE_SPF: return "SPF";
     case MXH_TYPE_CAA: return "CAA";
+    case TYPE_IPSECKEY: return "IPSECKEY";
     default: return NULL;
     }
 }
@@ -839,6 +900,68 @@ static int parse_ours(ctx *c, uint16_t type, const char *s, size_t len, obuf *o,
         }
         OB_PUTC(o, ' ');
         return put_string(c, o, &t[2], 65535, "value");
+    }
+    case TYPE_IPSECKEY: {
+        /* RFC 4025 §3: precedence gateway-type algorithm gateway [public-key] */
+        size_t pos = 0;
+        tok f[4];
+        for (int i = 0; i < 4; i++) {
+            int r = next_tok(s, len, &pos, &f[i]);
+            if (r != 1 || f[i].quoted)
+                return FAIL(c, "IPSECKEY needs at least 4 fields");
+        }
+        uint32_t v[3];
+        static const char *const what[] = {"precedence", "gateway type", "algorithm"};
+        for (int i = 0; i < 3; i++) {
+            if (parse_u32(f[i].p, f[i].len, &v[i]) != 0 || v[i] > 255)
+                return FAIL(c, "bad IPSECKEY %s '%s'", what[i], shown(&f[i], sb, sizeof sb));
+            ob_u32(o, v[i]);
+            OB_PUTC(o, ' ');
+        }
+        uint8_t a[16];
+        if (v[1] == 0) {
+            if (f[3].len != 1 || f[3].p[0] != '.')
+                return FAIL(c, "IPSECKEY gateway type 0 needs the gateway '.'");
+            OB_PUTC(o, '.');
+        } else if (v[1] == 1) {
+            if (!mxh_parse_ipv4(f[3].p, f[3].len, a))
+                return FAIL(c, "bad IPv4 address '%s'", shown(&f[3], sb, sizeof sb));
+            ob_put(o, f[3].p, f[3].len);
+        } else if (v[1] == 2) {
+            char txt[INET6_ADDRSTRLEN];
+            if (!mxh_parse_ipv6(f[3].p, f[3].len, a))
+                return FAIL(c, "bad IPv6 address '%s'", shown(&f[3], sb, sizeof sb));
+            ob_put(o, txt, fmt_ipv6(a, txt));
+        } else if (v[1] == 3) {
+            if (put_name(c, o, &f[3], "gateway", NULL) < 0)
+                return -1;
+        } else {
+            return FAIL(c, "IPSECKEY gateway type %u is unknown", v[1]);
+        }
+        /* the key: base64 (RFC 4648 §4), possibly split over several fields */
+        tok k;
+        int r, first = 1;
+        size_t chars = 0, pad = 0;
+        while ((r = next_tok(s, len, &pos, &k)) == 1) {
+            if (first)
+                OB_PUTC(o, ' ');
+            first = 0;
+            for (size_t i = 0; i < k.len; i++) {
+                char ch = k.p[i];
+                int ok = strchr(b64chars, ch) != NULL && ch != '\0';
+                if (ch == '=')
+                    pad++;
+                else if (!ok || pad)
+                    return FAIL(c, "bad IPSECKEY public key: '%c' is not base64", ch);
+                if (pad > 2 || k.quoted)
+                    return FAIL(c, "bad IPSECKEY public key");
+                OB_PUTC(o, ch);
+                chars++;
+            }
+        }
+        if (r < 0 || chars % 4 != 0)
+            return FAIL(c, "bad IPSECKEY public key (base64 of %zu characters)", chars);
+        return 0;
     }
     default:
         return FAIL(c, "internal: no parser for type %u", type);

@@ -30,6 +30,17 @@
 
 #define CORPUS "../shared/corpus"
 
+/*
+ * ldns 1.8.3 leaks in its IPSECKEY parser (ldns_str2rdf_ipseckey) when the
+ * gateway type is 0 or the key is split; this test feeds it such records on
+ * purpose. The library itself parses IPSECKEY without ldns.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:ldns_str2rdf_ipseckey\n";
+}
+
 /* ------------------------------------------------------------------------ */
 /* Known and accepted differences.                                          */
 
@@ -61,7 +72,14 @@ typedef struct expected {
     "as BIND does (RFC 1035 section 5.1: relative names are completed with the origin); "  \
     "ldns appends the root, so its owners leave the zone and ours do not"
 
+#define IPSECKEY                                                                           \
+    "lines 110-124, IPSECKEY: RFC 4025 sections 2.4 and 3 allow a record without a key "    \
+    "(algorithm 0) and a key split by white space; ldns 1.8.3 refuses both, we read them " \
+    "(and validns, whose test zone this is, reads them too)"
+
 static const expected expect_tab[] = {
+    {"peers/validns/zones__example.sec", D_OURS_ONLY, 15, IPSECKEY},
+    {"peers/validns/zones__example.sec", D_REJECT_MISSED, 15, IPSECKEY},
     {"peers/knot/soa.multiple", D_TTL, 2, SOA_MIN_TTL},
     {"peers/knot/soa.duplicate", D_TTL, 3, SOA_MIN_TTL},
     {"peers/validns/zones__simple-1035", D_TTL, 11, SOA_MIN_TTL},
@@ -136,10 +154,11 @@ static void ldns_read(const char *path, const char *origin, ldns_side *s)
     ldns_rdf *orig = origin ? ldns_dname_new_frm_str(origin) : NULL;
     ldns_rdf *prev = orig ? ldns_rdf_clone(orig) : NULL;
     uint32_t ttl = 3600;
-    int line = 1, last = 1;
+    int line = 1, last = 1, includes = 0;
     while (!feof(fp)) {
         ldns_rr *rr = NULL;
         ldns_status st = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &orig, &prev, &line);
+        includes += st == LDNS_STATUS_SYNTAX_INCLUDE;
         if (st == LDNS_STATUS_OK) {
             if (s->n == s->cap) {
                 s->cap = s->cap ? 2 * s->cap : 64;
@@ -174,6 +193,10 @@ static void ldns_read(const char *path, const char *origin, ldns_side *s)
     if (prev)
         ldns_rdf_deep_free(prev);
 
+    /* The whole-zone read only for files ldns reads without error: on an
+     * error ldns_zone_new_frm_fp_l frees its zone but not the records in it. */
+    if (s->ne > 0 || includes > 0)
+        return;
     fp = fopen(path, "r");
     ck_assert(fp != NULL);
     orig = origin ? ldns_dname_new_frm_str(origin) : NULL;

@@ -309,6 +309,28 @@ START_TEST(test_ldns_types)
 }
 END_TEST
 
+START_TEST(test_ipseckey)
+{
+    const uint16_t T = 45;
+    OK_AS(T, "10 0 0 .", "10 0 0 .");
+    OK_AS(T, "10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==",
+          "10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==");
+    /* a key split by white space is joined (RFC 4025 §3) */
+    OK_AS(T, "10 3 2 GW.Example. AQNRU3mG AQ==", "10 3 2 gw.example. AQNRU3mGAQ==");
+    OK_AS(T, "10 2 2 2001:DB8:0::1 AAAA", "10 2 2 2001:db8::1 AAAA");
+    BAD(T, "10 0 2 gw.example. AAAA", "gateway type 0 needs the gateway '.'");
+    BAD(T, "10 1 2 192.0.2 AAAA", "bad IPv4 address");
+    BAD(T, "10 4 2 x AAAA", "gateway type 4 is unknown");
+    BAD(T, "10 1 2 192.0.2.1 AA!A", "not base64");
+    BAD(T, "10 1 2 192.0.2.1 AAA", "base64 of 3 characters");
+    BAD(T, "256 1 2 192.0.2.1", "bad IPSECKEY precedence");
+    /* the generic form decodes to the same text */
+    OK_AS(T, "\\# 11 0a 01 02 c0000226 0102 0304", "10 1 2 192.0.2.38 AQIDBA==");
+    OK_AS(T, "\\# 3 0a0000", "10 0 0 .");
+    BAD(T, "\\# 5 0a 01 02 c000", "gateway runs past the end");
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* util.c                                                                   */
 
@@ -432,6 +454,7 @@ Suite *rdata_suite(void)
     tcase_add_test(tc, test_caa);
     tcase_add_test(tc, test_generic);
     tcase_add_test(tc, test_ldns_types);
+    tcase_add_test(tc, test_ipseckey);
     suite_add_tcase(s, tc);
     TCase *tu = tcase_create("util");
     tcase_add_test(tu, test_ipv4_parser);
