@@ -18,6 +18,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+/* uthash's default (Jenkins) hash reads a byte at a time; names are hashed on
+ * every record added and every lookup, so use a word-at-a-time multiply-xor
+ * hash. Every table of the library goes through this header, so all agree. */
+static inline unsigned mxh_hash_bytes(const void *key, size_t len)
+{
+    const unsigned char *s = key;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len;
+    while (len >= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        h = (h ^ v) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        s += 8;
+        len -= 8;
+    }
+    uint64_t v = 0;
+    memcpy(&v, s, len);
+    h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return (unsigned)h;
+}
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = mxh_hash_bytes((keyptr), (size_t)(keylen)))
 #include <uthash.h>
 
 #if defined(__GNUC__)
@@ -148,6 +172,7 @@ struct mxh_zone {
     size_t rejected;          /* lines not loaded (each has an error diagnostic) */
     size_t ignored;           /* records outside the zone, ignored with a warning (as BIND does) */
     const char *last_owner_text; /* loader cache: consecutive records share owner_text */
+    struct mxh_node *last_node;  /* loader cache: consecutive records share their owner */
     size_t index;             /* position in zs->zones */
     uint16_t file;            /* top file */
     mxh_format format;

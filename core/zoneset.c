@@ -287,7 +287,9 @@ mxh_node *mxh_zone_node(mxh_zone *z, const char *canon_name, size_t len)
 mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
 {
     mxh_zoneset *zs = z->zs;
-    mxh_node *node = mxh_zone_node(z, in->owner, in->owner_len);
+    mxh_node *node = z->last_node;
+    if (!node || strncmp(node->name, in->owner, in->owner_len) != 0 || node->name[in->owner_len])
+        node = mxh_zone_node(z, in->owner, in->owner_len);
     if (!node) {
         if (!mxh_name_is_at_or_below(in->owner, z->origin)) {
             z->ignored++;
@@ -351,6 +353,7 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
         node->rrs = rr;
     node->rrs_tail = rr;
     node->flags |= MXH_NODE_DATA;
+    z->last_node = node;
     set_type_bit(z, rr->type);
     zs->nrecords++;
     z->finished = false;
