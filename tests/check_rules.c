@@ -501,6 +501,19 @@ START_TEST(test_examples_fire)
 }
 END_TEST
 
+static int count_blocked(const mxh_finding *f, void *ud)
+{
+    size_t *c = ud;
+    if (mxh_finding_kind_of(f) != MXH_FINDING) {
+        c[1]++;
+        return 0;
+    }
+    c[0]++;
+    if (strcmp(mxh_finding_owner(f), "*.many.example.") == 0)
+        c[2]++;
+    return 0;
+}
+
 /* A rule must not report a finding without a fix. */
 static int collect_fix(const mxh_finding *f, void *ud)
 {
@@ -542,6 +555,83 @@ START_TEST(test_findings_have_fixes)
 }
 END_TEST
 
+/* Odd but loadable data: escaped dots, numeric labels, an address-like
+ * exchange under another $ORIGIN, CNAME loops, a wildcard CNAME, partial
+ * wildcards, broken SPF, a delegation. No rule may fail on it. */
+static const char hostile_zone[] =
+    "$ORIGIN odd.example.\n$TTL 3600\n"
+    "@ IN SOA ns1.host.net. hm.odd.example. 1 3600 900 604800 3600\n"
+    "@ IN NS ns1.host.net.\n"
+    "@ IN MX 10 a\\.b\n@ IN MX 20 \\065\\066.c\n@ IN MX 30 1.2.3.4.5\n@ IN MX 40 ::1\n"
+    "@ IN MX 50 *\n@ IN MX 60 .\n@ IN MX 70 com\n@ IN MX 80 odd.example.odd.example\n"
+    "@ IN A 10.0.0.1\n"
+    "@ IN TXT \"v=spf1 ip4:300.1.1.1 a:/24 mx:% include:x ~all\"\n"
+    "@ IN TXT \"v=spf1\"\n"
+    "x IN TXT \"v=spf1 include:x.odd.example -all\"\n"
+    "_spf IN TXT \"v=spf1 redirect=_spf.odd.example\"\n"
+    "loop1 IN CNAME loop2\nloop2 IN CNAME loop1\n* IN CNAME loop1\n"
+    "s*x.*y IN MX 10 .\nsub IN NS ns.elsewhere.net.\na.sub IN MX 10 b.sub\n"
+    "*.sub2 IN MX 10 @\nw\\.x IN MX 10 w\\.x\nwww IN CNAME odd.example.\n"
+    "$ORIGIN deep.odd.example.\n@ IN MX 10 192.0.2.25\n"
+    "m IN MX 10 m\nm IN TXT \"v=spf1 redirect=m.deep.odd.example\"\n";
+
+START_TEST(test_hostile_zone)
+{
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "hostile", hostile_zone, strlen(hostile_zone), NULL, NULL),
+                     MXH_OK);
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    found_list *fl = calloc(1, sizeof *fl);
+    ck_assert(fl != NULL);
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, fl), MXH_OK);
+    int as_ip = 0, relative = 0;
+    for (size_t i = 0; i < fl->n; i++) {
+        ck_assert_msg(fl->f[i].kind == MXH_FINDING, "rule %s failed: %s", fl->f[i].rule, fl->f[i].message);
+        as_ip += strcmp(fl->f[i].rule, "mx-as-ip") == 0;
+        relative += strcmp(fl->f[i].rule, "mx-relative-name") == 0;
+    }
+    /* "::1" at the apex and "192.0.2.25" under deep.: two owners; the
+     * repeated origin is one relative-name finding. */
+    ck_assert_int_eq(as_ip, 2);
+    ck_assert_int_eq(relative, 1);
+    free(fl);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
+/* A wildcard MX blocked by 1500 empty non-terminals: 1000 findings of their
+ * own plus one summary at the wildcard, no rule error, no budget overrun. */
+START_TEST(test_many_blocked_names)
+{
+    size_t cap = 1500 * 64 + 512;
+    char *buf = malloc(cap);
+    ck_assert(buf != NULL);
+    size_t n = (size_t)snprintf(buf, cap,
+        "$ORIGIN many.example.\n$TTL 3600\n"
+        "@ IN SOA ns1.host.net. hm.many.example. 1 3600 900 604800 3600\n"
+        "@ IN NS ns1.host.net.\n* IN MX 10 mail.host.net.\n");
+    for (int i = 0; i < 1500; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "k._domainkey.n%d IN TXT \"v=DKIM1; p=x\"\n", i);
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "many", buf, n, NULL, NULL), MXH_OK);
+    free(buf);
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    ck_assert_int_eq(mxh_engine_select(e, "wildcard-blocked", NULL), MXH_OK);
+    size_t counts[3] = { 0, 0, 0 }; /* findings, rule errors, summaries */
+    ck_assert_int_eq(mxh_engine_scan(e, zs, count_blocked, counts), MXH_OK);
+    ck_assert_uint_eq(counts[1], 0);
+    ck_assert_uint_eq(counts[0], 1001);
+    ck_assert_uint_eq(counts[2], 1);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 Suite *rules_suite(void);
 Suite *rules_suite(void)
 {
@@ -553,6 +643,8 @@ Suite *rules_suite(void)
     tcase_add_test(tc, test_fixture_coverage);
     tcase_add_test(tc, test_examples_fire);
     tcase_add_test(tc, test_findings_have_fixes);
+    tcase_add_test(tc, test_hostile_zone);
+    tcase_add_test(tc, test_many_blocked_names);
     suite_add_tcase(s, tc);
     TCase *fx = tcase_create("fixtures");
     tcase_set_timeout(fx, 60);
