@@ -386,15 +386,21 @@ static char *fold_ws(const char *s, size_t n)
     if (!o)
         return NULL;
     size_t k = 0;
-    int sp = 0;
+    int sp = 0, inq = 0;
     for (size_t i = 0; i < n; i++) {
-        if (isspace((unsigned char)s[i])) {
+        /* Whitespace inside a quoted string is data (TXT): kept as is. */
+        if (!inq && isspace((unsigned char)s[i])) {
             sp = k > 0;
             continue;
         }
         if (sp)
             o[k++] = ' ';
         sp = 0;
+        if (s[i] == '\\' && i + 1 < n) {
+            o[k++] = s[i++];
+        } else if (s[i] == '"') {
+            inq = !inq;
+        }
         o[k++] = s[i];
     }
     o[k] = '\0';

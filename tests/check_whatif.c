@@ -153,6 +153,8 @@ START_TEST(test_parse_changes)
     ck_assert_uint_eq(mxh_change_line(c), 4);
     ck_assert_str_eq(mxh_change_text(c), "ADD mail 300 IN A 10.0.1.100 ; web");
     ck_assert_int_eq(mxh_change_op_of(mxh_changeset_change(cs, 3)), MXH_CHANGE_INV_DEL);
+    ck_assert_int_eq(mxh_changeset_add(cs, "add  t.example.  TXT \"a  \\\"  b\"", "x.txt", 7), MXH_OK);
+    ck_assert_str_eq(mxh_change_text(mxh_changeset_change(cs, 4)), "add t.example. TXT \"a  \\\"  b\"");
     ck_assert_str_eq(mxh_change_op_name(MXH_CHANGE_INV_DEL), "inventory del");
 
     /* Bad lines: named with source and line, nothing added. */
@@ -165,7 +167,7 @@ START_TEST(test_parse_changes)
     ck_assert_int_eq(mxh_changeset_add(cs, "set example.com. ANY 1.2.3.4", "y.txt", 12), MXH_ERR_PARSE);
     ck_assert_int_eq(mxh_changeset_add(cs, "inventory add dc99.svr 192.0.2.1", "y.txt", 13), MXH_ERR_PARSE);
     ck_assert_int_eq(mxh_changeset_add(cs, "a\nb", "y.txt", 14), MXH_ERR_PARSE);
-    ck_assert_uint_eq(mxh_changeset_count(cs), 4);
+    ck_assert_uint_eq(mxh_changeset_count(cs), 5);
     ck_assert_uint_eq(mxh_changeset_error_count(cs), 6);
 
     /* A file: comments and blanks skipped; a bad line does not stop the rest. */
