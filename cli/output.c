@@ -172,8 +172,10 @@ static void text_unit(cli_out *o, const char *file, const char *origin, const cl
         }
         if (d->kind == CLI_FD_RULE_ERROR) {
             fputs("rule-error  ", f);
-            cli_text_safe(f, d->rule);
-            fputs(": ", f);
+            if (!strstr(d->message, d->rule)) {
+                cli_text_safe(f, d->rule);
+                fputs(": ", f);
+            }
             cli_text_safe(f, d->message);
             fputc('\n', f);
             continue;
@@ -402,7 +404,7 @@ static void sarif_result(cli_out *o, const cli_fd *d)
     if (idx >= 0)
         fprintf(f, ",\"ruleIndex\":%ld", idx);
     fprintf(f, ",\"level\":\"%s\",\"message\":{\"text\":", sarif_level(d->sev));
-    if (d->kind == CLI_FD_RULE_ERROR) {
+    if (d->kind == CLI_FD_RULE_ERROR && !strstr(d->message, d->rule)) {
         size_t n = strlen(d->rule) + strlen(d->message) + 16;
         char *m = cli_xmalloc(n);
         snprintf(m, n, "rule %s failed: %s", d->rule, d->message);

@@ -164,6 +164,7 @@ check "--severity raises a rule's findings" sh -c '[ '"$rc"' -eq 1 ] && jq -e -s
 run scan $TR --skip clitest-mx-info,clitest-txt-echo,clitest-crash -f json "$Z/c-multi.example.zone"
 check "--skip removes a rule's findings" jq_all 'all(.[]; .rule != "clitest-mx-info")'
 run scan $TR --only clitest-crash -f json "$Z/crash.example.zone" "$Z/a-good.example.zone"
+check "a rule error counts as an error finding (exit 1)" rc_is 1
 check "json: a failing rule is a rule-error naming it" jq_all 'length == 1 and .[0].rule == "rule-error" and .[0].failed_rule == "clitest-crash" and .[0].zone == "crash.example." and (.[0].message | length > 0)'
 
 # Escaping: raw control bytes and invalid UTF-8 reach the writers.
