@@ -105,6 +105,7 @@ mail2 3600 IN A   219.163.200.70
         -- RFC 5321 §5.1: lower preferences are tried when the first fails;
         -- on the same addresses they cannot succeed where it failed.
         if same and npref >= 2 then
+          local shown = key:gsub(" ", ", ")
           local names = {}
           for i, x in ipairs(xs) do
             names[i] = string.format("`%s` (MX %d)", x:name(), x:preference())
@@ -119,10 +120,10 @@ mail2 3600 IN A   219.163.200.70
             owner    = d,
             at       = xs[2]:record(),
             message  = string.format("every MX of %s resolves to %s: %s; the backup fails "
-                         .. "together with the primary", d, key, table.concat(names, ", ")),
+                         .. "together with the primary", d, shown, table.concat(names, ", ")),
             evidence = ev,
             fix      = string.format("point %s at a server other than %s, or remove it",
-                         table.concat(backups, ", "), key),
+                         table.concat(backups, ", "), shown),
           }
         end
       end
