@@ -7,6 +7,7 @@
  * Fixtures live in tests/engine/ (run from the source root).
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -621,6 +622,61 @@ START_TEST(test_bad_arguments)
 }
 END_TEST
 
+typedef struct worker {
+    const mxh_zoneset *zs;
+    size_t findings;
+    size_t errors;
+    char first[512];
+} worker;
+
+static int count_cb(const mxh_finding *f, void *ud)
+{
+    worker *w = ud;
+    if (w->findings == 0)
+        snprintf(w->first, sizeof w->first, "%s %s %s", mxh_finding_rule(f),
+                 mxh_finding_owner(f), mxh_finding_message(f));
+    w->findings++;
+    if (mxh_finding_kind_of(f) != MXH_FINDING)
+        w->errors++;
+    return 0;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    mxh_engine *e = NULL;
+    if (mxh_engine_new(NULL, &e) != MXH_OK)
+        return NULL;
+    for (int i = 0; i < 20; i++)
+        mxh_engine_scan(e, w->zs, count_cb, w);
+    mxh_engine_free(e);
+    return NULL;
+}
+
+/* One engine per thread over one shared zone set: same findings everywhere. */
+START_TEST(test_threads)
+{
+    mxh_zoneset *zs = example_zs();
+    enum { N = 4 };
+    pthread_t t[N];
+    worker w[N];
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < N; i++) {
+        w[i].zs = zs;
+        ck_assert_int_eq(pthread_create(&t[i], NULL, worker_main, &w[i]), 0);
+    }
+    for (int i = 0; i < N; i++)
+        pthread_join(t[i], NULL);
+    ck_assert_uint_gt(w[0].findings, 0);
+    ck_assert_uint_eq(w[0].errors, 0);
+    for (int i = 1; i < N; i++) {
+        ck_assert_uint_eq(w[i].findings, w[0].findings);
+        ck_assert_str_eq(w[i].first, w[0].first);
+    }
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 typedef struct reenter {
     mxh_engine *e;
     const mxh_zoneset *zs;
@@ -694,6 +750,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_rule_error_and_next_zone);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_reentry_refused);
+    tcase_add_test(tc, test_threads);
     tcase_add_test(tc, test_severity_names);
     suite_add_tcase(s, tc);
     return s;
