@@ -311,6 +311,42 @@ START_TEST(test_separate_environments)
 }
 END_TEST
 
+/* The budget is per rule per zone: two rules each spending most of it both
+ * finish; one spending twice of it fails. Memory likewise. */
+START_TEST(test_budget_is_per_rule)
+{
+    mxh_engine_opts o = {0};
+    o.no_builtin = 1;
+    o.lua_instructions = 1000000;
+    o.lua_memory = 4u << 20;
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(&o, &e), MXH_OK);
+    static const char fmt[] =
+        "return { id='%s', severity='info', title='t', description='d', references={'x'},"
+        " check=function(zone, report) for i = 1, %d do end;"
+        " local s = string.rep('m', %d); report{message=tostring(#s)} end }";
+    char text[512], name[32];
+    const struct { const char *id; int loops, bytes; } r[] = {
+        {"spend-a", 600000, 3 << 19}, {"spend-b", 600000, 3 << 19}, {"spend-c", 600000, 3 << 19},
+        {"too-long", 1000000, 10}, {"too-big", 10, 5 << 20},
+    };
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+        snprintf(name, sizeof name, "%s.lua", r[i].id);
+        int n = snprintf(text, sizeof text, fmt, r[i].id, r[i].loops, r[i].bytes);
+        ck_assert_int_eq(mxh_engine_load_rule_buffer(e, name, text, (size_t)n), MXH_OK);
+    }
+    mxh_zoneset *zs = zones(2);
+    seen s;
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &s), MXH_OK);
+    /* per zone: three spenders report, two rule errors */
+    ck_assert_uint_eq(s.n, 10);
+    ck_assert_msg(s.errors == 4, "%zu errors, last: %s", s.errors, s.err_msg);
+    mxh_zoneset_free(zs);
+    mxh_engine_free(e);
+}
+END_TEST
+
 Suite *sandbox_suite(void);
 Suite *sandbox_suite(void)
 {
@@ -335,6 +371,7 @@ Suite *sandbox_suite(void)
     tcase_add_test(tc, test_binary_rule_file);
     tcase_add_test(tc, test_leak_rebuild);
     tcase_add_test(tc, test_separate_environments);
+    tcase_add_test(tc, test_budget_is_per_rule);
     suite_add_tcase(s, tc);
     return s;
 }

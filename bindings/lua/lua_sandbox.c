@@ -83,8 +83,19 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     }
 }
 
+/* (Re)arm the count hook; this also restarts its countdown, so every rule
+ * gets exactly its budget whatever the previous rule left over. */
+static void set_hook(mxh_engine *e)
+{
+    int step = e->insn_cap < MXH_LUA_HOOK_STEP ? (int)(e->insn_cap ? e->insn_cap : 1)
+                                                : MXH_LUA_HOOK_STEP;
+    lua_sethook(e->L, count_hook, LUA_MASKCOUNT, step);
+}
+
 void mxh_lua_limits_begin(mxh_engine *e)
 {
+    if (e->L)
+        set_hook(e);
     e->insn_used = 0;
     e->insn_exceeded = 0;
     e->mem_refused = 0;
@@ -591,9 +602,7 @@ int mxh_lua_state_open(mxh_engine *e)
     /* Rules make many short-lived objects per zone: generational mode
      * collects them young. */
     lua_gc(L, LUA_GCGEN, 0, 0);
-    lua_sethook(L, count_hook, LUA_MASKCOUNT,
-                e->insn_cap < MXH_LUA_HOOK_STEP ? (int)(e->insn_cap ? e->insn_cap : 1)
-                                                : MXH_LUA_HOOK_STEP);
+    set_hook(e);
     return 0;
 }
 
