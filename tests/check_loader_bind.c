@@ -479,6 +479,16 @@ START_TEST(test_file_errors)
     ck_assert_uint_eq(mxh_zoneset_diag_count(zs), 1);
     ck_assert_str_eq(mxh_diag_file(mxh_zoneset_diag(zs, 0)), FIX "/no-such.zone");
     ck_assert_int_eq(mxh_zoneset_load_file(zs, FIX, NULL, &z), MXH_ERR_IO);
+    /* larger than MXH_FILE_MAX (a sparse file: no disk is used) */
+    char big[] = "/tmp/mxh-big-XXXXXX";
+    int fd = mkstemp(big);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, (off_t)MXH_FILE_MAX + 1), 0);
+    close(fd);
+    ck_assert_int_eq(mxh_zoneset_load_file(zs, big, NULL, &z), MXH_ERR_LIMIT);
+    ck_assert_ptr_null(z);
+    ck_assert_ptr_nonnull(strstr(mxh_zoneset_errmsg(zs), "too large"));
+    unlink(big);
     ck_assert_int_eq(mxh_zoneset_load_file(zs, NULL, NULL, &z), MXH_ERR_ARG);
     ck_assert_int_eq(mxh_zoneset_load_file(NULL, FIX "/bom-crlf.zone", NULL, &z), MXH_ERR_ARG);
 }
