@@ -54,7 +54,8 @@ void mxh_zoneset_free(mxh_zoneset *zs)
         return;
     for (size_t i = 0; i < zs->nzones; i++) {
         mxh_zone *z = zs->zones[i];
-        HASH_CLEAR(hh, z->nodes);
+        free(z->slots);
+        free(z->node_list);
         free(z->rrs);
     }
     HASH_CLEAR(hh, zs->by_origin);
@@ -232,52 +233,106 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, uint16_t file, mx
     return z;
 }
 
+static mxh_node *index_find(const mxh_zone *z, const char *name, size_t len, uint32_t h)
+{
+    if (!z->nslots)
+        return NULL;
+    size_t mask = z->nslots - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const mxh_node_slot *sl = &z->slots[i];
+        if (!sl->node)
+            return NULL;
+        if (sl->hash == h && sl->len == len && memcmp(sl->node->name, name, len) == 0)
+            return sl->node;
+    }
+}
+
+static void index_put(mxh_node_slot *slots, size_t nslots, uint32_t h, uint32_t len, mxh_node *n)
+{
+    size_t mask = nslots - 1, i = h & mask;
+    while (slots[i].node)
+        i = (i + 1) & mask;
+    slots[i].hash = h;
+    slots[i].len = len;
+    slots[i].node = n;
+}
+
+/* Add n (name of length len, hash h) to the index and the creation list. */
+static bool index_add(mxh_zone *z, mxh_node *n, size_t len, uint32_t h)
+{
+    if (z->nnodes == z->capnodes) {
+        size_t nc = z->capnodes ? z->capnodes * 2 : 8;
+        mxh_node **nl = realloc(z->node_list, nc * sizeof *nl);
+        if (!nl)
+            return false;
+        z->node_list = nl;
+        z->capnodes = nc;
+    }
+    if ((z->nnodes + 1) * 4 > z->nslots * 3) { /* keep the load under 3/4 */
+        size_t ns = z->nslots ? z->nslots * 2 : 16;
+        mxh_node_slot *sl = calloc(ns, sizeof *sl);
+        if (!sl)
+            return false;
+        for (size_t i = 0; i < z->nslots; i++)
+            if (z->slots[i].node)
+                index_put(sl, ns, z->slots[i].hash, z->slots[i].len, z->slots[i].node);
+        free(z->slots);
+        z->slots = sl;
+        z->nslots = ns;
+    }
+    index_put(z->slots, z->nslots, h, (uint32_t)len, n);
+    z->node_list[z->nnodes++] = n;
+    return true;
+}
+
 mxh_node *mxh_zone_find(const mxh_zone *z, const char *canon_name)
 {
-    mxh_node *n;
-    HASH_FIND(hh, z->nodes, canon_name, strlen(canon_name), n);
-    return n;
+    size_t len = strlen(canon_name);
+    return index_find(z, canon_name, len, mxh_hash_bytes(canon_name, len));
 }
 
 mxh_node *mxh_zone_node(mxh_zone *z, const char *canon_name, size_t len)
 {
-    mxh_node *n;
-    HASH_FIND(hh, z->nodes, canon_name, len, n);
+    uint32_t h = mxh_hash_bytes(canon_name, len);
+    mxh_node *n = index_find(z, canon_name, len, h);
     if (n)
         return n;
+    size_t olen = strlen(z->origin);
     if (!mxh_name_is_at_or_below(canon_name, z->origin))
         return NULL;
-    const char *name = mxh_arena_strndup(&z->zs->arena, canon_name, len);
-    if (!name)
+    /* The node with its name right behind it: one allocation, one cache line. */
+    mxh_node *first = mxh_arena_alloc(&z->zs->arena, sizeof *first + len + 1);
+    if (!first)
         return NULL;
+    char *name = (char *)(first + 1);
+    memcpy(name, canon_name, len);
+    name[len] = '\0';
     /* Create the node and every missing ancestor up to the apex: the
      * ancestors are empty non-terminals (RFC 4592 §2.2.2) unless data comes.
      * Their names are suffixes of this one's string (canonical form). */
+    mxh_node *nn = first;
     const char *cur = name;
     size_t curlen = len;
-    mxh_node *first = NULL;
     for (;;) {
-        mxh_node *nn = mxh_arena_alloc(&z->zs->arena, sizeof *nn);
-        if (!nn)
-            return NULL;
         memset(nn, 0, sizeof *nn);
         nn->name = cur;
         nn->zone = z;
         if (mxh_name_is_wildcard(cur))
             nn->flags |= MXH_NODE_WILDCARD;
-        HASH_ADD_KEYPTR(hh, z->nodes, nn->name, curlen, nn);
-        if (!first)
-            first = nn;
-        if (curlen == strlen(z->origin) && strcmp(cur, z->origin) == 0)
-            break;
+        if (!index_add(z, nn, curlen, h))
+            return NULL;
+        if (curlen == olen)
+            break; /* the apex (names at or below the origin that are as long are the origin) */
         const char *parent = mxh_name_parent(cur);
         if (!parent)
             break;
-        size_t plen = strlen(parent);
-        mxh_node *pn;
-        HASH_FIND(hh, z->nodes, parent, plen, pn);
-        if (pn)
+        size_t plen = curlen - (size_t)(parent - cur);
+        h = mxh_hash_bytes(parent, plen);
+        if (index_find(z, parent, plen, h))
             break;
+        nn = mxh_arena_alloc(&z->zs->arena, sizeof *nn);
+        if (!nn)
+            return NULL;
         cur = parent;
         curlen = plen;
     }
@@ -376,24 +431,27 @@ void mxh_zone_finish(mxh_zone *z)
 {
     if (z->finished)
         return;
-    mxh_node *n, *tmp;
     /* RFC 1034 §4.2.1: NS at a non-apex owner marks a zone cut; data at and
      * below it (except the NS and glue) belongs to the child zone. */
-    HASH_ITER(hh, z->nodes, n, tmp) {
+    bool any_cut = false;
+    for (size_t i = 0; i < z->nnodes; i++) {
+        mxh_node *n = z->node_list[i];
         n->flags &= (uint16_t)~(MXH_NODE_CUT | MXH_NODE_BELOW_CUT);
-        if (n != z->apex && (n->flags & MXH_NODE_DATA) && node_has_type(n, MXH_TYPE_NS))
+        if (n != z->apex && (n->flags & MXH_NODE_DATA) && node_has_type(n, MXH_TYPE_NS)) {
             n->flags |= MXH_NODE_CUT;
+            any_cut = true;
+        }
     }
     size_t olen = strlen(z->origin);
-    HASH_ITER(hh, z->nodes, n, tmp) {
+    for (size_t i = 0; any_cut && i < z->nnodes; i++) {
+        mxh_node *n = z->node_list[i];
         if (n == z->apex)
             continue;
         for (const char *p = mxh_name_parent(n->name); p; p = mxh_name_parent(p)) {
             size_t pl = strlen(p);
             if (pl < olen || (pl == olen && strcmp(p, z->origin) == 0))
                 break;
-            mxh_node *an;
-            HASH_FIND(hh, z->nodes, p, pl, an);
+            const mxh_node *an = index_find(z, p, pl, mxh_hash_bytes(p, pl));
             if (an && (an->flags & MXH_NODE_CUT)) {
                 n->flags |= MXH_NODE_BELOW_CUT;
                 break;

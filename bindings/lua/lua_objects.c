@@ -292,14 +292,13 @@ static int zone_rrset(lua_State *L)
 
 static int zone_names_iter(lua_State *L)
 {
-    mxh_lua_check(L, lua_upvalueindex(1), MXH_LK_ZONE);
-    const mxh_node *n = lua_touserdata(L, lua_upvalueindex(2));
-    if (n == NULL)
+    const mxh_zone *z = mxh_lua_check(L, lua_upvalueindex(1), MXH_LK_ZONE)->ptr;
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+    if (i < 0 || (size_t)i >= z->nnodes)
         return 0;
-    const mxh_node *next = n->hh.next;
-    lua_pushlightuserdata(L, (void *)next);
+    lua_pushinteger(L, i + 1);
     lua_replace(L, lua_upvalueindex(2));
-    push_node(L, n);
+    push_node(L, z->node_list[i]); /* creation order */
     return 1;
 }
 
@@ -307,7 +306,8 @@ static int zone_names(lua_State *L)
 {
     const mxh_zone *z = ZONE(L);
     lua_pushvalue(L, 1);
-    lua_pushlightuserdata(L, (void *)z->nodes);
+    (void)z;
+    lua_pushinteger(L, 0);
     lua_pushcclosure(L, zone_names_iter, 2);
     return 1;
 }
