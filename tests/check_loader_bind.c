@@ -695,6 +695,60 @@ START_TEST(test_include_loop_and_depth)
 }
 END_TEST
 
+/* Seeded random master-file fragments: nothing may crash (the ASan build
+ * checks memory), every load ends with a zone or a clean error, and every
+ * error diagnostic has a line. */
+START_TEST(test_fuzz_fragments)
+{
+    static const char *const frag[] = {
+        "$ORIGIN ", "$TTL ", "$INCLUDE ", "$GENERATE ", "@", " ", "\t", "\n", "\r\n", "(", ")",
+        "\"", "\\", "\\0", "\\255", "\\#", ";c", "A", "AAAA", "MX", "NS", "CNAME", "TXT",
+        "SOA", "SRV", "CAA", "IPSECKEY", "HINFO", "TYPE65280", "IN", "CH", "CLASS9", "3600",
+        "1h30m", "4294967296", "70000", "10", "0", ".", "..", "mail", "Mail.Example.COM.",
+        "192.0.2.1", "1.2.3", "2001:db8::1", "*", "*.w", "\\.", "x\\", "\xc3\xa9", "\x01",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "12", "abcdef", "=="};
+    const size_t nf = sizeof frag / sizeof frag[0];
+    uint64_t x = 0x243f6a8885a308d3ull;
+    char buf[4096];
+    for (int round = 0; round < 3000; round++) {
+        size_t o = 0;
+        int pieces = 1 + (int)(x % 60);
+        for (int k = 0; k < pieces; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            const char *f = frag[x % nf];
+            size_t l = strlen(f);
+            if (o + l + 2 >= sizeof buf)
+                break;
+            memcpy(buf + o, f, l);
+            o += l;
+            if (x & 0x100)
+                buf[o++] = ' ';
+        }
+        mxh_load_opts op;
+        memset(&op, 0, sizeof op);
+        op.format = MXH_FMT_BIND;
+        op.origin = (x & 0x200) ? "example.com" : NULL;
+        mxh_zone *z = NULL;
+        mxh_status r = mxh_zoneset_load_buffer(zs, (x & 0x400) ? "db.fuzz.example" : "fuzz",
+                                               buf, o, &op, &z);
+        ck_assert_msg(r == MXH_OK || r == MXH_ERR_PARSE || r == MXH_ERR_INCLUDE ||
+                          r == MXH_ERR_ARG || r == MXH_ERR_FORMAT,
+                      "round %d: %s", round, mxh_strerror(r));
+        if (r == MXH_OK || r == MXH_ERR_PARSE || r == MXH_ERR_INCLUDE)
+            ck_assert_ptr_nonnull(z);
+        if (round % 200 == 199) { /* keep the zone set small */
+            mxh_zoneset_free(zs);
+            ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+        }
+    }
+    for (size_t i = 0; i < mxh_zoneset_diag_count(zs); i++) {
+        const mxh_diag *d = mxh_zoneset_diag(zs, i);
+        if (mxh_diag_level_of(d) == MXH_DIAG_ERROR && mxh_diag_zone(d))
+            ck_assert_uint_gt(mxh_diag_line(d), 0);
+    }
+}
+END_TEST
+
 Suite *loader_bind_suite(void);
 Suite *loader_bind_suite(void)
 {
@@ -719,6 +773,7 @@ Suite *loader_bind_suite(void)
     tcase_add_test(tm, test_hostile);
     tcase_add_test(tm, test_binary_refused);
     tcase_add_test(tm, test_file_errors);
+    tcase_add_test(tm, test_fuzz_fragments);
     suite_add_tcase(s, tm);
     TCase *to = tcase_create("origin");
     tcase_add_checked_fixture(to, setup, teardown);
