@@ -199,6 +199,19 @@ START_TEST(test_table_shift)
 }
 END_TEST
 
+START_TEST(test_stack_overflow)
+{
+    expect_rule_error("stack-overflow", 1, "stack-overflow.lua:9", NULL);
+}
+END_TEST
+
+START_TEST(test_error_object)
+{
+    /* the engine does not call a hostile __tostring to describe the error */
+    expect_rule_error("error-object", 1, "error object is a table value", NULL);
+}
+END_TEST
+
 static void expect_load_error(const char *id, const char *want)
 {
     char path[256];
@@ -366,6 +379,8 @@ Suite *sandbox_suite(void)
     tcase_add_test(tc, test_error_in_check);
     tcase_add_test(tc, test_pattern_bomb);
     tcase_add_test(tc, test_table_shift);
+    tcase_add_test(tc, test_stack_overflow);
+    tcase_add_test(tc, test_error_object);
     tcase_add_test(tc, test_bad_metadata);
     tcase_add_test(tc, test_unknown_field);
     tcase_add_test(tc, test_binary_rule_file);

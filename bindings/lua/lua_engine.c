@@ -1285,6 +1285,10 @@ static mxh_status scan_one(mxh_engine *e, const mxh_zoneset *zs, const mxh_zone 
             const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error";
             if (exceeded)
                 snprintf(reason, sizeof reason, "%s", m);
+            else if ((st == LUA_ERRMEM || (refused && strstr(m, "not enough memory"))) &&
+                     e->last_line > 0)
+                snprintf(reason, sizeof reason, "memory limit of %zu bytes exceeded (%s); "
+                         "last seen at %s:%d", e->mem_cap, m, e->last_src, e->last_line);
             else if (st == LUA_ERRMEM || (refused && strstr(m, "not enough memory")))
                 snprintf(reason, sizeof reason, "memory limit of %zu bytes exceeded (%s)",
                          e->mem_cap, m);

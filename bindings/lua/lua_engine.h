@@ -98,6 +98,9 @@ struct mxh_engine {
     /* instruction hook */
     uint64_t insn_used;
     int insn_exceeded;
+    const char *last_src_ptr;/* identity of the chunk last_src was copied from */
+    char last_src[128];      /* where the hook last saw the rule: file ... */
+    int last_line;           /* ... and line (0: not seen) */
     int limits_on;
 
     mxh_rule **rules;        /* sorted by id */

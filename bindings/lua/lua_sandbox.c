@@ -70,11 +70,20 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         return;
     e->insn_used += e->insn_cap < MXH_LUA_HOOK_STEP ? (e->insn_cap ? e->insn_cap : 1)
                                                     : MXH_LUA_HOOK_STEP;
+    /* remember where the rule is, for errors that carry no position
+     * (a refused allocation raises without a message handler) */
+    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
+        if (ar->source != e->last_src_ptr) { /* copy only when the chunk changes */
+            e->last_src_ptr = ar->source;
+            snprintf(e->last_src, sizeof e->last_src, "%s", ar->short_src);
+        }
+        e->last_line = ar->currentline;
+    }
     if (e->insn_used > e->insn_cap) {
         e->insn_exceeded = 1;
         char where[300] = "";
-        if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
-            snprintf(where, sizeof where, " at %s:%d", ar->short_src, ar->currentline);
+        if (e->last_line > 0)
+            snprintf(where, sizeof where, " at %s:%d", e->last_src, e->last_line);
         char msg[400];
         snprintf(msg, sizeof msg, "instruction budget of %llu exceeded%s",
                  (unsigned long long)e->insn_cap, where);
@@ -98,6 +107,8 @@ void mxh_lua_limits_begin(mxh_engine *e)
         set_hook(e);
     e->insn_used = 0;
     e->insn_exceeded = 0;
+    e->last_line = 0;
+    e->last_src_ptr = NULL;
     e->mem_refused = 0;
     e->mem_limit = e->mem_used + e->mem_cap;
     if (e->mem_limit < e->mem_used)
