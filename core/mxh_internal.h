@@ -211,16 +211,19 @@ struct mxh_diag {
     const char *message;      /* arena */
 };
 
-typedef struct mxh_istr {
-    UT_hash_handle hh;
-    char s[];                 /* NUL-terminated */
-} mxh_istr;
+/* The zone set's string pool (interned names), indexed like the nodes. */
+typedef struct mxh_str_slot {
+    uint32_t hash;
+    uint32_t len;
+    const char *s;            /* NULL: empty slot */
+} mxh_str_slot;
 
 struct mxh_inventory;         /* core/inventory.c */
 
 struct mxh_zoneset {
     mxh_arena arena;
-    mxh_istr *strings;        /* interned names */
+    mxh_str_slot *strings;    /* interned names (nstrslots a power of two, or 0) */
+    size_t nstrslots, nstrings;
     const char **files;       /* file table; index 0 is "" (no file) */
     size_t nfiles, capfiles;
     struct mxh_zone **zones;  /* load order */

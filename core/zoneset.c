@@ -59,7 +59,7 @@ void mxh_zoneset_free(mxh_zoneset *zs)
         free(z->rrs);
     }
     HASH_CLEAR(hh, zs->by_origin);
-    HASH_CLEAR(hh, zs->strings);
+    free(zs->strings);
     if (zs->inventory && mxh_inventory_free)
         mxh_inventory_free(zs->inventory);
     free(zs->zones);
@@ -71,17 +71,46 @@ void mxh_zoneset_free(mxh_zoneset *zs)
 
 const char *mxh_zs_intern(mxh_zoneset *zs, const char *s, size_t len)
 {
-    mxh_istr *e;
-    HASH_FIND(hh, zs->strings, s, len, e);
-    if (e)
-        return e->s;
-    e = mxh_arena_alloc(&zs->arena, sizeof *e + len + 1);
-    if (!e)
+    uint32_t h = mxh_hash_bytes(s, len);
+    size_t mask = zs->nstrslots - 1, i = h & mask;
+    if (zs->nstrslots) {
+        for (;; i = (i + 1) & mask) {
+            const mxh_str_slot *sl = &zs->strings[i];
+            if (!sl->s)
+                break;
+            if (sl->hash == h && sl->len == len && memcmp(sl->s, s, len) == 0)
+                return sl->s;
+        }
+    }
+    if ((zs->nstrings + 1) * 4 > zs->nstrslots * 3) { /* keep the load under 3/4 */
+        size_t ns = zs->nstrslots ? zs->nstrslots * 2 : 64;
+        mxh_str_slot *nsl = calloc(ns, sizeof *nsl);
+        if (!nsl)
+            return NULL;
+        for (size_t k = 0; k < zs->nstrslots; k++) {
+            const mxh_str_slot *o = &zs->strings[k];
+            if (!o->s)
+                continue;
+            size_t j = o->hash & (ns - 1);
+            while (nsl[j].s)
+                j = (j + 1) & (ns - 1);
+            nsl[j] = *o;
+        }
+        free(zs->strings);
+        zs->strings = nsl;
+        zs->nstrslots = ns;
+        mask = ns - 1;
+        for (i = h & mask; zs->strings[i].s; i = (i + 1) & mask)
+            ;
+    }
+    const char *copy = mxh_arena_strndup(&zs->arena, s, len);
+    if (!copy)
         return NULL;
-    memcpy(e->s, s, len);
-    e->s[len] = '\0';
-    HASH_ADD_KEYPTR(hh, zs->strings, e->s, len, e);
-    return e->s;
+    zs->strings[i].hash = h;
+    zs->strings[i].len = (uint32_t)len;
+    zs->strings[i].s = copy;
+    zs->nstrings++;
+    return copy;
 }
 
 uint16_t mxh_zs_file(mxh_zoneset *zs, const char *path)
