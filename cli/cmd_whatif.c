@@ -400,7 +400,7 @@ static void text_domain(const wi_ctx *c, const mxh_whatif_domain *d, const mxh_c
         for (size_t i = 0; i < mxh_changeset_count(c->cs); i++) {
             fprintf(f, "      %zu. ", nf + i + 1);
             cli_text_safe(f, mxh_change_text(mxh_changeset_change(c->cs, i)));
-            fputs(i ? "\n" : "   (your change)\n", f);
+            fputs("   (yours)\n", f);
         }
         if (mxh_whatif_domain_fix_verified(d)) {
             fprintf(f, "    Checked: with steps 1-%zu first, mail for ", nf);
