@@ -1059,35 +1059,38 @@ static void apply_inventory_change(apply_ctx *a, imodel *m, const mxh_change *c)
     }
 }
 
+static int cmp_server_pos(const void *pa, const void *pb)
+{
+    const iserver *a = *(const iserver *const *)pa, *b = *(const iserver *const *)pb;
+    int c = strcmp(a->file, b->file);
+    if (c)
+        return c;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
 /* Write the inventory model into the new zone set, one buffer per source
  * file, each server on its original line number so that evidence still
  * points at the right line. */
 static mxh_status im_store(apply_ctx *a, imodel *m)
 {
-    int *done = calloc(m->n ? m->n : 1, sizeof *done);
-    if (!done)
+    iserver **ord = malloc((m->n ? m->n : 1) * sizeof *ord);
+    if (!ord)
         return MXH_ERR_NOMEM;
+    for (size_t i = 0; i < m->n; i++)
+        ord[i] = &m->v[i];
+    if (m->n > 1)
+        qsort(ord, m->n, sizeof *ord, cmp_server_pos);
     mxh_status st = MXH_OK;
-    for (size_t i = 0; i < m->n; i++) {
-        if (done[i])
-            continue;
-        const char *file = m->v[i].file;
+    size_t i = 0;
+    while (i < m->n && st == MXH_OK) {
+        const char *file = ord[i]->file;
         sbuf b = { 0 };
         unsigned long line = 1;
-        /* Servers of this file in line order (lines are mostly ascending already). */
-        for (;;) {
-            size_t best = (size_t)-1;
-            for (size_t k = i; k < m->n; k++)
-                if (!done[k] && strcmp(m->v[k].file, file) == 0 &&
-                    (best == (size_t)-1 || m->v[k].line < m->v[best].line))
-                    best = k;
-            if (best == (size_t)-1)
-                break;
-            done[best] = 1;
-            iserver *s = &m->v[best];
+        for (; i < m->n && strcmp(ord[i]->file, file) == 0; i++) {
+            iserver *s = ord[i];
             if (s->dead || s->doms.n == 0 || s->addrs.n == 0)
                 continue;
-            while (line < s->line) {
+            while (line < s->line && !b.oom) {
                 sb_putn(&b, "\n", 1);
                 line++;
             }
@@ -1106,11 +1109,8 @@ static mxh_status im_store(apply_ctx *a, imodel *m)
             line++;
         }
         if (b.oom) {
-            free(b.s);
             st = MXH_ERR_NOMEM;
-            break;
-        }
-        if (b.n) {
+        } else if (b.n) {
             mxh_status ls = mxh_zoneset_load_inventory_buffer(a->zs, file, b.s, b.n);
             if (ls == MXH_ERR_NOMEM)
                 st = ls;
@@ -1119,7 +1119,7 @@ static mxh_status im_store(apply_ctx *a, imodel *m)
         }
         free(b.s);
     }
-    free(done);
+    free(ord);
     return st;
 }
 
