@@ -173,6 +173,8 @@ MXH_HIDDEN void mxh_lua_step_text(const mxh_step *s, char *buf, size_t bufsz);
 /* lua_mxh.c */
 MXH_HIDDEN int  mxh_lua_open_mxh(lua_State *L);
 MXH_HIDDEN void mxh_lua_psl_free(mxh_engine *e);
+/* s[0..len) is a canonical name needing no conversion (plain LDH labels). */
+MXH_HIDDEN int  mxh_lua_plain_canonical(const char *s, size_t len);
 
 /* lua_engine.c: counters for tests. */
 MXH_HIDDEN uint64_t mxh_engine_handle_count(const mxh_engine *e);

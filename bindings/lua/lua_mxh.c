@@ -110,12 +110,41 @@ static int h_ip_in_cidr(lua_State *L)
 
 /* ---- names -------------------------------------------------------------- */
 
+/* Whether s is already in canonical form and plain (lower-case letters,
+ * digits, '-', '_', '*', non-empty labels of at most 63 octets, final dot,
+ * at most 255 octets in wire form): then it needs no copy. */
+int mxh_lua_plain_canonical(const char *s, size_t len)
+{
+    if (len == 1)
+        return s[0] == '.';
+    if (len < 2 || len > 254 || s[len - 1] != '.')
+        return 0;
+    size_t label = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.') {
+            if (label == 0)
+                return 0;
+            label = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                   c == '*') {
+            if (++label > MXH_LABEL_MAX)
+                return 0;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static const char *canon_of(lua_State *L, int idx, char *buf, size_t bufsz)
 {
     size_t len;
     const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
     if (s == NULL || len == 0 || strlen(s) != len)
         return NULL;
+    if (mxh_lua_plain_canonical(s, len))
+        return s;
     return mxh_name_from_user(s, buf, bufsz) > 0 ? buf : NULL;
 }
 

@@ -148,6 +148,8 @@ static const char *try_name(lua_State *L, int idx, char *buf, size_t bufsz)
     const char *s = luaL_checklstring(L, idx, &len);
     if (len == 0 || strlen(s) != len)
         return NULL;
+    if (mxh_lua_plain_canonical(s, len))
+        return s; /* stays alive on the Lua stack for the call */
     if (mxh_name_from_user(s, buf, bufsz) <= 0)
         return NULL;
     return buf;
@@ -157,6 +159,8 @@ static const char *check_name(lua_State *L, int idx, char *buf, size_t bufsz)
 {
     size_t len;
     const char *s = luaL_checklstring(L, idx, &len);
+    if (len > 0 && mxh_lua_plain_canonical(s, len) && strlen(s) == len)
+        return s; /* stays alive on the Lua stack for the call */
     int r = (len == 0 || strlen(s) != len) ? MXH_NAME_ERR_EMPTY
                                            : mxh_name_from_user(s, buf, bufsz);
     if (r <= 0) {
