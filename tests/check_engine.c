@@ -622,6 +622,42 @@ START_TEST(test_bad_arguments)
 }
 END_TEST
 
+/* Two exports of the same zone: each zone's routes answer from itself (the
+ * context zone), also when a rule reaches the other one through zs:zones(). */
+START_TEST(test_shadowed_zone_routes)
+{
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    static const char a[] = "$ORIGIN dup.example.\n@ SOA ns hm 1 2 3 4 5\n@ MX 10 old\n"
+                            "old A 192.0.2.1\n";
+    static const char b[] = "$ORIGIN dup.example.\n@ SOA ns hm 2 2 3 4 5\n@ MX 10 new\n"
+                            "new A 192.0.2.2\nbad line here\n";
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "a", a, sizeof a - 1, NULL, NULL), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "b", b, sizeof b - 1, NULL, NULL),
+                     MXH_ERR_PARSE);
+    ck_assert_uint_eq(mxh_zoneset_zone_count(zs), 2);
+    mxh_engine *e = bare_engine();
+    char rule[2048];
+    rule_text(rule, sizeof rule, "own-route", "info", NULL,
+              "local mine = zone:mail_route(zone:origin()):exchanges()[1]:name()\n"
+              "local others = {}\n"
+              "for z in zone:zoneset():zones() do\n"
+              "  others[#others + 1] = z:mail_route(z:origin()):exchanges()[1]:name()\n"
+              "end\n"
+              "report { message = mine .. ' ' .. table.concat(others, ',') .. ' ' ..\n"
+              "         tostring(zone:incomplete()) }");
+    load_buf_ok(e, "own-route.lua", rule);
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_str_eq(g.f[0].msg, "old.dup.example. old.dup.example.,new.dup.example. false");
+    ck_assert_str_eq(g.f[1].msg, "new.dup.example. old.dup.example.,new.dup.example. true");
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 typedef struct worker {
     const mxh_zoneset *zs;
     size_t findings;
@@ -749,6 +785,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_evidence_and_merge);
     tcase_add_test(tc, test_rule_error_and_next_zone);
     tcase_add_test(tc, test_bad_arguments);
+    tcase_add_test(tc, test_shadowed_zone_routes);
     tcase_add_test(tc, test_reentry_refused);
     tcase_add_test(tc, test_threads);
     tcase_add_test(tc, test_severity_names);
