@@ -138,6 +138,13 @@ static double bench_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double bench_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static long bench_maxrss_kb(void)
 {
     struct rusage ru;
@@ -146,12 +153,13 @@ static long bench_maxrss_kb(void)
     return ru.ru_maxrss; /* kilobytes on Linux */
 }
 
-/* One machine-readable result line, the same for every timer. */
+/* One machine-readable result line, the same for every timer: wall and CPU
+ * seconds of the load (cpu0 = bench_cpu() taken when the wall clock started). */
 static void bench_report(const char *tool, size_t zones, size_t records, size_t errors,
-                         double seconds)
+                         double seconds, double cpu0)
 {
-    printf("tool=%s zones=%zu records=%zu errors=%zu seconds=%.4f rss_kb=%ld\n", tool, zones,
-           records, errors, seconds, bench_maxrss_kb());
+    printf("tool=%s zones=%zu records=%zu errors=%zu seconds=%.4f cpu=%.4f rss_kb=%ld\n", tool,
+           zones, records, errors, seconds, bench_cpu() - cpu0, bench_maxrss_kb());
 }
 
 #endif /* MXH_BENCH_UTIL_H */

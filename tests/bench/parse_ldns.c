@@ -20,6 +20,7 @@ int main(int argc, char **argv)
     if (zones == NULL)
         return 2;
     size_t records = 0, errors = 0, nzones = 0;
+    double c0 = bench_cpu();
     double t0 = bench_now();
     for (size_t i = 0; i < in.n; i++) {
         FILE *f = fopen(in.v[i].path, "r");
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
         zones[nzones++] = z;
     }
     double t1 = bench_now();
-    bench_report("ldns", nzones, records, errors, t1 - t0);
+    bench_report("ldns", nzones, records, errors, t1 - t0, c0);
     for (size_t i = 0; i < nzones; i++)
         ldns_zone_deep_free(zones[i]);
     free(zones);

@@ -25,6 +25,7 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t failed = 0;
+    double c0 = bench_cpu();
     double t0 = bench_now();
     for (size_t i = 0; i < in.n; i++) {
         mxh_load_opts opts;
@@ -48,7 +49,7 @@ int main(int argc, char **argv)
     if (failed > 5)
         fprintf(stderr, "parse_only: ... %zu files did not load cleanly\n", failed);
     bench_report("mxhazard", mxh_zoneset_zone_count(zs), mxh_zoneset_record_count(zs), errors,
-                 t1 - t0);
+                 t1 - t0, c0);
     mxh_zoneset_free(zs);
     bench_free_list(&in);
     return failed ? 1 : 0;

@@ -42,6 +42,7 @@ int main(int argc, char **argv)
     zs_scanner_t *s = malloc(sizeof *s); /* the scanner struct is large: keep it off the stack */
     if (s == NULL)
         return 2;
+    double c0 = bench_cpu();
     double t0 = bench_now();
     for (size_t i = 0; i < in.n; i++) {
         c.file = in.v[i].path;
@@ -61,7 +62,7 @@ int main(int argc, char **argv)
         nzones++;
     }
     double t1 = bench_now();
-    bench_report("zscanner", nzones, c.records, c.errors, t1 - t0);
+    bench_report("zscanner", nzones, c.records, c.errors, t1 - t0, c0);
     free(s);
     bench_free_list(&in);
     return c.errors ? 1 : 0;
