@@ -832,10 +832,12 @@ static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
 /* Origin of the zone                                                       */
 
 /*
- * The first $ORIGIN before the first record, or the first record's owner
- * when it is an absolute SOA owner. Writes the canonical origin into out and
- * returns its length, or 0 if the file does not say. `base` (may be NULL)
- * completes a relative $ORIGIN.
+ * The zone's apex as the file states it: the owner of an SOA that is the
+ * first record (the SOA is at the apex by definition, RFC 1035 §5.2 — so
+ * "$ORIGIN ." followed by "tonkat.su. SOA …" is the zone tonkat.su., not
+ * the root), else the last $ORIGIN before the first record. Writes the
+ * canonical origin into out and returns its length, or 0 if the file does
+ * not say. `base` (may be NULL) completes a relative $ORIGIN.
  */
 static int origin_from_text(bload *L, const char *buf, size_t len, const char *base, char *out,
                             size_t outsz)
@@ -845,29 +847,43 @@ static int origin_from_text(bload *L, const char *buf, size_t len, const char *b
         buf += 3;
         len -= 3;
     }
+    char cur[MXH_NAME_BUF];
+    int curlen = 0;
     lexer x = {buf, len, 0, 1};
     entry e;
     while (lex_entry(L, &x, &e)) {
         if (e.err[0])
-            return 0;
+            break;
         const btok *t = L->tok;
         if (!e.blank_owner && t[0].len > 0 && t[0].p[0] == '$') {
             if (tok_ieq(&t[0], "$TTL"))
                 continue;
             if (tok_ieq(&t[0], "$ORIGIN") && e.ntok == 2 && !t[1].quoted) {
-                int nl = mxh_name_canon(t[1].p, t[1].len, base, out, outsz, NULL);
-                return nl > 0 ? nl : 0;
+                char next[MXH_NAME_BUF];
+                int nl = mxh_name_canon(t[1].p, t[1].len, curlen > 0 ? cur : base, next,
+                                        sizeof next, NULL);
+                if (nl <= 0)
+                    break;
+                memcpy(cur, next, (size_t)nl + 1);
+                curlen = nl;
+                continue;
             }
-            return 0;
+            break;
         }
         fields f;
         find_fields(&e, t, &f);
         if (f.owner < 0 || f.type < 0 || type_code(&t[f.type]) != MXH_TYPE_SOA)
-            return 0;
+            break;
         const btok *o = &t[f.owner];
         int rel = 1;
-        int nl = mxh_name_canon(o->p, o->len, NULL, out, outsz, &rel);
-        return nl > 0 && !rel ? nl : 0;
+        int nl = mxh_name_canon(o->p, o->len, curlen > 0 ? cur : NULL, out, outsz, &rel);
+        if (nl > 0 && (curlen > 0 || !rel))
+            return nl;
+        break;
+    }
+    if (curlen > 0 && (size_t)curlen < outsz) {
+        memcpy(out, cur, (size_t)curlen + 1);
+        return curlen;
     }
     return 0;
 }

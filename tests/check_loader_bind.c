@@ -508,6 +508,14 @@ START_TEST(test_origin_sources)
     ck_assert_int_eq(load_opts("B.Example. 1 SOA ns hm 1 2 3 4 5\nx A 192.0.2.1\n", &o), MXH_OK);
     ck_assert_str_eq(mxh_zone_origin(zone), "b.example.");
     must("x.b.example.", MXH_TYPE_A);
+    /* "$ORIGIN ." then an absolute SOA owner: the SOA is the apex, not the root */
+    ck_assert_int_eq(load_opts("$ORIGIN .\n$TTL 60\ntonkat.su. IN SOA ns hm 1 2 3 4 5\n"
+                               "$ORIGIN tonkat.su.\nwww A 192.0.2.1\n", &o), MXH_OK);
+    ck_assert_str_eq(mxh_zone_origin(zone), "tonkat.su.");
+    must("www.tonkat.su.", MXH_TYPE_A);
+    /* "@ SOA" after $ORIGIN: the $ORIGIN, through the SOA */
+    ck_assert_int_eq(load_opts("$ORIGIN d.example.\n@ 1 SOA ns hm 1 2 3 4 5\n", &o), MXH_OK);
+    ck_assert_str_eq(mxh_zone_origin(zone), "d.example.");
     /* the option */
     o.origin = "C.Example";
     ck_assert_int_eq(load_opts("@ 1 SOA ns hm 1 2 3 4 5\n", &o), MXH_OK);
