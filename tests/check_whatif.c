@@ -656,6 +656,45 @@ START_TEST(test_findings_introduced_removed)
 }
 END_TEST
 
+static int count_rule(const mxh_finding *f, void *ud)
+{
+    if (mxh_finding_kind_of(f) == MXH_FINDING && strcmp(mxh_finding_rule(f), "mx-on-cdn") == 0)
+        ++*(int *)ud;
+    return 0;
+}
+
+/* mx-on-cdn through the engine: the built-in table, then a user table set
+ * with mxh_engine_set_cdn_ranges, then back to the built-in one. */
+START_TEST(test_rule_with_user_ranges)
+{
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    ck_assert_int_eq(mxh_engine_select(e, "mx-on-cdn", NULL), MXH_OK);
+    mxh_zoneset *zs = load_text("waf.zone",
+        "$ORIGIN example.com.\n$TTL 600\n@ MX 10 mail\nmail A 203.0.113.7\n"
+        "shop MX 10 web\nweb A 151.101.1.1\n");
+    int n = 0;
+    ck_assert_int_eq(mxh_engine_scan(e, zs, count_rule, &n), MXH_OK);
+    ck_assert_int_eq(n, 1); /* shop: Fastly */
+    mxh_cdn_ranges *r = NULL;
+    ck_assert_int_eq(mxh_cdn_ranges_new(&r), MXH_OK);
+    const char mine[] = "mywaf 203.0.113.0/24\n";
+    ck_assert_int_eq(mxh_cdn_ranges_load_buffer(r, "mine", mine, sizeof mine - 1), MXH_OK);
+    ck_assert_int_eq(mxh_engine_set_cdn_ranges(e, r), MXH_OK);
+    n = 0;
+    ck_assert_int_eq(mxh_engine_scan(e, zs, count_rule, &n), MXH_OK);
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(mxh_engine_set_cdn_ranges(e, NULL), MXH_OK);
+    n = 0;
+    ck_assert_int_eq(mxh_engine_scan(e, zs, count_rule, &n), MXH_OK);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(mxh_engine_set_cdn_ranges(NULL, r), MXH_ERR_ARG);
+    mxh_engine_free(e);
+    mxh_cdn_ranges_free(r);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 START_TEST(test_bad_arguments)
 {
     mxh_whatif *w = NULL;
@@ -768,6 +807,7 @@ Suite *whatif_suite(void)
     tcase_add_test(tc, test_findings_introduced_removed);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_malformed);
+    tcase_add_test(tc, test_rule_with_user_ranges);
     suite_add_tcase(s, tc);
     return s;
 }
