@@ -494,6 +494,21 @@ START_TEST(test_inventory_seed004)
     ck_assert_uint_eq(mxh_whatif_domain_local_count(dom(w, "www.example.co.jp."), 1), 1);
     /* other.example stays where it was. */
     ck_assert_int_eq(mxh_whatif_domain_change(dom(w, "other.example.")), MXH_MAIL_UNCHANGED);
+    /* The rename removes seed 004's hazard. */
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    ck_assert_int_eq(mxh_whatif_scan(w, e), MXH_OK);
+    int removed = 0;
+    for (size_t i = 0; i < mxh_whatif_finding_count(w); i++) {
+        const mxh_whatif_finding *f = mxh_whatif_finding_at(w, i);
+        if (!strcmp(mxh_whatif_finding_rule(f), "shared-host-local-delivery")) {
+            ck_assert(!mxh_whatif_finding_introduced(f));
+            ck_assert_str_eq(mxh_whatif_finding_owner(f), "example.co.jp.");
+            removed++;
+        }
+    }
+    ck_assert_int_eq(removed, 1);
+    mxh_engine_free(e);
     mxh_whatif_free(w);
     mxh_zoneset_free(after);
 
