@@ -11,10 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* core/load_bind.c (same declaration there). */
-MXH_HIDDEN mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf,
-                                       size_t len, const mxh_load_opts *opts, mxh_zone **out,
-                                       int is_file);
 
 static const char *const fmt_names[] = {"auto", "bind", "valuedomain", "table"};
 

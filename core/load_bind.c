@@ -22,16 +22,6 @@
 
 #include <ldns/ldns.h>
 
-/* core/rdata.c and core/util.c (same declarations there). */
-MXH_HIDDEN int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len,
-                               const char *origin, char **buf, size_t *cap, mxh_rdata_out *out,
-                               char *err, size_t errsz, int intern);
-MXH_HIDDEN int mxh_parse_ttl(const char *s, size_t len, uint32_t *out);
-/* Used by core/load.c: is_file says `name` is a path (relative $INCLUDEs of the
- * top file are resolved against its directory; the default include root). */
-MXH_HIDDEN mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf,
-                                       size_t len, const mxh_load_opts *opts, mxh_zone **out,
-                                       int is_file);
 
 #define MAX_TOKENS 100000 /* more fields than any RDATA (65535 octets) can need */
 #define TTL_MAX_RFC2181 0x7fffffffu

@@ -314,6 +314,20 @@ typedef struct mxh_rdata_out {
 MXH_HIDDEN int mxh_rdata_parse(mxh_zoneset *zs, uint16_t type, const char *text, size_t len,
                                const char *origin, mxh_rdata_out *out, char *err, size_t errsz);
 
+/* The same, with a growable scratch buffer for the canonical text (*buf, *cap,
+ * reused across calls) and a choice whether the target is interned (intern
+ * non-zero) or left in the scratch buffer. */
+MXH_HIDDEN int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len,
+                               const char *origin, char **buf, size_t *cap, mxh_rdata_out *out,
+                               char *err, size_t errsz, int intern);
+/* A TTL in seconds or BIND units (1h30m); 0 on success, -1 if bad. */
+MXH_HIDDEN int mxh_parse_ttl(const char *s, size_t len, uint32_t *out);
+/* mxh_load_bind with is_file telling that `name` is a path: relative $INCLUDEs
+ * of the top file resolve against its directory, which is the default root. */
+MXH_HIDDEN mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf,
+                                       size_t len, const mxh_load_opts *opts, mxh_zone **out,
+                                       int is_file);
+
 /* Inventory (core/inventory.c). */
 MXH_HIDDEN void mxh_inventory_free(struct mxh_inventory *inv);
 

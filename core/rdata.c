@@ -20,11 +20,6 @@
 
 #include <ldns/ldns.h>
 
-/* Shared with core/load_bind.c (same declarations there). */
-MXH_HIDDEN int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len,
-                               const char *origin, char **buf, size_t *cap, mxh_rdata_out *out,
-                               char *err, size_t errsz, int intern);
-MXH_HIDDEN int mxh_parse_ttl(const char *s, size_t len, uint32_t *out);
 
 /* IPSECKEY (RFC 4025) is parsed here too: ldns 1.8.3 leaks memory on every
  * IPSECKEY with gateway type 0 and a key. */
