@@ -96,7 +96,10 @@ MXH_API mxh_status mxh_format_parse(const char *text, mxh_format *out);
 MXH_API const char *mxh_format_name(mxh_format fmt);
 
 typedef struct mxh_load_opts {
-    const char *origin;       /* NULL: from $ORIGIN/SOA, else from the file name */
+    const char *origin;       /* names the zone (as a server's configuration does), even when
+                               * the file's $ORIGIN differs (a notice says so); NULL: the SOA
+                               * owner if the SOA is the first record, else the last $ORIGIN
+                               * before the first record, else the file name */
     mxh_format format;        /* MXH_FMT_AUTO by default */
     const char *include_root; /* $INCLUDE confinement; NULL: the top file's directory */
     unsigned include_depth;   /* 0: default (8) */
