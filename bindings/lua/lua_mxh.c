@@ -364,6 +364,12 @@ static int h_txt_strings(lua_State *L)
 
 /* ---- SPF (RFC 7208 §4.5, §4.6, §5, §6, §7.1) ---------------------------- */
 
+/* c is one of the characters of set (never the terminating NUL). */
+static int in_set(int c, const char *set)
+{
+    return c != '\0' && strchr(set, c) != NULL;
+}
+
 static int is_alnum(int c)
 {
     return isalnum((unsigned char)c) != 0;
@@ -413,14 +419,14 @@ static const char *check_macro_string(const char *s, size_t len, int exp_macros,
             if (j >= len)
                 return "an unterminated macro";
             char letter = (char)tolower((unsigned char)s[j]);
-            if (!strchr("slodiphv", letter) && !(exp_macros && strchr("crt", letter)))
+            if (!in_set(letter, "slodiphv") && !(exp_macros && in_set(letter, "crt")))
                 return "an unknown macro letter";
             j++;
             while (j < len && isdigit((unsigned char)s[j]))
                 j++;
             if (j < len && (s[j] == 'r' || s[j] == 'R'))
                 j++;
-            while (j < len && strchr(".-+,/_=", s[j]))
+            while (j < len && in_set(s[j], ".-+,/_="))
                 j++;
             if (j >= len || s[j] != '}')
                 return "a malformed macro";
@@ -546,7 +552,7 @@ static int h_spf_parse(lua_State *L)
         size_t k = 0;
         if (isalpha((unsigned char)t[0])) {
             k = 1;
-            while (k < tl && (isalnum((unsigned char)t[k]) || strchr("-_.", t[k])))
+            while (k < tl && (isalnum((unsigned char)t[k]) || in_set(t[k], "-_.")))
                 k++;
         }
         if (k > 0 && k < tl && t[k] == '=') {
@@ -584,7 +590,7 @@ static int h_spf_parse(lua_State *L)
         /* directive = [ qualifier ] mechanism (§4.6.2) */
         const char *q = "+";
         size_t p = 0;
-        if (strchr("+-~?", t[0])) {
+        if (in_set(t[0], "+-~?")) {
             static const char *const quals[] = {"+", "-", "~", "?"};
             q = quals[strchr("+-~?", t[0]) - "+-~?"];
             p = 1;

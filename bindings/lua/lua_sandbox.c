@@ -366,7 +366,7 @@ static double pattern_cost(const char *p, size_t lp, size_t n, int search)
 static int has_specials(const char *p, size_t lp)
 {
     for (size_t i = 0; i < lp; i++)
-        if (strchr("^$*+?.([%-", p[i]))
+        if (p[i] != '\0' && strchr("^$*+?.([%-", p[i]))
             return 1;
     return 0;
 }

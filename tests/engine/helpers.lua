@@ -123,6 +123,10 @@ return {
     spf_bad("v=spf1 redirect=a.example redirect=b.example", "two redirects")
     spf_bad("v=spf1 exp=a.example exp=b.example", "two exps")
     spf_bad("v=spf1 a/24/64", "bad dual cidr")
+    spf_bad("v=spf1 \0a", "a NUL where a qualifier may stand")
+    spf_bad("v=spf1 a:%{\0}.example.com", "a NUL as macro letter")
+    spf_bad("v=spf1 a:%{s\0}.example.com", "a NUL as macro delimiter")
+    spf_bad("v=spf1 x\0=y", "a NUL in a modifier name")
 
     -- sandbox basics
     eq(load("return 1 + 1")(), 2, "load of text")
