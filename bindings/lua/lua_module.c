@@ -367,8 +367,12 @@ static int zs_route(lua_State *L)
     const char *domain = luaL_checkstring(L, 2);
     mxh_route *r = NULL;
     mxh_status st = mxh_mail_route(zs, domain, &r);
-    if (st != MXH_OK)
-        return push_fail(L, NULL, st);
+    if (st != MXH_OK) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "mail route of '%s': %s", domain, mxh_strerror(st));
+        lua_pushstring(L, mxh_strerror(st));
+        return 3;
+    }
     lua_createtable(L, 0, 4);
     set_str(L, "domain", mxh_route_domain(r));
     set_str(L, "kind", mxh_route_kind_name(mxh_route_kind_of(r)));
@@ -426,8 +430,12 @@ static int zs_lookup(lua_State *L)
         return luaL_argerror(L, 3, "unknown record type");
     mxh_lookup *lk = NULL;
     mxh_status st = mxh_lookup_name(zs, name, type, &lk);
-    if (st != MXH_OK)
-        return push_fail(L, NULL, st);
+    if (st != MXH_OK) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "lookup of '%s': %s", name, mxh_strerror(st));
+        lua_pushstring(L, mxh_strerror(st));
+        return 3;
+    }
     lua_createtable(L, 0, 5);
     set_str(L, "status", mxh_lookup_status_name(mxh_lookup_status_of(lk)));
     set_str(L, "final_name", mxh_lookup_final_name(lk));
@@ -789,6 +797,232 @@ static int l_rules(lua_State *L)
     return 1;
 }
 
+/* ---- what-if ----------------------------------------------------------- */
+
+/* Frees what zs:plan made, also when a Lua error unwinds. */
+typedef struct lplan {
+    mxh_changeset *cs;
+    mxh_zoneset *after;
+    mxh_whatif *w;
+    mxh_engine *e;   /* made here (NULL when the caller's engine is used) */
+} lplan;
+
+static int plan_gc(lua_State *L)
+{
+    lplan *u = lua_touserdata(L, 1);
+    if (u) {
+        mxh_whatif_free(u->w);      /* borrows after: free it first */
+        mxh_zoneset_free(u->after);
+        mxh_changeset_free(u->cs);
+        mxh_engine_free(u->e);
+        memset(u, 0, sizeof *u);
+    }
+    return 0;
+}
+
+static void push_targets(lua_State *L, const mxh_whatif_domain *d, int after)
+{
+    size_t n = mxh_whatif_domain_target_count(d, after);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushstring(L, mxh_whatif_domain_target(d, after, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+/* Every error of the changeset or of the applied copy, one a line. */
+static void push_change_errors(lua_State *L, const mxh_changeset *cs, const mxh_zoneset *after)
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    int first = 1;
+    for (size_t i = 0; cs && i < mxh_changeset_error_count(cs); i++) {
+        if (!first)
+            luaL_addchar(&b, '\n');
+        luaL_addstring(&b, mxh_changeset_error(cs, i));
+        first = 0;
+    }
+    for (size_t i = 0; after && i < mxh_zoneset_diag_count(after); i++) {
+        const mxh_diag *d = mxh_zoneset_diag(after, i);
+        if (mxh_diag_level_of(d) != MXH_DIAG_ERROR)
+            continue;
+        if (!first)
+            luaL_addchar(&b, '\n');
+        luaL_addstring(&b, mxh_diag_file(d));
+        if (mxh_diag_line(d) > 0) {
+            char ln[32];
+            snprintf(ln, sizeof ln, ":%lu", mxh_diag_line(d));
+            luaL_addstring(&b, ln);
+        }
+        luaL_addstring(&b, ": ");
+        luaL_addstring(&b, mxh_diag_message(d));
+        first = 0;
+    }
+    if (first && cs)
+        luaL_addstring(&b, mxh_changeset_errmsg(cs));
+    luaL_pushresult(&b);
+}
+
+/*
+ * zs:plan(changes [, opts]): what the changes would do to mail, before they
+ * are made. changes: change lines in one string, or an array of them.
+ * opts: { origin = for relative names, engine = an engine to scan with,
+ * scan = false to skip the rules, no_cdn = true }.
+ */
+static int zs_plan(lua_State *L)
+{
+    mxh_zoneset *zs = check_zs(L, 1);
+    int ct = lua_type(L, 2);
+    if (ct != LUA_TSTRING && ct != LUA_TTABLE)
+        return luaL_typeerror(L, 2, "string or array of change lines");
+    int o = opt_table(L, 3);
+    const char *origin = opt_field_str(L, o, "origin");
+    int no_cdn = opt_field_bool(L, o, "no_cdn");
+    int do_scan_rules = 1;
+    mxh_engine *user_e = NULL;
+    if (o) {
+        if (lua_getfield(L, o, "scan") != LUA_TNIL)
+            do_scan_rules = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        if (lua_getfield(L, o, "engine") != LUA_TNIL)
+            user_e = check_eng(L, -1); /* kept alive by the options table */
+        lua_pop(L, 1);
+    }
+
+    lplan *u = lua_newuserdatauv(L, sizeof *u, 0);
+    memset(u, 0, sizeof *u);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, plan_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    int ui = lua_gettop(L);
+
+    if (mxh_changeset_new(&u->cs) != MXH_OK)
+        return luaL_error(L, "plan: out of memory");
+    if (origin && mxh_changeset_set_origin(u->cs, origin) != MXH_OK) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "plan: bad origin '%s'", origin);
+        return 2;
+    }
+    mxh_status st = MXH_OK;
+    if (ct == LUA_TSTRING) {
+        size_t len;
+        const char *text = lua_tolstring(L, 2, &len);
+        st = mxh_changeset_load_buffer(u->cs, "changes", text, len);
+    } else {
+        lua_Integer n = luaL_len(L, 2);
+        for (lua_Integer i = 1; i <= n && st == MXH_OK; i++) {
+            if (lua_rawgeti(L, 2, i) != LUA_TSTRING)
+                return luaL_error(L, "plan: change %d is not a string", (int)i);
+            char src[32];
+            snprintf(src, sizeof src, "change #%d", (int)i);
+            st = mxh_changeset_add(u->cs, lua_tostring(L, -1), src, 0);
+            lua_pop(L, 1);
+        }
+    }
+    if (st != MXH_OK) {
+        luaL_pushfail(L);
+        push_change_errors(L, u->cs, NULL);
+        return 2;
+    }
+    st = mxh_changeset_apply(u->cs, zs, &u->after);
+    if (st != MXH_OK) {
+        luaL_pushfail(L);
+        push_change_errors(L, NULL, u->after);
+        return 2;
+    }
+    mxh_whatif_opts wo;
+    memset(&wo, 0, sizeof wo);
+    wo.no_cdn = no_cdn;
+    st = mxh_whatif_compare(zs, u->after, &wo, &u->w);
+    if (st == MXH_OK)
+        st = mxh_whatif_plan_fixes(u->w, u->cs);
+    if (st == MXH_OK && do_scan_rules) {
+        mxh_engine *e = user_e;
+        if (e == NULL && (st = mxh_engine_new(NULL, &u->e)) == MXH_OK)
+            e = u->e;
+        if (st == MXH_OK)
+            st = mxh_whatif_scan(u->w, e);
+        if (st != MXH_OK)
+            return push_fail(L, mxh_engine_errmsg(e ? e : u->e), st);
+    }
+    if (st != MXH_OK)
+        return push_fail(L, NULL, st);
+
+    static const mxh_mail_change kinds[] = { MXH_MAIL_UNCHANGED, MXH_MAIL_MOVED,
+        MXH_MAIL_MOVED_NON_MX, MXH_MAIL_BROKEN, MXH_MAIL_RESTORED };
+    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 5);
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        lua_pushinteger(L, (lua_Integer)mxh_whatif_count(u->w, kinds[k]));
+        lua_setfield(L, -2, mxh_mail_change_name(kinds[k]));
+    }
+    lua_setfield(L, -2, "counts");
+
+    lua_newtable(L);
+    lua_Integer nd = 0;
+    for (size_t i = 0; i < mxh_whatif_domain_count(u->w); i++) {
+        const mxh_whatif_domain *d = mxh_whatif_domain_at(u->w, i);
+        mxh_mail_change c = mxh_whatif_domain_change(d);
+        if (c == MXH_MAIL_UNCHANGED && !mxh_whatif_domain_route_changed(d))
+            continue;
+        lua_createtable(L, 0, 10);
+        set_str(L, "domain", mxh_whatif_domain_name(d));
+        set_str(L, "change", mxh_mail_change_name(c));
+        set_str(L, "reason", mxh_whatif_domain_reason(d));
+        set_bool(L, "route_changed", mxh_whatif_domain_route_changed(d));
+        set_bool(L, "deliverable_before", mxh_whatif_domain_deliverable(d, 0));
+        set_bool(L, "deliverable_after", mxh_whatif_domain_deliverable(d, 1));
+        push_targets(L, d, 0);
+        lua_setfield(L, -2, "before");
+        push_targets(L, d, 1);
+        lua_setfield(L, -2, "after");
+        lua_newtable(L); /* after_cdn[target] = provider */
+        for (size_t j = 0; j < mxh_whatif_domain_target_count(d, 1); j++) {
+            const char *cdn = mxh_whatif_domain_target_cdn(d, 1, j);
+            if (cdn) {
+                lua_pushstring(L, cdn);
+                lua_setfield(L, -2, mxh_whatif_domain_target(d, 1, j));
+            }
+        }
+        lua_setfield(L, -2, "after_cdn");
+        size_t nf = mxh_whatif_domain_fix_count(d);
+        lua_createtable(L, (int)nf, 0);
+        for (size_t j = 0; j < nf; j++) {
+            lua_pushstring(L, mxh_whatif_domain_fix(d, j));
+            lua_rawseti(L, -2, (lua_Integer)j + 1);
+        }
+        lua_setfield(L, -2, "fix");
+        set_bool(L, "fix_verified", mxh_whatif_domain_fix_verified(d));
+        set_str(L, "fix_note", mxh_whatif_domain_fix_note(d));
+        lua_rawseti(L, -2, ++nd);
+    }
+    lua_setfield(L, -2, "domains");
+
+    size_t nfi = mxh_whatif_finding_count(u->w);
+    lua_createtable(L, (int)(nfi < 1000000 ? nfi : 0), 0);
+    for (size_t i = 0; i < nfi; i++) {
+        const mxh_whatif_finding *f = mxh_whatif_finding_at(u->w, i);
+        lua_createtable(L, 0, 8);
+        set_bool(L, "introduced", mxh_whatif_finding_introduced(f));
+        set_str(L, "rule", mxh_whatif_finding_rule(f));
+        set_str(L, "severity", mxh_severity_name(mxh_whatif_finding_severity(f)));
+        set_str(L, "zone", mxh_whatif_finding_zone(f));
+        set_str(L, "owner", mxh_whatif_finding_owner(f));
+        set_str(L, "message", mxh_whatif_finding_message(f));
+        set_str(L, "file", mxh_whatif_finding_file(f));
+        set_int(L, "line", (lua_Integer)mxh_whatif_finding_line(f));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "findings");
+
+    /* free the C objects now rather than at the next collection */
+    lua_pushcfunction(L, plan_gc);
+    lua_pushvalue(L, ui);
+    lua_call(L, 1, 0);
+    return 1;
+}
+
 /* ---- registration ---------------------------------------------------- */
 
 static const luaL_Reg zs_methods[] = {
@@ -801,6 +1035,7 @@ static const luaL_Reg zs_methods[] = {
     { "records", zs_records },
     { "route", zs_route },
     { "lookup", zs_lookup },
+    { "plan", zs_plan },
     { "close", zs_close },
     { NULL, NULL }
 };

@@ -139,6 +139,36 @@ check("inventory loads", zs2:load_inventory(Z .. "inventory.txt") == true)
 local ok, ierr = zs2:load_inventory_string("db:inv", "web02 not-an-address shop.example\n")
 check("bad inventory: nil, message", ok == nil and type(ierr) == "string", ierr)
 
+-- what-if: the web apex moves to a CDN and drags the mail along
+local zw = m.zoneset()
+assert(zw:load("examples/zones/example.com.zone"))
+local p = zw:plan("set example.com. A 104.16.1.1")
+check("plan returns a table", type(p) == "table")
+if p then
+  local d1 = p.domains[1]
+  check("plan: mail for the apex breaks", p.counts.broken == 1 and #p.domains == 1 and d1.domain == "example.com."
+        and d1.change == "broken" and d1.deliverable_before and not d1.deliverable_after, d1 and d1.change)
+  check("plan: targets before and after, with the CDN named", d1.before[1] == "10.0.1.100" and
+        d1.after[1] == "104.16.1.1" and d1.after_cdn["104.16.1.1"] == "cloudflare")
+  check("plan: the safe order, verified", d1.fix[1] == "add mail.example.com. A 10.0.1.100" and
+        d1.fix[2] == "set example.com. MX 10 mail.example.com." and d1.fix_verified == true)
+  check("plan: the rule finding the change introduces", find(p.findings, function(f)
+        return f.introduced and f.rule == "mx-on-cdn" and f.owner == "example.com." end))
+end
+local safe = zw:plan({ "add mail A 10.0.1.100", "set @ MX 10 mail", "set @ A 104.16.1.1" },
+                     { origin = "example.com.", scan = false })
+check("plan: the safe order moves mail on purpose only", safe and safe.counts.broken == 0 and
+      safe.counts["moved-non-mx"] == 0 and #safe.findings == 0)
+local pe = zw:plan("set example.com. A 104.16.1.1", { engine = m.engine { only = "apex-a-mx-collision" } })
+check("plan: with the caller's engine", pe and not find(pe.findings, function(f) return f.rule == "mx-on-cdn" end))
+local pn, pnerr = zw:plan({ "frob example.com. A 1.2.3.4" })
+check("plan: a bad change is nil, message", pn == nil and pnerr:match("unknown operation"), pnerr)
+local pa, paerr = zw:plan("del nosuch.example.org. A")
+check("plan: a change outside the zones is nil, message", pa == nil and paerr:match("nosuch"), paerr)
+check("plan: wrong changes type raises", not pcall(zw.plan, zw, 42))
+local rb, rberr = zw:route("")
+check("route of a bad name: nil, message", rb == nil and rberr:match("bad argument"), rberr)
+
 -- to-be-closed zone set
 do
   local zs3 <close> = m.zoneset()
