@@ -57,6 +57,9 @@ $(B)/gen/rules_builtin.c: $(RULES) tools/embed_rules.sh
 $(B)/gen/rules_builtin.o: $(B)/gen/rules_builtin.c
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
+# core/cdn.c embeds data/cdn-ranges.txt with an assembler .incbin.
+$(B)/core/cdn.o: data/cdn-ranges.txt
+
 $(B)/libmxhazard.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -77,6 +80,7 @@ check-unit: deps
 	MXH_BUILD=$(B) $(B)/check_mxhazard
 	@if [ -x tests/cli/run.sh ]; then MXH_BUILD=$(B) sh tests/cli/run.sh; fi
 	MXH_BUILD=$(B) sh tests/embed/run.sh
+	MXH_BUILD=$(B) sh tests/whatif/cli.sh
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, one process.
 check-asan: deps
@@ -85,6 +89,7 @@ check-asan: deps
 	CK_FORK=no MXH_BUILD=$(BA) ASAN_OPTIONS=detect_leaks=1 $(BA)/check_mxhazard
 	@if [ -x tests/cli/run.sh ]; then MXH_BUILD=$(BA) ASAN_OPTIONS=detect_leaks=1 sh tests/cli/run.sh; fi
 	MXH_BUILD=$(BA) MXH_SANITIZE="$(EMBED_SAN)" ASAN_OPTIONS=detect_leaks=1 sh tests/embed/run.sh
+	MXH_BUILD=$(BA) ASAN_OPTIONS=detect_leaks=1 sh tests/whatif/cli.sh
 
 check: check-unit check-asan
 
