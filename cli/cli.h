@@ -76,6 +76,7 @@ typedef struct cli_scan_opts {
     int verbose;
     int color;                  /* -1 auto, 0 never, 1 always */
     int all;                    /* route: every mail domain */
+    cli_strv cdn_files;         /* scan: more CDN/WAF ranges for the rules */
     cli_strv paths;
 } cli_scan_opts;
 

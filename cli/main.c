@@ -60,6 +60,8 @@ static const char help_scan[] =
     "      --only ID,...       run only these rules\n"
     "      --skip ID,...       do not run these rules\n"
     "      --severity ID=LEVEL set a rule's severity: error, warning or info (repeatable)\n"
+    "      --cdn-ranges FILE   more CDN/WAF ranges for mx-on-cdn, \"provider prefix\"\n"
+    "                          lines (repeatable; added to the built-in list)\n"
     "      --fail-on LEVEL     exit 1 when a finding is at or above LEVEL: error,\n"
     "                          warning (default), info, or never\n"
     "  -j, --jobs N            scan with N threads (default: the number of CPUs)\n"
@@ -156,7 +158,7 @@ enum {
 enum {
     O_FORMAT, O_INPUT_FORMAT, O_ORIGIN, O_INVENTORY, O_INCLUDE_ROOT, O_RULES, O_ONLY,
     O_SKIP, O_SEVERITY, O_FAIL_ON, O_JOBS, O_PROGRESS, O_NO_PROGRESS, O_QUIET, O_VERBOSE,
-    O_COLOR, O_NO_COLOR, O_HELP, O_ALL,
+    O_COLOR, O_NO_COLOR, O_HELP, O_ALL, O_CDN,
 };
 
 typedef struct optdef {
@@ -187,6 +189,7 @@ static const optdef optdefs[] = {
     {"no-color", 0, O_NO_COLOR, 0, C_SCAN},
     {"help", 'h', O_HELP, 0, C_SCAN | C_ROUTE | C_RULES | C_EXPLAIN},
     {"all", 'a', O_ALL, 0, C_ROUTE},
+    {"cdn-ranges", 0, O_CDN, 1, C_SCAN},
 };
 
 static int cmd_mask(const char *cmd)
@@ -271,6 +274,7 @@ static int set_opt(cli_scan_opts *o, const char *cmd, const optdef *d, const cha
     case O_NO_COLOR: o->color = 0; return 0;
     case O_HELP: return 1;
     case O_ALL: o->all = 1; return 0;
+    case O_CDN: cli_strv_push(&o->cdn_files, arg); return 0;
     }
     return 0;
 }
@@ -348,6 +352,7 @@ void cli_opts_free(cli_scan_opts *o)
     cli_strv_free(&o->rules_dirs);
     cli_strv_free(&o->severities);
     cli_strv_free(&o->paths);
+    cli_strv_free(&o->cdn_files);
 }
 
 /* ------------------------------------------------------------------------ */

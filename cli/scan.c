@@ -263,6 +263,27 @@ int cli_cmd_scan(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
 
+    /* Extra CDN/WAF ranges: one read-only table shared by every engine. */
+    mxh_cdn_ranges *cdn = NULL;
+    if (o.cdn_files.n) {
+        if (mxh_cdn_ranges_new(&cdn) != MXH_OK) {
+            fputs("mxhazard: out of memory\n", stderr);
+            mxh_engine_free(first);
+            cli_opts_free(&o);
+            return CLI_EXIT_USAGE;
+        }
+        for (size_t i = 0; i < o.cdn_files.n; i++) {
+            if (mxh_cdn_ranges_load_file(cdn, o.cdn_files.v[i]) != MXH_OK) {
+                fprintf(stderr, "mxhazard: --cdn-ranges: %s\n", mxh_cdn_ranges_errmsg(cdn));
+                mxh_cdn_ranges_free(cdn);
+                mxh_engine_free(first);
+                cli_opts_free(&o);
+                return CLI_EXIT_USAGE;
+            }
+        }
+        mxh_engine_set_cdn_ranges(first, cdn);
+    }
+
     cli_inputs in;
     memset(&in, 0, sizeof in);
     cli_inputs_expand(&in, &o.paths, o.inventory, o.verbose && !o.quiet);
@@ -271,6 +292,7 @@ int cli_cmd_scan(int argc, char **argv)
     if (rc) {
         cli_inputs_free(&in);
         mxh_engine_free(first);
+        mxh_cdn_ranges_free(cdn);
         cli_opts_free(&o);
         return rc;
     }
@@ -293,10 +315,13 @@ int cli_cmd_scan(int argc, char **argv)
     ws[0].engine = first;
     for (unsigned j = 1; j < jobs; j++) {
         ws[j].engine = cli_engine_make(&o, 0, &usage);
+        if (ws[j].engine && cdn)
+            mxh_engine_set_cdn_ranges(ws[j].engine, cdn);
         if (!ws[j].engine) {
             for (unsigned k = 0; k < j; k++)
                 mxh_engine_free(ws[k].engine);
             free(ws);
+            mxh_cdn_ranges_free(cdn);
             cli_loaded_free(&ld);
             cli_opts_free(&o);
             return CLI_EXIT_USAGE;
@@ -417,6 +442,7 @@ int cli_cmd_scan(int argc, char **argv)
     for (unsigned j = 0; j < jobs; j++)
         mxh_engine_free(ws[j].engine);
     free(ws);
+    mxh_cdn_ranges_free(cdn);   /* after the engines that borrowed it */
     pthread_mutex_destroy(&c.mu);
     pthread_cond_destroy(&c.cv_done);
     pthread_cond_destroy(&c.cv_space);

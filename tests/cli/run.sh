@@ -334,6 +334,19 @@ check "route --all: every mail domain, apex first, in load order" jq_all '[.[].d
 run route route.example
 check "route without PATH: exit 2" rc_is 2
 
+# ---------------------------------------------------------------- --cdn-ranges
+mkdir -p "$T/cdn"
+printf '# test ranges\ntestcdn 198.51.100.0/24\n' >"$T/cdn-ranges.txt"
+for i in 1 2 3 4 5 6; do
+    printf '$ORIGIN cdn%s.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mail\nmail IN A 198.51.100.%s\n' "$i" "$i" >"$T/cdn/cdn$i.example.zone"
+done
+run scan --only mx-on-cdn -f json --jobs 3 "$T/cdn"
+check "without --cdn-ranges an unlisted range is not a CDN" sh -c '[ '"$rc"' -eq 0 ] && [ ! -s "$1" ]' _ "$T/out"
+run scan --only mx-on-cdn -f json --jobs 3 --cdn-ranges "$T/cdn-ranges.txt" "$T/cdn"
+check "--cdn-ranges reaches every thread's engine" sh -c '[ '"$rc"' -eq 1 ] && jq -e -s "length == 6 and all(.[]; .rule == \"mx-on-cdn\" and (.message | contains(\"testcdn\")))" "$1" >/dev/null' _ "$T/out"
+run scan --cdn-ranges "$T/no-such-ranges.txt" "$T/cdn"
+check "--cdn-ranges with a missing file: exit 2" rc_is 2
+
 # ---------------------------------------------------------------- $INCLUDE confinement
 mkdir -p "$T/inc/zones"
 printf 'mail IN A 192.0.2.10\n' >"$T/inc/common.inc"
