@@ -2,12 +2,13 @@
 # Embedding tests: the library as strangers use it.
 #   - the shared library exports exactly the MXH_API functions of the header
 #   - the header alone compiles (C99 pedantic, C11, C++)
-#   - the finding-list API (tests/embed/findinglist.c)
+#   - the finding-list API (tests/embed/findinglist.c) and the promises of
+#     docs/api.md: NULL frees, copies, status texts, threads (tests/embed/contract.c)
 #   - examples/embed.c, panel_precheck.c, custom_rule.lua, batch.sh built and run
 #   - `make install PREFIX=tmp`, then embed.c built outside the tree with
 #     pkg-config (shared and static) and the installed Lua module loaded
 #   - `require "mxhazard"` from the stock lua5.4 (tests/embed/module.lua)
-#   - code blocks in docs/api.md and docs/rules.md marked `<!-- example: PATH -->`
+#   - code blocks in docs/api.md, docs/rules.md and README.md marked `<!-- example: PATH -->`
 #     are byte for byte the example files
 # Usage: MXH_BUILD=build sh tests/embed/run.sh   (from the source root; the build must exist)
 #   MXH_SANITIZE="-fsanitize=..."  build the test programs with these flags too (check-asan)
@@ -120,6 +121,15 @@ if $CC $WARN $OPT $SAN -Icore -o "$T/findinglist" $HERE/findinglist.c "$B/libmxh
     add_counts findinglist
 else
     fail "tests/embed/findinglist.c builds warning-free"
+fi
+
+# ------------------------------------------------------------- the API's promises
+if $CC $WARN $OPT $SAN -Icore -o "$T/contract" $HERE/contract.c "$B/libmxhazard.a" $DEPLIBS 2>"$T/err"; then
+    pass
+    run "$T/contract"
+    add_counts contract
+else
+    fail "tests/embed/contract.c builds warning-free"
 fi
 
 # ------------------------------------------------------------- examples/embed.c
@@ -268,7 +278,7 @@ check "installed Lua module loads from outside the tree and scans" sh -c '[ '"$r
 # A fenced block right after a line `<!-- example: PATH -->` must equal PATH byte for byte.
 ndocblocks=0
 : >"$T/documented"
-for doc in docs/api.md docs/rules.md; do
+for doc in docs/api.md docs/rules.md README.md; do
     [ -f "$doc" ] || continue
     grep -n '^<!-- example: .* -->$' "$doc" >"$T/marks" || true
     while IFS=: read -r ln rest; do
