@@ -548,8 +548,6 @@ static int engine_rebuild(mxh_engine *e)
         return -1;
     for (size_t i = 0; i < e->nrules; i++) {
         mxh_rule *r = e->rules[i];
-        char id[256];
-        id_from_file(r->file, id, sizeof id);
         load_ctx c;
         memset(&c, 0, sizeof c);
         c.e = e;
