@@ -140,6 +140,11 @@ install: install-lua
 install-lua: $(LUA_MOD)
 	install -d $(DESTDIR)$(LUA_CMOD_DIR)
 	install -m 755 $(LUA_MOD) $(DESTDIR)$(LUA_CMOD_DIR)/mxhazard.so
+install: install-man
+.PHONY: install-man
+install-man:
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/mxhazard.1 $(DESTDIR)$(PREFIX)/share/man/man1/mxhazard.1
 
 clean:
 	rm -rf build $(BA)

@@ -228,12 +228,12 @@ check "lua one-liner: a panel-format zone scanned" sh -c '[ '"$rc"' -eq 0 ] && g
 P=$T/prefix
 # Install exactly what was built and tested above: -o keeps make from rebuilding
 # (the tree may be in the middle of someone's edit).
-NOREMAKE="-o all -o $B/libmxhazard.a -o $B/libmxhazard.so -o $B/libmxhazard.so.0 -o $B/mxhazard -o $B/lua/mxhazard.so"
+NOREMAKE="-o all -o deps -o $B/libmxhazard.a -o $B/libmxhazard.so -o $B/libmxhazard.so.0 -o $B/mxhazard -o $B/lua/mxhazard.so"
 # shellcheck disable=SC2086
 run "$MAKE" --no-print-directory -s $NOREMAKE install B="$B" PREFIX="$P"
 check "make install PREFIX=tmp succeeds" rc_is 0
 for f in include/mxhazard.h lib/libmxhazard.a lib/libmxhazard.so.0 lib/libmxhazard.so \
-         lib/pkgconfig/mxhazard.pc lib/lua/5.4/mxhazard.so bin/mxhazard; do
+         lib/pkgconfig/mxhazard.pc lib/lua/5.4/mxhazard.so bin/mxhazard share/man/man1/mxhazard.1; do
     check "installed: $f" test -e "$P/$f"
 done
 check "installed mxhazard.pc names the prefix" grep -q "^prefix=$P\$" "$P/lib/pkgconfig/mxhazard.pc"
