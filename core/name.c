@@ -270,10 +270,10 @@ int mxh_name_from_user(const char *s, char *out, size_t outsz)
     return mxh_name_canon(s, strlen(s), ".", out, outsz, NULL);
 }
 
+/* Letters, digits, hyphen: host names (RFC 952, RFC 1123 §2.1). */
 static bool host_char(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
 }
 
 static bool ends_with(const char *s, size_t len, const char *suf)
@@ -314,7 +314,9 @@ int mxh_origin_from_filename(const char *path, char *out, size_t outsz)
         len--;
     if (len == 0 || len > 253)
         return 0;
-    /* host-name shaped: labels of [A-Za-z0-9-_], at least two, last one with a letter */
+    /* host-name shaped: labels of letters, digits and hyphens (a leading
+     * underscore allowed), at least two, the last one with a letter. A name
+     * like "roles__dns__files__db.example.com" is a path, not a domain. */
     unsigned labels = 1;
     size_t lab = 0;
     bool letter = false;
@@ -328,7 +330,8 @@ int mxh_origin_from_filename(const char *path, char *out, size_t outsz)
             letter = false;
             continue;
         }
-        if (!host_char(c))
+        /* an underscore only opens a label (service zones such as _msdcs) */
+        if (!host_char(c) && !(c == '_' && lab == 0))
             return 0;
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
             letter = true;

@@ -127,6 +127,10 @@ START_TEST(test_origin_from_filename)
     ck_assert_int_gt(mxh_origin_from_filename("zones/dm2.co.jp", out, sizeof out), 0);
     ck_assert_str_eq(out, "dm2.co.jp.");
     ck_assert_int_eq(mxh_origin_from_filename("zonefile", out, sizeof out), 0);
+    ck_assert_int_gt(mxh_origin_from_filename("db._msdcs.example.com", out, sizeof out), 0);
+    ck_assert_str_eq(out, "_msdcs.example.com.");
+    ck_assert_int_eq(mxh_origin_from_filename("roles__dns__files__zone-bookfriend.me", out, sizeof out), 0);
+    ck_assert_int_eq(mxh_origin_from_filename("my_zone.example", out, sizeof out), 0);
     ck_assert_int_eq(mxh_origin_from_filename("backup.2023", out, sizeof out), 0);
 }
 END_TEST
