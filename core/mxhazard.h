@@ -8,9 +8,11 @@
  * the loaded data.
  *
  * Ownership, once for the whole API:
- *  1. mxh_*_new(), mxh_lookup() and mxh_mail_route() give you an object you
- *     own; release it with the matching mxh_*_free(). Every _free() accepts
- *     NULL.
+ *  1. mxh_*_new(), mxh_lookup_name(), mxh_mail_route(), mxh_changeset_apply()
+ *     and mxh_whatif_compare() give you an object you own; release it with the
+ *     matching mxh_*_free(). Every _free() accepts NULL.
+ *     Accessors of borrowed objects (records, zones, steps, exchanges,
+ *     findings) expect a valid object: do not pass NULL.
  *  2. Anything returned as `const T *` or `const char *` is borrowed from the
  *     object you passed in and lives until that object is freed (records and
  *     zones live as long as their zone set). A comment names any shorter
@@ -498,7 +500,8 @@ MXH_API mxh_status mxh_changeset_apply(const mxh_changeset *cs, const mxh_zonese
  * mail (data/cdn-ranges.txt, compiled in: "provider prefix" lines, '#'
  * comments). Users may add files of the same form.
  */
-/** A table holding the built-in ranges; yours: mxh_cdn_ranges_free(). */
+/** A table holding the built-in ranges; yours: mxh_cdn_ranges_free(). Once
+ *  loading is done it is read-only: engines in several threads may share one. */
 MXH_API mxh_status  mxh_cdn_ranges_new(mxh_cdn_ranges **out);
 MXH_API void        mxh_cdn_ranges_free(mxh_cdn_ranges *r);
 /** Add ranges. Bad lines are skipped and counted: MXH_ERR_PARSE, errmsg "file:line: why". */

@@ -3,7 +3,7 @@
 # As root, missing packages are installed (apt-get update, then install);
 # otherwise the exact install command is printed and the script fails.
 set -u
-PKGS="build-essential pkg-config liblua5.4-dev lua5.4 libldns-dev uthash-dev check libpsl-dev publicsuffix"
+PKGS="build-essential pkg-config liblua5.4-dev lua5.4 libldns-dev uthash-dev check libpsl-dev publicsuffix jq"
 missing=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 command -v cc >/dev/null 2>&1 || missing="$missing build-essential"
@@ -15,6 +15,8 @@ have_pc check || missing="$missing check"
 have_pc libpsl || missing="$missing libpsl-dev"
 [ -f /usr/include/uthash.h ] || missing="$missing uthash-dev"
 [ -f /usr/share/publicsuffix/public_suffix_list.dat ] || missing="$missing publicsuffix"
+command -v jq >/dev/null 2>&1 || missing="$missing jq"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installing:$missing" >&2
