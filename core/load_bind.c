@@ -482,7 +482,7 @@ static void do_record(bload *L, bfile *F, const entry *e)
         } else {
             char canon[MXH_NAME_BUF];
             int rel = 0;
-            int nl = mxh_name_canon(o->p, o->len, F->origin, canon, sizeof canon, &rel);
+            int nl = mxh_name_canon_fast(o->p, o->len, F->origin, canon, sizeof canon, &rel);
             if (nl <= 0) {
                 ERR(L, F, e->line, "bad owner name '%s': %s", tok_show(o, sb, sizeof sb),
                     mxh_name_strerror(nl));

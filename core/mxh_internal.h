@@ -102,6 +102,10 @@ enum {
  */
 MXH_HIDDEN int mxh_name_canon(const char *s, size_t len, const char *origin,
                               char *out, size_t outsz, int *was_relative);
+/* The same result, faster for names without escapes (core/rdata.c; the
+ * master-file loaders' hot path). */
+MXH_HIDDEN int mxh_name_canon_fast(const char *s, size_t len, const char *origin, char *out,
+                                   size_t outsz, int *was_relative);
 MXH_HIDDEN const char *mxh_name_strerror(int code);
 /* Canonical name -> its parent, always a suffix of the same string (for a
  * top-level name, its final "."); NULL for ".". */

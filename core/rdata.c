@@ -223,6 +223,66 @@ static void ob_u32(obuf *o, uint32_t v)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Names: the common case without mxh_name_canon's general machinery        */
+
+/*
+ * Same contract and result as mxh_name_canon. Names made only of dots and
+ * printable bytes that stand for themselves in canonical form (0x21..0x7e
+ * except '.', '\\', '"', '(', ')', ';') map one input byte to one output
+ * byte (ASCII letters lowered, RFC 4343 §3), and their wire length is their
+ * text length plus one (RFC 1035 §3.1: a length octet per label, the root
+ * octet). Anything else — escapes, "@", ".", empty or long labels, a long
+ * name, an origin with escapes — goes to mxh_name_canon, which also gives
+ * the exact error.
+ */
+int mxh_name_canon_fast(const char *s, size_t len, const char *origin, char *out, size_t outsz,
+                        int *was_relative)
+{
+    if (len == 0 || len >= MXH_NAME_MAX_WIRE || outsz < MXH_NAME_BUF ||
+        (len == 1 && (s[0] == '@' || s[0] == '.')))
+        return mxh_name_canon(s, len, origin, out, outsz, was_relative);
+    size_t lab = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.') {
+            if (lab == 0)
+                return mxh_name_canon(s, len, origin, out, outsz, was_relative);
+            lab = 0;
+            out[i] = '.';
+            continue;
+        }
+        if (c < 0x21 || c > 0x7e || c == '\\' || c == '"' || c == '(' || c == ')' || c == ';' ||
+            ++lab > MXH_LABEL_MAX)
+            return mxh_name_canon(s, len, origin, out, outsz, was_relative);
+        out[i] = (char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c);
+    }
+    if (lab == 0) { /* absolute: ends with the root's dot */
+        if (was_relative)
+            *was_relative = 0;
+        out[len] = '\0';
+        return (int)len;
+    }
+    if (!origin)
+        return mxh_name_canon(s, len, origin, out, outsz, was_relative);
+    size_t ol = strlen(origin);
+    if (ol == 1 && origin[0] == '.') {
+        out[len] = '.';
+        out[len + 1] = '\0';
+        if (was_relative)
+            *was_relative = 1;
+        return (int)len + 1;
+    }
+    /* wire: len + 1 for the relative labels, ol + 1 for the origin's */
+    if (len + ol + 2 > MXH_NAME_MAX_WIRE || memchr(origin, '\\', ol))
+        return mxh_name_canon(s, len, origin, out, outsz, was_relative);
+    out[len] = '.';
+    memcpy(out + len + 1, origin, ol + 1);
+    if (was_relative)
+        *was_relative = 1;
+    return (int)(len + 1 + ol);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Pieces                                                                   */
 
 typedef struct ctx {
@@ -243,7 +303,7 @@ static long put_name(ctx *c, obuf *o, const tok *t, const char *what, int *rel)
     if (ob_reserve(o, MXH_NAME_BUF + 2) != 0)
         return FAIL(c, "out of memory");
     int r = 0;
-    int n = mxh_name_canon(t->p, t->len, c->origin, *o->buf + o->n, MXH_NAME_BUF, &r);
+    int n = mxh_name_canon_fast(t->p, t->len, c->origin, *o->buf + o->n, MXH_NAME_BUF, &r);
     if (n <= 0)
         return FAIL(c, "bad %s %s '%s': %s", c->tname, what, shown(t, sb, sizeof sb),
                     mxh_name_strerror(n));
