@@ -11,8 +11,10 @@
 
 #include "mxhazard.h"
 
+/* The project's home page for SARIF's tool.driver.informationUri: set it at
+ * build time (-DMXH_INFO_URI='"https://…"'); empty: the optional field is left out. */
 #ifndef MXH_INFO_URI
-#define MXH_INFO_URI "https://github.com/mxhazard/mxhazard"
+#define MXH_INFO_URI ""
 #endif
 
 /* Exit statuses (documented in docs/mxhazard.1). */

@@ -345,8 +345,10 @@ static void sarif_begin(cli_out *o)
     cli_json_str(f, mxh_version());
     fputs(",\"semanticVersion\":", f);
     cli_json_str(f, mxh_version());
-    fputs(",\"informationUri\":", f);
-    cli_json_str(f, MXH_INFO_URI);
+    if (MXH_INFO_URI[0]) {
+        fputs(",\"informationUri\":", f);
+        cli_json_str(f, MXH_INFO_URI);
+    }
     fputs(",\"rules\":[\n", f);
     for (size_t i = 0; i < o->nrule_ids; i++) {
         const mxh_rule *r = mxh_engine_find_rule(o->engine, o->rule_ids[i]);
