@@ -141,10 +141,31 @@ static void *worker_main(void *arg)
 /* Load errors of a unit become findings of kind load-error, in the order met. */
 static void add_load_errors(const cli_loaded *ld, const cli_unit *u, slot *s)
 {
+    /* A file of which no line could be read as a record is not a zone (a data
+     * file next to the zones, say): one load error for the file, naming the
+     * first reason, instead of one per line. */
+    int not_a_zone = u->zone && mxh_zone_record_count(u->zone) == 0 &&
+                     mxh_zone_rejected_count(u->zone) > 1;
     for (size_t i = u->diag_lo; i < u->diag_hi; i++) {
         const mxh_diag *dg = mxh_zoneset_diag(ld->zs, i);
         if (mxh_diag_level_of(dg) != MXH_DIAG_ERROR)
             continue;
+        if (not_a_zone) {
+            char msg[600];
+            snprintf(msg, sizeof msg,
+                     "not a zone file: none of its %zu record lines could be read (first, line %lu: %.400s)",
+                     mxh_zone_rejected_count(u->zone), mxh_diag_line(dg), mxh_diag_message(dg));
+            cli_fd *d = slot_add(s);
+            d->kind = CLI_FD_LOAD_ERROR;
+            d->rule = cli_xstrdup("load-error");
+            d->sev = MXH_SEV_ERROR;
+            d->zone = cli_xstrdup(mxh_zone_origin(u->zone));
+            d->message = cli_xstrdup(msg);
+            d->fix = cli_xstrdup("");
+            d->file = dup_or_empty(mxh_diag_file(dg));
+            d->line = mxh_diag_line(dg);
+            break;
+        }
         cli_fd *d = slot_add(s);
         d->kind = CLI_FD_LOAD_ERROR;
         d->rule = cli_xstrdup("load-error");

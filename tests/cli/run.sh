@@ -220,7 +220,9 @@ ln -s "$T/does-not-exist.zone" "$D/dangling.example.zone"
 echo "# notes" >"$D/README.md"
 echo "x" >"$D/Kexample.+008+12345.key"
 echo "[core]" >"$D/.git/config"
+printf 'path\tkind\torigin\nzones/a\tpeer\ta.example\nzones/b\treal\tb.example\n' >"$D/index.example.tsv"
 run scan $TR --only clitest-mx-ip -f json --verbose "$D"
+check "mixed dir: a data file is one load error naming it not a zone" jq_all '[.[] | select(.file | endswith("index.example.tsv"))] | length == 1 and (.[0].message | startswith("not a zone file"))'
 check "mixed dir: exit 2 because some inputs could not be loaded" rc_is 2
 check "mixed dir: good zones are still scanned" jq_all 'any(.[]; .rule == "clitest-mx-ip" and .zone == "b-mxip.example.")'
 check "mixed dir: binary file is a load error" jq_all 'any(.[]; .rule == "load-error" and .severity == "error" and (.file | endswith("binary.zone")))'
@@ -234,7 +236,7 @@ run scan $TR --only clitest-mx-ip -f json "$T/huge.example.zone" "$Z/b-mxip.exam
 check "an enormous file is a load error; the run goes on" sh -c '[ '"$rc"' -eq 2 ] && jq -e -s "any(.[]; .rule == \"load-error\" and (.file | endswith(\"huge.example.zone\"))) and any(.[]; .rule == \"clitest-mx-ip\")" "$1" >/dev/null' _ "$T/out"
 rm -f "$T/huge.example.zone"
 run scan $TR --only clitest-mx-ip --no-color "$D"
-check "mixed dir: summary counts load errors and skipped files" sh -c 'tail -n 1 "$1" | grep -q "[3-9] load errors, .* 3 skipped files"' _ "$T/out"
+check "mixed dir: summary counts load errors and skipped files" sh -c 'tail -n 1 "$1" | grep -q "[4-9] load errors, .* 3 skipped files"' _ "$T/out"
 
 # ---------------------------------------------------------------- determinism
 G=$T/gen
