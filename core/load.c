@@ -56,7 +56,7 @@ static const char *binary_reason(const char *buf, size_t len)
 }
 
 static mxh_status load_common(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
-                              const mxh_load_opts *opts, mxh_zone **out_zone, int is_file)
+                              const mxh_load_opts *opts, mxh_zone **out_zone, int flags)
 {
     mxh_load_opts dflt;
     if (!opts) {
@@ -81,7 +81,7 @@ static mxh_status load_common(mxh_zoneset *zs, const char *name, const char *buf
     mxh_status st;
     switch (fmt) {
     case MXH_FMT_BIND:
-        st = mxh_load_bind_ex(zs, name, buf, len, opts, &z, is_file);
+        st = mxh_load_bind_ex(zs, name, buf, len, opts, &z, flags);
         break;
     case MXH_FMT_VALUEDOMAIN:
         st = mxh_load_valuedomain(zs, name, buf, len, opts, &z);
@@ -131,9 +131,9 @@ mxh_status mxh_zoneset_load_file(mxh_zoneset *zs, const char *path, const mxh_lo
         return MXH_ERR_ARG;
     }
     char *buf = NULL;
-    size_t len = 0;
+    size_t len = 0, maplen = 0;
     char err[1200];
-    int r = mxh_read_file(path, &buf, &len, err, sizeof err);
+    int r = mxh_read_file_pages(path, &buf, &len, &maplen, err, sizeof err);
     if (r != 0) {
         /* err already names the file; the diagnostic's file is the path too */
         const char *msg = err;
@@ -143,7 +143,8 @@ mxh_status mxh_zoneset_load_file(mxh_zoneset *zs, const char *path, const mxh_lo
         mxh_zs_diag(zs, MXH_DIAG_ERROR, mxh_zs_file(zs, path), 0, NULL, "%s", msg);
         return r == -2 ? MXH_ERR_LIMIT : MXH_ERR_IO;
     }
-    mxh_status st = load_common(zs, path, buf, len, opts, out_zone, 1);
-    free(buf);
+    mxh_status st = load_common(zs, path, buf, len, opts, out_zone,
+                                MXH_LOADF_FILE | (maplen ? MXH_LOADF_DISCARD : 0));
+    mxh_free_file(buf, maplen);
     return st;
 }

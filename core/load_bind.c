@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <ldns/ldns.h>
 
@@ -92,6 +94,9 @@ typedef struct bload {
     unsigned nstack;
     bool include_failed;
     bool nomem;
+    /* the top buffer's pages may be dropped once read (MXH_LOADF_DISCARD) */
+    bool discard;
+    uintptr_t dropped;      /* dropped up to here */
 } bload;
 
 /* One file being read. */
@@ -475,7 +480,7 @@ static void do_record(bload *L, bfile *F, const entry *e)
     int owner_rel = 1;
     if (f.owner >= 0) {
         const btok *o = &t[f.owner];
-        if (L->have_owner && L->owner_gen == L->gen && L->owner_tl == o->len &&
+        if (L->have_owner && L->owner_tp && L->owner_gen == L->gen && L->owner_tl == o->len &&
             memcmp(L->owner_tp, o->p, o->len) == 0) {
             owner_rel = o->len == 0 || o->p[o->len - 1] != '.' ||
                         (o->len > 1 && o->p[o->len - 2] == '\\');
@@ -796,8 +801,32 @@ static void do_directive(bload *L, bfile *F, const entry *e)
     }
 }
 
+/* Give back the pages of the top buffer before buf + pos: everything there
+ * has been read, and the model keeps copies of what it needs. A big zone's
+ * text then need not stay resident beside its model. */
+#define DROP_EVERY ((size_t)4 << 20)
+static void drop_read(bload *L, const char *buf, size_t pos)
+{
+    static size_t page;
+    if (!page) {
+        long pg = sysconf(_SC_PAGESIZE);
+        page = pg > 0 ? (size_t)pg : 4096;
+    }
+    uintptr_t from = L->dropped ? L->dropped : ((uintptr_t)buf + page - 1) & ~(uintptr_t)(page - 1);
+    uintptr_t upto = ((uintptr_t)(buf + pos)) & ~(uintptr_t)(page - 1);
+    if (upto <= from)
+        return;
+    if (madvise((void *)from, upto - from, MADV_DONTNEED) != 0)
+        return; /* keep the pages; nothing else changes */
+    L->dropped = upto;
+    if (L->owner_tp && (uintptr_t)L->owner_tp < upto)
+        L->owner_tp = NULL; /* the owner cache must not read dropped text */
+}
+
 static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
 {
+    const bool drop = L->discard && L->depth == 0;
+    size_t next_drop = DROP_EVERY;
     if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
         (unsigned char)buf[2] == 0xBF) {
         buf += 3;
@@ -815,6 +844,10 @@ static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
             do_directive(L, F, &e);
         else
             do_record(L, F, &e);
+        if (drop && x.pos >= next_drop) {
+            drop_read(L, buf, x.pos);
+            next_drop = x.pos + DROP_EVERY;
+        }
     }
 }
 
@@ -881,7 +914,7 @@ static int origin_from_text(bload *L, const char *buf, size_t len, const char *b
 /* ------------------------------------------------------------------------ */
 
 mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
-                            const mxh_load_opts *opts, mxh_zone **out, int is_file)
+                            const mxh_load_opts *opts, mxh_zone **out, int flags)
 {
     if (out)
         *out = NULL;
@@ -891,6 +924,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
     memset(&L, 0, sizeof L);
     L.zs = zs;
     L.opts = opts;
+    L.discard = (flags & MXH_LOADF_DISCARD) != 0;
     L.max_depth = opts && opts->include_depth ? opts->include_depth : MXH_INCLUDE_DEPTH;
     if (L.max_depth > MXH_INCLUDE_DEPTH * 4)
         L.max_depth = MXH_INCLUDE_DEPTH * 4;
@@ -905,7 +939,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
     char dir[PATH_MAX];
     char real_top[PATH_MAX];
     bool have_top = false;
-    if (is_file && realpath(name, real_top)) {
+    if ((flags & MXH_LOADF_FILE) && realpath(name, real_top)) {
         have_top = true;
         snprintf(dir, sizeof dir, "%s", real_top);
         char *slash = strrchr(dir, '/');

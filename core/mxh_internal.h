@@ -326,17 +326,27 @@ MXH_HIDDEN int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text,
                                char *err, size_t errsz, int intern);
 /* A TTL in seconds or BIND units (1h30m); 0 on success, -1 if bad. */
 MXH_HIDDEN int mxh_parse_ttl(const char *s, size_t len, uint32_t *out);
-/* mxh_load_bind with is_file telling that `name` is a path: relative $INCLUDEs
- * of the top file resolve against its directory, which is the default root. */
+/* mxh_load_bind with flags: MXH_LOADF_FILE tells that `name` is a path
+ * (relative $INCLUDEs of the top file resolve against its directory, which is
+ * the default root); MXH_LOADF_DISCARD that buf is a page-aligned anonymous
+ * mapping (mxh_read_file_pages) whose pages the loader may drop once read. */
+#define MXH_LOADF_FILE    0x01
+#define MXH_LOADF_DISCARD 0x02
 MXH_HIDDEN mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf,
                                        size_t len, const mxh_load_opts *opts, mxh_zone **out,
-                                       int is_file);
+                                       int flags);
 
 /* Inventory (core/inventory.c). */
 MXH_HIDDEN void mxh_inventory_free(struct mxh_inventory *inv);
 
 /* Small text helpers (core/util.c). */
 MXH_HIDDEN int  mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t errsz);
+/* The same into an anonymous mapping for files of 1 MiB or more (*maplen its
+ * length; 0: a heap buffer). Pages of it may be dropped with MADV_DONTNEED
+ * once read. Free with mxh_free_file. */
+MXH_HIDDEN int  mxh_read_file_pages(const char *path, char **buf, size_t *len, size_t *maplen,
+                                    char *err, size_t errsz);
+MXH_HIDDEN void mxh_free_file(char *buf, size_t maplen);
 MXH_HIDDEN bool mxh_parse_ipv4(const char *s, size_t len, uint8_t out[4]);
 MXH_HIDDEN bool mxh_parse_ipv6(const char *s, size_t len, uint8_t out[16]);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,6 +107,73 @@ int mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t e
     *buf = p;
     *len = n;
     return 0;
+}
+
+/*
+ * mxh_read_file for a large regular file, into pages of its own (an
+ * anonymous mapping) rather than the heap, so that a loader done with a
+ * part of it may give those pages back (madvise MADV_DONTNEED) while it
+ * reads on: the text of a big zone need not stay resident next to the
+ * model built from it. *maplen is the mapping's length, or 0 when the
+ * buffer came from mxh_read_file (small, not regular, or no mapping).
+ * Release with mxh_free_file. The file is read, not mapped: a file
+ * truncated meanwhile cannot fault.
+ */
+int mxh_read_file_pages(const char *path, char **buf, size_t *len, size_t *maplen, char *err,
+                        size_t errsz)
+{
+    *maplen = 0;
+    struct stat st;
+    if (!path || !*path || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size < (off_t)(1 << 20) || (uintmax_t)st.st_size > (uintmax_t)MXH_FILE_MAX)
+        return mxh_read_file(path, buf, len, err, errsz);
+    *buf = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (uintmax_t)st.st_size > (uintmax_t)MXH_FILE_MAX) {
+        if (fd >= 0)
+            close(fd);
+        return mxh_read_file(path, buf, len, err, errsz);
+    }
+    size_t size = (size_t)st.st_size;
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t page = pg > 0 ? (size_t)pg : 4096;
+    size_t ml = (size + 1 + page - 1) / page * page;
+    char *p = mmap(NULL, ml, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        close(fd);
+        return mxh_read_file(path, buf, len, err, errsz);
+    }
+    size_t n = 0;
+    while (n < size) {
+        ssize_t r = read(fd, p + n, size - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, errsz, "%s: read error: %s", path, strerror(errno));
+            munmap(p, ml);
+            close(fd);
+            return -1;
+        }
+        if (r == 0)
+            break; /* shrank since fstat: what was there */
+        n += (size_t)r;
+    }
+    close(fd);
+    p[n] = '\0';
+    *buf = p;
+    *len = n;
+    *maplen = ml;
+    return 0;
+}
+
+void mxh_free_file(char *buf, size_t maplen)
+{
+    if (maplen)
+        munmap(buf, maplen);
+    else
+        free(buf);
 }
 
 /*
