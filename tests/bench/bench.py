@@ -386,14 +386,14 @@ def main(argv):
         pass
     out("# mxhazard benchmark, %s" % time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
     out()
-    out("Machine: %s, %d cores, %s, Python %s" % (cpu, os.cpu_count() or 0, platform.platform(),
+    out("- Machine: %s, %d cores, %s, Python %s" % (cpu, os.cpu_count() or 0, platform.platform(),
                                                    platform.python_version()))
-    out("Peers: validns %s, knot-dnssecutils %s, nsd %s, bind9-utils %s, pdns-server %s"
+    out("- Peers: validns %s, knot-dnssecutils %s, nsd %s, bind9-utils %s, pdns-server %s"
         % (dpkg_version("validns"), dpkg_version("knot-dnssecutils"), dpkg_version("nsd"),
            dpkg_version("bind9-utils"), dpkg_version("pdns-server")))
-    out("Load average at start: %s (other work on the machine inflates wall times; CPU s is "
+    out("- Load average at start: %s (other work on the machine inflates wall times; CPU s is "
         "user+sys)" % loadavg())
-    out("Wall time: median of the runs, fork to exit. Peak RSS: %s, largest run."
+    out("- Wall time: median of the runs, fork to exit. Peak RSS: %s, largest run."
         % ("GNU time %M" if GNU_TIME else
            "wait4() ru_maxrss (no /usr/bin/time: includes a ~20 MiB floor from the forking Python)"))
     if QUICK:
