@@ -14,6 +14,8 @@
 # Environment: MXH_BENCH_DATA (default: bench-data in the source root), and
 # the MXH_BENCH_* knobs described in bench.py. Never fails on a MISS: it is a
 # benchmark, not a test. Exit 2 only when it cannot run at all.
+# Word splitting of $missing, $CFLAGS_B and pkg-config output is intended.
+# shellcheck disable=SC2086,SC2046
 set -u
 BUILD=${1:-build}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -65,7 +67,6 @@ mkdir -p "$TOOLS"
 CFLAGS_B="-std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE"
 rm -f "$TOOLS/parse_only" "$TOOLS/parse_ldns" "$TOOLS/parse_zscanner"
 if [ -f "$BUILD/libmxhazard.a" ]; then
-    # shellcheck disable=SC2046
     $CC $CFLAGS_B -Icore "$HERE/parse_only.c" -o "$TOOLS/parse_only" "$BUILD/libmxhazard.a" \
         $($PKG_CONFIG --libs lua5.4 ldns libpsl) -lm -lpthread \
         || echo "bench: parse_only did not build (library incomplete?) — our parse row stays empty"
@@ -73,12 +74,10 @@ else
     echo "bench: $BUILD/libmxhazard.a not found — our parse row stays empty"
 fi
 if $PKG_CONFIG --exists ldns 2>/dev/null; then
-    # shellcheck disable=SC2046
     $CC $CFLAGS_B $($PKG_CONFIG --cflags ldns) "$HERE/parse_ldns.c" -o "$TOOLS/parse_ldns" \
         $($PKG_CONFIG --libs ldns) || echo "bench: parse_ldns did not build"
 fi
 if $PKG_CONFIG --exists libzscanner 2>/dev/null; then
-    # shellcheck disable=SC2046
     $CC $CFLAGS_B $($PKG_CONFIG --cflags libzscanner) "$HERE/parse_zscanner.c" \
         -o "$TOOLS/parse_zscanner" $($PKG_CONFIG --libs libzscanner) \
         || echo "bench: parse_zscanner did not build"
