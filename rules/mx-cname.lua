@@ -3,61 +3,13 @@ local mxh = require "mxh"
 
 -- An exchange that mx-as-ip or mx-relative-name explains is left to those
 -- rules: no other rule reports on it (one mistake, one finding).
-local function prefix_labels(name, origin)
-  if not mxh.is_strictly_below(name, origin) then return nil end
-  local L, n = mxh.labels(name), #mxh.labels(origin)
-  local p = {}
-  for i = 1, #L - n do p[i] = L[i] end
-  return p, L
-end
-
--- RFC 1035 §3.3.9: the exchange must be a host name; an address literal,
--- absolute or made relative by a missing final dot, is not one.
-local function ip_literal(zone, x)
-  local name = x:name()
-  if mxh.is_ip(name) then return name:sub(1, -2) end
-  local p = prefix_labels(name, zone:origin())
-  if p and #p > 0 then
-    local s = table.concat(p, ".")
-    if mxh.is_ip(s) then return s end
-  end
-  -- Made relative to another $ORIGIN: the exchange as written is an address.
-  local rec = x:record()
-  if rec and rec:target_relative() then
-    for w in (rec:rdata_text() or ""):gmatch("%S+") do
-      if w:find("[.:]") and mxh.is_ip(w) then return (w:gsub("%.$", "")) end
-    end
-  end
-  return nil
-end
-
--- A forgotten trailing dot: under the origin, no records of its own (a
--- wildcard answer does not count), and the part before the origin is a
--- full domain name (ends in a TLD) or repeats the origin.
-local function forgotten_dot(zone, x)
-  local name, origin = x:name(), zone:origin()
-  local p = prefix_labels(name, origin)
-  if not p or #p == 0 then return nil end
-  if x:status() == "delegated" then return nil end
-  local node = zone:node(name)
-  if node and (#node:records() > 0 or node:below_cut()) then return nil end
-  local O = mxh.labels(origin)
-  if #O > 0 and #p >= #O then
-    local same = true
-    for i = 1, #O do
-      if p[#p - #O + i] ~= O[i] then same = false; break end
-    end
-    if same then return table.concat(p, ".") .. "." end
-  end
-  if #p >= 2 and mxh.is_tld(p[#p]) then return table.concat(p, ".") .. "." end
-  return nil
-end
-
+-- RFC 1035 §3.3.9 (an address literal is no host name) and a forgotten final
+-- dot: computed in C (docs/rules.md, mxh.exchange_*), the same answers the
+-- label-by-label Lua version gave, without building tables per exchange.
+local ip_literal = mxh.exchange_ip_literal      -- address as written, or nil
+local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or nil
 -- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
-local function explained(zone, x)
-  if x:name() == "." then return true end
-  return ip_literal(zone, x) ~= nil or forgotten_dot(zone, x) ~= nil
-end
+local explained = mxh.exchange_explained
 
 return {
   id          = "mx-cname",

@@ -148,6 +148,17 @@ static const char *canon_of(lua_State *L, int idx, char *buf, size_t bufsz)
     return mxh_name_from_user(s, buf, bufsz) > 0 ? buf : NULL;
 }
 
+/* canon_of for a C string (names the library hands out). */
+static const char *canon_str(const char *s, char *buf, size_t bufsz)
+{
+    size_t len = strlen(s);
+    if (len == 0)
+        return NULL;
+    if (mxh_lua_plain_canonical(s, len))
+        return s;
+    return mxh_name_from_user(s, buf, bufsz) > 0 ? buf : NULL;
+}
+
 static int h_name_eq(lua_State *L)
 {
     char a[MXH_NAME_BUF], b[MXH_NAME_BUF];
@@ -695,6 +706,205 @@ static int h_spf_parse(lua_State *L)
     return 1;
 }
 
+/* ---- exchange facts shared by the MX rules ------------------------------ */
+
+/* Whether a single label (text as mxh.labels gives it) is a top-level domain:
+ * the same test as mxh.is_tld. */
+static int label_is_tld(mxh_engine *e, const char *s, size_t len)
+{
+    char buf[256];
+    const char *t = psl_text(s, len, buf, sizeof buf);
+    const psl_ctx_t *psl = engine_psl(e);
+    return t && psl && strchr(t, '.') == NULL &&
+           psl_is_public_suffix2(psl, t, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+}
+
+/* Number of labels of a canonical name, split as mxh.labels splits. */
+static size_t label_count(const char *n)
+{
+    if (strcmp(n, ".") == 0)
+        return 0;
+    size_t k = 0;
+    for (const char *p = n; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+            continue;
+        }
+        if (*p == '.')
+            k++;
+    }
+    return k;
+}
+
+/* Offset of the end (the unescaped dot) of label number i (0-based) of n. */
+static size_t label_end(const char *n, size_t i, size_t *start)
+{
+    size_t k = 0, st = 0;
+    for (size_t p = 0; n[p]; p++) {
+        if (n[p] == '\\' && n[p + 1]) {
+            p++;
+            continue;
+        }
+        if (n[p] == '.') {
+            if (k == i) {
+                *start = st;
+                return p;
+            }
+            k++;
+            st = p + 1;
+        }
+    }
+    *start = st;
+    return strlen(n);
+}
+
+/* The labels of name before origin, as one string joined by dots (what
+ * table.concat(prefix_labels(name, origin), ".") gives), when name is
+ * strictly below origin and that prefix has at least one label; its label
+ * count in *np, its length returned; 0 otherwise. */
+static size_t name_prefix(const char *n, const char *o, size_t *np)
+{
+    *np = 0;
+    if (n == NULL || o == NULL || strcmp(n, o) == 0 || !mxh_name_is_at_or_below(n, o))
+        return 0;
+    size_t ln = label_count(n), lo = label_count(o);
+    if (ln <= lo)
+        return 0;
+    size_t st;
+    *np = ln - lo;
+    return label_end(n, *np - 1, &st);
+}
+
+/* The address an MX exchange was meant to be (RFC 1035 §3.3.9: EXCHANGE is a
+ * host name, an address literal is not one), into out; 0 if none. Written
+ * with a final dot, the exchange is the literal itself; without it, the
+ * origin (of this zone, or of another $ORIGIN: then the text as written
+ * holds the address) was appended. */
+static int exchange_ip_literal(const mxh_zone *z, const mxh_exchange *x, char *out,
+                               size_t outsz)
+{
+    const char *xn = mxh_exchange_name(x);
+    size_t xl = xn ? strlen(xn) : 0;
+    if (xn && addr_family(xn, xl, NULL)) {
+        snprintf(out, outsz, "%.*s", (int)(xl - 1), xn);
+        return 1;
+    }
+    char a[MXH_NAME_BUF], b[MXH_NAME_BUF];
+    const char *n = xn ? canon_str(xn, a, sizeof a) : NULL;
+    const char *o = canon_str(mxh_zone_origin(z), b, sizeof b);
+    size_t np, pl = name_prefix(n, o, &np);
+    if (pl > 0 && addr_family(n, pl, NULL)) {
+        snprintf(out, outsz, "%.*s", (int)pl, n);
+        return 1;
+    }
+    const mxh_rr *rec = mxh_exchange_record(x);
+    if (rec && mxh_rr_target_relative(rec)) {
+        const char *t = mxh_rr_rdata_text(rec);
+        const char *p = t ? t : "";
+        while (*p) {
+            while (*p && isspace((unsigned char)*p))
+                p++;
+            const char *w = p;
+            while (*p && !isspace((unsigned char)*p))
+                p++;
+            size_t wl = (size_t)(p - w);
+            if (wl > 0 && (memchr(w, '.', wl) || memchr(w, ':', wl)) &&
+                addr_family(w, wl, NULL)) {
+                if (w[wl - 1] == '.')
+                    wl--;
+                snprintf(out, outsz, "%.*s", (int)wl, w);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* A forgotten final dot: the exchange is under the origin, has no records of
+ * its own (a wildcard answer does not count) and is not below a cut, and the
+ * part before the origin repeats the origin or is a full domain name (ends in
+ * a TLD). The name meant, with its final dot, into out; 0 if none. */
+static int exchange_missing_dot(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
+                                char *out, size_t outsz)
+{
+    const char *xn = mxh_exchange_name(x);
+    char a[MXH_NAME_BUF], b[MXH_NAME_BUF], c[MXH_NAME_BUF];
+    const char *n = xn ? canon_str(xn, a, sizeof a) : NULL;
+    const char *o = canon_str(mxh_zone_origin(z), b, sizeof b);
+    size_t np, pl = name_prefix(n, o, &np);
+    if (pl == 0)
+        return 0;
+    if (mxh_exchange_status_of(x) == MXH_EX_DELEGATED)
+        return 0;
+    /* zone:node(name): the name as a plain canonical name or converted */
+    const char *nn = xn ? canon_str(xn, c, sizeof c) : NULL;
+    const mxh_node *node = nn ? mxh_zone_find(z, nn) : NULL;
+    if (node && (node->rrs != NULL || (node->flags & MXH_NODE_BELOW_CUT)))
+        return 0;
+    size_t no = label_count(o);
+    if (no > 0 && np >= no) {
+        /* the last no labels of the prefix against the origin's labels */
+        int same = 1;
+        for (size_t i = 0; i < no && same; i++) {
+            size_t ps, pe = label_end(n, np - no + i, &ps);
+            size_t os, oe = label_end(o, i, &os);
+            same = pe - ps == oe - os && memcmp(n + ps, o + os, pe - ps) == 0;
+        }
+        if (same) {
+            snprintf(out, outsz, "%.*s.", (int)pl, n);
+            return 1;
+        }
+    }
+    if (np >= 2) {
+        size_t ls, le = label_end(n, np - 1, &ls);
+        if (label_is_tld(e, n + ls, le - ls)) {
+            snprintf(out, outsz, "%.*s.", (int)pl, n);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* mxh.exchange_ip_literal(zone, x): the address, or nil. */
+static int h_exchange_ip_literal(lua_State *L)
+{
+    const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
+    const mxh_exchange *x = mxh_lua_check(L, 2, MXH_LK_EXCHANGE)->ptr;
+    char out[MXH_NAME_BUF + 8];
+    if (exchange_ip_literal(z, x, out, sizeof out))
+        lua_pushstring(L, out);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* mxh.exchange_missing_dot(zone, x): the name meant, or nil. */
+static int h_exchange_missing_dot(lua_State *L)
+{
+    const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
+    const mxh_exchange *x = mxh_lua_check(L, 2, MXH_LK_EXCHANGE)->ptr;
+    char out[MXH_NAME_BUF + 8];
+    if (exchange_missing_dot(mxh_lua_engine(L), z, x, out, sizeof out))
+        lua_pushstring(L, out);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* mxh.exchange_explained(zone, x): the exchange is the root (a null MX, RFC
+ * 7505 §3), an address literal or a name missing its final dot. */
+static int h_exchange_explained(lua_State *L)
+{
+    const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
+    const mxh_exchange *x = mxh_lua_check(L, 2, MXH_LK_EXCHANGE)->ptr;
+    const char *xn = mxh_exchange_name(x);
+    char out[MXH_NAME_BUF + 8];
+    lua_pushboolean(L, (xn && strcmp(xn, ".") == 0) ||
+                       exchange_ip_literal(z, x, out, sizeof out) ||
+                       exchange_missing_dot(mxh_lua_engine(L), z, x, out, sizeof out));
+    return 1;
+}
+
 int mxh_lua_open_mxh(lua_State *L)
 {
     static const luaL_Reg fns[] = {
@@ -712,6 +922,9 @@ int mxh_lua_open_mxh(lua_State *L)
         {"ip_in_cidr", h_ip_in_cidr},
         {"txt_strings", h_txt_strings},
         {"cdn_provider", mxh_lua_cdn_provider},
+        {"exchange_ip_literal", h_exchange_ip_literal},
+        {"exchange_missing_dot", h_exchange_missing_dot},
+        {"exchange_explained", h_exchange_explained},
         {NULL, NULL}
     };
     luaL_newlib(L, fns);
