@@ -79,19 +79,23 @@ void *mxh_arena_alloc(mxh_arena *a, size_t n)
     return nc->data;
 }
 
+char *mxh_arena_text(mxh_arena *a, size_t n)
+{
+    /* Text needs no 8-byte alignment: pack it. */
+    mxh_arena_chunk *c = a->head;
+    if (c && c->size - c->used >= n) {
+        char *p = (char *)c->data + c->used;
+        c->used += n;
+        return p;
+    }
+    return mxh_arena_alloc(a, n);
+}
+
 char *mxh_arena_strndup(mxh_arena *a, const char *s, size_t len)
 {
-    /* Strings need no 8-byte alignment: pack them. */
-    mxh_arena_chunk *c = a->head;
-    char *p;
-    if (c && c->size - c->used >= len + 1) {
-        p = (char *)c->data + c->used;
-        c->used += len + 1;
-    } else {
-        p = mxh_arena_alloc(a, len + 1);
-        if (!p)
-            return NULL;
-    }
+    char *p = mxh_arena_text(a, len + 1);
+    if (!p)
+        return NULL;
     memcpy(p, s, len);
     p[len] = '\0';
     return p;

@@ -75,6 +75,8 @@ MXH_HIDDEN void  mxh_arena_init(mxh_arena *a);
 MXH_HIDDEN void  mxh_arena_free(mxh_arena *a);
 /* Aligned to 8. NULL on out of memory. */
 MXH_HIDDEN void *mxh_arena_alloc(mxh_arena *a, size_t n);
+/* n bytes for text (no alignment). NULL on out of memory. */
+MXH_HIDDEN char *mxh_arena_text(mxh_arena *a, size_t n);
 /* Copy of s[0..len) plus NUL. */
 MXH_HIDDEN char *mxh_arena_strndup(mxh_arena *a, const char *s, size_t len);
 
@@ -133,13 +135,16 @@ MXH_HIDDEN int mxh_origin_from_filename(const char *path, char *out, size_t outs
 #define MXH_RR_TARGET_RELATIVE 0x01   /* target written without final dot */
 #define MXH_RR_OWNER_RELATIVE  0x02   /* owner written without final dot (or blank/@) */
 #define MXH_RR_GENERIC         0x04   /* RDATA kept in RFC 3597 \# form or given by ldns */
+#define MXH_RR_TEXT_AFTER      0x08   /* the RDATA as written follows rdata's NUL (it
+                                       * differs from rdata); set by mxh_zone_add only */
 
+/* 64 bytes: a 1M-record zone holds a million of these. */
 struct mxh_rr {
     struct mxh_rr *next;      /* next record at the same node, file order */
     struct mxh_node *node;    /* owner node (node->name is the canonical owner) */
     const char *owner_text;   /* as written; "" for a blank owner */
-    const char *rdata;        /* canonical presentation RDATA */
-    const char *rdata_text;   /* as written; may be the same pointer as rdata */
+    const char *rdata;        /* canonical presentation RDATA; the RDATA as written is
+                               * mxh_rr_rdata_text() (rdata itself unless TEXT_AFTER) */
     const char *target;       /* canonical name pointed at, interned; or NULL */
     uint32_t ttl;
     uint32_t line;

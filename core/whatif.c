@@ -1134,7 +1134,7 @@ static mxh_rr_in rr_in_of(apply_ctx *a, const mxh_rr *rr)
     in.rclass = rr->rclass;
     in.ttl = rr->ttl;
     in.rdata = rr->rdata;
-    in.rdata_text = rr->rdata_text;
+    in.rdata_text = mxh_rr_rdata_text(rr);
     in.target = rr->target;
     in.pref = rr->pref;
     in.file = map_file(a, rr->file);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #pragma weak mxh_inventory_free
 
@@ -69,6 +70,26 @@ void mxh_zoneset_free(mxh_zoneset *zs)
     free(zs);
 }
 
+/* A zeroed table for a hash index. A big one is probed at random, one TLB
+ * entry per 4 KiB page: on a 1M-name zone the walks cost as much as the
+ * probes. Ask for transparent huge pages there (a hint; harmless where
+ * unsupported). Free with free(). */
+#define HUGE_PAGE ((size_t)2 << 20)
+static void *table_calloc(size_t n, size_t size)
+{
+    size_t bytes = n * size;
+    if (bytes < HUGE_PAGE)
+        return calloc(n, size);
+    void *p = NULL;
+    if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    memset(p, 0, bytes);
+    return p;
+}
+
 const char *mxh_zs_intern(mxh_zoneset *zs, const char *s, size_t len)
 {
     uint32_t h = mxh_hash_bytes(s, len);
@@ -84,7 +105,7 @@ const char *mxh_zs_intern(mxh_zoneset *zs, const char *s, size_t len)
     }
     if ((zs->nstrings + 1) * 4 > zs->nstrslots * 3) { /* keep the load under 3/4 */
         size_t ns = zs->nstrslots ? zs->nstrslots * 2 : 64;
-        mxh_str_slot *nsl = calloc(ns, sizeof *nsl);
+        mxh_str_slot *nsl = table_calloc(ns, sizeof *nsl);
         if (!nsl)
             return NULL;
         for (size_t k = 0; k < zs->nstrslots; k++) {
@@ -299,7 +320,7 @@ static bool index_add(mxh_zone *z, mxh_node *n, size_t len, uint32_t h)
     }
     if ((z->nnodes + 1) * 4 > z->nslots * 3) { /* keep the load under 3/4 */
         size_t ns = z->nslots ? z->nslots * 2 : 16;
-        mxh_node_slot *sl = calloc(ns, sizeof *sl);
+        mxh_node_slot *sl = table_calloc(ns, sizeof *sl);
         if (!sl)
             return false;
         for (size_t i = 0; i < z->nslots; i++)
@@ -399,17 +420,24 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
             goto nomem;
         z->last_owner_text = rr->owner_text;
     }
+    /* The RDATA as written, when it differs, right behind the canonical
+     * RDATA: one allocation and no pointer of its own. */
     const char *rd = in->rdata ? in->rdata : "";
-    rr->rdata = mxh_arena_strndup(&zs->arena, rd, strlen(rd));
-    if (!rr->rdata)
-        goto nomem;
-    if (!in->rdata_text || strcmp(in->rdata_text, rd) == 0) {
-        rr->rdata_text = rr->rdata;
-    } else {
-        rr->rdata_text = mxh_arena_strndup(&zs->arena, in->rdata_text, strlen(in->rdata_text));
-        if (!rr->rdata_text)
-            goto nomem;
+    size_t rdl = strlen(rd);
+    const char *tx = in->rdata_text;
+    size_t txl = 0;
+    if (tx) {
+        txl = strlen(tx);
+        if (txl == rdl && memcmp(tx, rd, rdl) == 0)
+            tx = NULL;
     }
+    char *rdp = mxh_arena_text(&zs->arena, rdl + 1 + (tx ? txl + 1 : 0));
+    if (!rdp)
+        goto nomem;
+    memcpy(rdp, rd, rdl + 1);
+    if (tx)
+        memcpy(rdp + rdl + 1, tx, txl + 1);
+    rr->rdata = rdp;
     if (in->target) {
         rr->target = mxh_zs_intern(zs, in->target, strlen(in->target));
         if (!rr->target)
@@ -421,7 +449,7 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
     rr->rclass = in->rclass ? in->rclass : 1;
     rr->pref = in->pref;
     rr->file = in->file;
-    rr->flags = in->flags;
+    rr->flags = (uint8_t)((in->flags & ~MXH_RR_TEXT_AFTER) | (tx ? MXH_RR_TEXT_AFTER : 0));
     if (z->nrr == z->caprr) {
         size_t nc = z->caprr ? z->caprr * 2 : 32;
         mxh_rr **nr = realloc(z->rrs, nc * sizeof *nr);
@@ -550,7 +578,10 @@ const char *mxh_rr_target(const mxh_rr *rr) { return rr->target; }
 unsigned mxh_rr_preference(const mxh_rr *rr) { return rr->pref; }
 int mxh_rr_target_relative(const mxh_rr *rr) { return (rr->flags & MXH_RR_TARGET_RELATIVE) != 0; }
 const char *mxh_rr_owner_text(const mxh_rr *rr) { return rr->owner_text; }
-const char *mxh_rr_rdata_text(const mxh_rr *rr) { return rr->rdata_text; }
+const char *mxh_rr_rdata_text(const mxh_rr *rr)
+{
+    return (rr->flags & MXH_RR_TEXT_AFTER) ? rr->rdata + strlen(rr->rdata) + 1 : rr->rdata;
+}
 const char *mxh_rr_file(const mxh_rr *rr) { return mxh_zs_file_name(rr->node->zone->zs, rr->file); }
 unsigned long mxh_rr_line(const mxh_rr *rr) { return rr->line; }
 const mxh_zone *mxh_rr_zone(const mxh_rr *rr) { return rr->node->zone; }
@@ -619,3 +650,6 @@ const char *mxh_type_name(uint16_t type, char buf[16])
     snprintf(buf, 16, "TYPE%u", (unsigned)type);
     return buf;
 }
+
+/* The record is sized for big zones (see mxh_internal.h). */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct mxh_rr) <= 64, "mxh_rr grew past 64 bytes");
