@@ -632,6 +632,192 @@ START_TEST(test_many_blocked_names)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* mxh.exchange_ip_literal / exchange_missing_dot / exchange_explained (C)   */
+/* against the Lua functions the rules carried before, on every fixture.    */
+
+static const char exchange_reference_rule[] =
+    "local mxh = require 'mxh'\n"
+    "local function prefix_labels(name, origin)\n"
+    "  if not mxh.is_strictly_below(name, origin) then return nil end\n"
+    "  local L, n = mxh.labels(name), #mxh.labels(origin)\n"
+    "  local p = {}\n"
+    "  for i = 1, #L - n do p[i] = L[i] end\n"
+    "  return p, L\n"
+    "end\n"
+    "local function ip_literal(zone, x)\n"
+    "  local name = x:name()\n"
+    "  if mxh.is_ip(name) then return name:sub(1, -2) end\n"
+    "  local p = prefix_labels(name, zone:origin())\n"
+    "  if p and #p > 0 then\n"
+    "    local s = table.concat(p, '.')\n"
+    "    if mxh.is_ip(s) then return s end\n"
+    "  end\n"
+    "  local rec = x:record()\n"
+    "  if rec and rec:target_relative() then\n"
+    "    for w in (rec:rdata_text() or ''):gmatch('%S+') do\n"
+    "      if w:find('[.:]') and mxh.is_ip(w) then return (w:gsub('%.$', '')) end\n"
+    "    end\n"
+    "  end\n"
+    "  return nil\n"
+    "end\n"
+    "local function forgotten_dot(zone, x)\n"
+    "  local name, origin = x:name(), zone:origin()\n"
+    "  local p = prefix_labels(name, origin)\n"
+    "  if not p or #p == 0 then return nil end\n"
+    "  if x:status() == 'delegated' then return nil end\n"
+    "  local node = zone:node(name)\n"
+    "  if node and (#node:records() > 0 or node:below_cut()) then return nil end\n"
+    "  local O = mxh.labels(origin)\n"
+    "  if #O > 0 and #p >= #O then\n"
+    "    local same = true\n"
+    "    for i = 1, #O do\n"
+    "      if p[#p - #O + i] ~= O[i] then same = false; break end\n"
+    "    end\n"
+    "    if same then return table.concat(p, '.') .. '.' end\n"
+    "  end\n"
+    "  if #p >= 2 and mxh.is_tld(p[#p]) then return table.concat(p, '.') .. '.' end\n"
+    "  return nil\n"
+    "end\n"
+    "local function explained(zone, x)\n"
+    "  if x:name() == '.' then return true end\n"
+    "  return ip_literal(zone, x) ~= nil or forgotten_dot(zone, x) ~= nil\n"
+    "end\n"
+    "return { id = 'exchange-reference', severity = 'info', title = 't', description = 'd',\n"
+    "  references = {},\n"
+    "  check = function(zone, report)\n"
+    "    local n, hits = 0, 0\n"
+    "    for _, d in ipairs(zone:mail_domains()) do\n"
+    "      local route = zone:mail_route(d)\n"
+    "      for _, x in ipairs(route:exchanges()) do\n"
+    "        n = n + 1\n"
+    "        local a, b = ip_literal(zone, x), mxh.exchange_ip_literal(zone, x)\n"
+    "        local c, e = forgotten_dot(zone, x), mxh.exchange_missing_dot(zone, x)\n"
+    "        local f, g = explained(zone, x), mxh.exchange_explained(zone, x)\n"
+    "        if a or c then hits = hits + 1 end\n"
+    "        if a ~= b or c ~= e or f ~= g then\n"
+    "          report { owner = d, message = string.format('MISMATCH %s: ip %s/%s dot %s/%s '\n"
+    "            .. 'explained %s/%s', x:name(), tostring(a), tostring(b), tostring(c),\n"
+    "            tostring(e), tostring(f), tostring(g)) }\n"
+    "        end\n"
+    "      end\n"
+    "    end\n"
+    "    report { owner = 'count.invalid.', message = n .. ' ' .. hits }\n"
+    "  end }\n";
+
+/* Cases for each branch: literals with and without the final dot, IPv6, an
+ * address made relative to another $ORIGIN, a repeated origin, a name ending
+ * in a TLD, escaped dots, a delegated and a below-cut name, a wildcard. */
+static const char exchange_cases_zone[] =
+    "$ORIGIN example.com.\n"
+    "$TTL 3600\n"
+    "@ SOA ns1.example.com. h.example.com. 1 3600 900 604800 3600\n"
+    "@ NS ns1.example.com.\n"
+    "ns1 A 192.0.2.53\n"
+    "@ MX 10 192.0.2.1.\n"
+    "@ MX 20 192.0.2.2\n"
+    "@ MX 30 mail.example.net\n"
+    "@ MX 40 mx.example.com\n"
+    "@ MX 50 mail\n"
+    "@ MX 60 2001:db8::25.\n"
+    "@ MX 70 a\\.b.example.com.\n"
+    "@ MX 80 x\\.example.com\n"
+    "@ MX 90 host.co.jp\n"
+    "@ MX 95 .\n"
+    "mail A 192.0.2.25\n"
+    "sub MX 10 host.deleg\n"
+    "sub MX 20 com\n"
+    "sub MX 30 10.0.0.1.example.com\n"
+    "sub MX 40 mx.sub.example.com.\n"
+    "deleg NS ns.example.org.\n"
+    "x.deleg MX 10 mx.example.com.\n"
+    "*.wild MX 10 mail.example.org\n"
+    "*.wild A 192.0.2.9\n"
+    "host MX 10 foo.wild\n"
+    "host MX 20 EXAMPLE.COM\n"
+    "$ORIGIN other.example.com.\n"
+    "@ MX 10 198.51.100.7\n"
+    "@ MX 20 198.51.100.8.\n"
+    "@ MX 30 mail.example.org\n"
+    "$ORIGIN example.com.\n"
+    "far MX 10 in.example.com.example.com.\n";
+
+typedef struct exchange_tally {
+    size_t checked, hits, findings;
+    char bad[400];
+} exchange_tally;
+
+static int exchange_collect(const mxh_finding *f, void *ud)
+{
+    exchange_tally *t = ud;
+    const char *m = mxh_finding_message(f);
+    unsigned long n = 0, h = 0;
+    t->findings++;
+    if (mxh_finding_kind_of(f) != MXH_FINDING || sscanf(m, "%lu %lu", &n, &h) != 2) {
+        if (!t->bad[0])
+            snprintf(t->bad, sizeof t->bad, "%s", m);
+        return 0;
+    }
+    t->checked += n;
+    t->hits += h;
+    return 0;
+}
+
+static void exchange_compare(const char *what, mxh_zoneset *zs, exchange_tally *t)
+{
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    ck_assert_msg(mxh_engine_load_rule_buffer(e, "exchange-reference.lua", exchange_reference_rule,
+                                              sizeof exchange_reference_rule - 1) == MXH_OK,
+                  "%s", mxh_engine_errmsg(e));
+    ck_assert_int_eq(mxh_engine_select(e, "exchange-reference", NULL), MXH_OK);
+    ck_assert_int_eq(mxh_engine_scan(e, zs, exchange_collect, t), MXH_OK);
+    ck_assert_msg(!t->bad[0], "%s: %s", what, t->bad);
+    mxh_engine_free(e);
+}
+
+START_TEST(test_exchange_helpers_match_lua)
+{
+    exchange_tally t;
+    memset(&t, 0, sizeof t);
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "cases.zone", exchange_cases_zone,
+                                             sizeof exchange_cases_zone - 1, NULL, NULL), MXH_OK);
+    exchange_compare("cases.zone", zs, &t);
+    ck_assert_uint_ge(t.checked, 20);
+    ck_assert_uint_ge(t.hits, 8);
+    mxh_zoneset_free(zs);
+
+    /* every fixture zone (with its also-files and origin), one zone set each */
+    for (size_t k = 0; k < nfixtures; k++) {
+        header h;
+        if (read_header(fixtures[k], &h) != 0)
+            continue;
+        char dir[MAX_PATH];
+        const char *slash = strrchr(fixtures[k], '/');
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - fixtures[k]) : 1,
+                 slash ? fixtures[k] : ".");
+        ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+        for (size_t i = 0; i < h.nalso; i++) {
+            char p[MAX_PATH * 2];
+            snprintf(p, sizeof p, "%s/%s", dir, h.also[i]);
+            (void)mxh_zoneset_load_file(zs, p, NULL, NULL);
+        }
+        mxh_load_opts opts;
+        memset(&opts, 0, sizeof opts);
+        if (h.origin[0])
+            opts.origin = h.origin;
+        (void)mxh_zoneset_load_file(zs, fixtures[k], &opts, NULL);
+        exchange_compare(fixtures[k], zs, &t);
+        mxh_zoneset_free(zs);
+    }
+    if (getenv("MXH_TEST_VERBOSE"))
+        fprintf(stderr, "exchanges compared: %zu, explained: %zu\n", t.checked, t.hits);
+    ck_assert_uint_ge(t.checked, 150);
+}
+END_TEST
+
 Suite *rules_suite(void);
 Suite *rules_suite(void)
 {
@@ -645,6 +831,7 @@ Suite *rules_suite(void)
     tcase_add_test(tc, test_findings_have_fixes);
     tcase_add_test(tc, test_hostile_zone);
     tcase_add_test(tc, test_many_blocked_names);
+    tcase_add_test(tc, test_exchange_helpers_match_lua);
     suite_add_tcase(s, tc);
     TCase *fx = tcase_create("fixtures");
     tcase_set_timeout(fx, 60);
