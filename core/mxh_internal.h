@@ -168,17 +168,18 @@ typedef struct mxh_node {
     struct mxh_zone *zone;
     uint16_t flags;           /* MXH_NODE_* */
     uint16_t ntypes;          /* not maintained by all loaders: do not rely on it */
+    uint32_t name_len;        /* strlen(name) */
 } mxh_node;
 
 /* The node index of a zone: open addressing with linear probing. A slot
- * keeps the hash and length, so a probe touches the node only on a likely
- * match: one cache miss for an absent name, two for a present one. (A
- * chained table such as uthash's costs a miss per chain item; on a 1M-name
- * zone that dominated loading.) */
+ * keeps the hash, so a probe touches the node only on a likely match: one
+ * cache miss for an absent name, two for a present one. (A chained table
+ * such as uthash's costs a miss per chain item; on a 1M-name zone that
+ * dominated loading.) The node is named by a 32-bit reference into the
+ * zone's node blocks, so a slot is 8 bytes. */
 typedef struct mxh_node_slot {
     uint32_t hash;
-    uint32_t len;
-    mxh_node *node;           /* NULL: empty slot */
+    uint32_t ref;             /* 0: empty slot; else block << 17 | offset / 8 */
 } mxh_node_slot;
 
 struct mxh_zone {
@@ -187,6 +188,9 @@ struct mxh_zone {
     mxh_node *apex;
     mxh_node_slot *slots;     /* node index (nslots a power of two, or 0) */
     size_t nslots;
+    char **nblocks;           /* the zone's nodes live in these (in the zone set's arena) */
+    uint32_t nnblocks, capnblocks;
+    uint32_t nblock_used, nblock_size; /* bytes of the last block */
     mxh_node **node_list;     /* every node incl. empty non-terminals, creation order */
     size_t nnodes, capnodes;
     struct mxh_rr **rrs;      /* file order */

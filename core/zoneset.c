@@ -56,6 +56,7 @@ void mxh_zoneset_free(mxh_zoneset *zs)
     for (size_t i = 0; i < zs->nzones; i++) {
         mxh_zone *z = zs->zones[i];
         free(z->slots);
+        free(z->nblocks);
         free(z->node_list);
         free(z->rrs);
     }
@@ -283,6 +284,52 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, uint16_t file, mx
     return z;
 }
 
+/* Nodes are allocated from blocks of their zone (1 KiB doubling to 1 MiB, in
+ * the arena) so that a 32-bit reference names one: block index << 17 |
+ * offset / 8. Offset 0 of a block is never used, so no reference is 0. */
+#define NBLOCK_MAX ((uint32_t)1 << 20)
+#define NBLOCK_BITS 17
+
+static inline mxh_node *node_at(const mxh_zone *z, uint32_t ref)
+{
+    return (mxh_node *)(void *)(z->nblocks[ref >> NBLOCK_BITS] +
+                                ((size_t)(ref & ((1u << NBLOCK_BITS) - 1)) << 3));
+}
+
+static mxh_node *node_alloc(mxh_zone *z, size_t bytes, uint32_t *ref)
+{
+    bytes = (bytes + 7) & ~(size_t)7;
+    if (bytes > NBLOCK_MAX / 2)
+        return NULL; /* names are at most MXH_NAME_BUF */
+    if (!z->nnblocks || z->nblock_used + bytes > z->nblock_size) {
+        uint32_t sz = z->nblock_size ? z->nblock_size * 2 : 1024;
+        if (sz > NBLOCK_MAX)
+            sz = NBLOCK_MAX;
+        while (sz < bytes + 8)
+            sz *= 2;
+        if (z->nnblocks >= ((uint32_t)1 << (32 - NBLOCK_BITS)) - 1)
+            return NULL;
+        if (z->nnblocks == z->capnblocks) {
+            uint32_t nc = z->capnblocks ? z->capnblocks * 2 : 8;
+            char **nb = realloc(z->nblocks, nc * sizeof *nb);
+            if (!nb)
+                return NULL;
+            z->nblocks = nb;
+            z->capnblocks = nc;
+        }
+        char *b = mxh_arena_alloc(&z->zs->arena, sz);
+        if (!b)
+            return NULL;
+        z->nblocks[z->nnblocks++] = b;
+        z->nblock_size = sz;
+        z->nblock_used = 8;
+    }
+    uint32_t off = z->nblock_used;
+    z->nblock_used += (uint32_t)bytes;
+    *ref = ((z->nnblocks - 1) << NBLOCK_BITS) | (off >> 3);
+    return (mxh_node *)(void *)(z->nblocks[z->nnblocks - 1] + off);
+}
+
 static mxh_node *index_find(const mxh_zone *z, const char *name, size_t len, uint32_t h)
 {
     if (!z->nslots)
@@ -290,25 +337,27 @@ static mxh_node *index_find(const mxh_zone *z, const char *name, size_t len, uin
     size_t mask = z->nslots - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         const mxh_node_slot *sl = &z->slots[i];
-        if (!sl->node)
+        if (!sl->ref)
             return NULL;
-        if (sl->hash == h && sl->len == len && memcmp(sl->node->name, name, len) == 0)
-            return sl->node;
+        if (sl->hash == h) {
+            mxh_node *n = node_at(z, sl->ref);
+            if (n->name_len == len && memcmp(n->name, name, len) == 0)
+                return n;
+        }
     }
 }
 
-static void index_put(mxh_node_slot *slots, size_t nslots, uint32_t h, uint32_t len, mxh_node *n)
+static void index_put(mxh_node_slot *slots, size_t nslots, uint32_t h, uint32_t ref)
 {
     size_t mask = nslots - 1, i = h & mask;
-    while (slots[i].node)
+    while (slots[i].ref)
         i = (i + 1) & mask;
     slots[i].hash = h;
-    slots[i].len = len;
-    slots[i].node = n;
+    slots[i].ref = ref;
 }
 
-/* Add n (name of length len, hash h) to the index and the creation list. */
-static bool index_add(mxh_zone *z, mxh_node *n, size_t len, uint32_t h)
+/* Add n (reference ref, hash h) to the index and the creation list. */
+static bool index_add(mxh_zone *z, mxh_node *n, uint32_t ref, uint32_t h)
 {
     if (z->nnodes == z->capnodes) {
         size_t nc = z->capnodes ? z->capnodes * 2 : 8;
@@ -324,13 +373,13 @@ static bool index_add(mxh_zone *z, mxh_node *n, size_t len, uint32_t h)
         if (!sl)
             return false;
         for (size_t i = 0; i < z->nslots; i++)
-            if (z->slots[i].node)
-                index_put(sl, ns, z->slots[i].hash, z->slots[i].len, z->slots[i].node);
+            if (z->slots[i].ref)
+                index_put(sl, ns, z->slots[i].hash, z->slots[i].ref);
         free(z->slots);
         z->slots = sl;
         z->nslots = ns;
     }
-    index_put(z->slots, z->nslots, h, (uint32_t)len, n);
+    index_put(z->slots, z->nslots, h, ref);
     z->node_list[z->nnodes++] = n;
     return true;
 }
@@ -348,10 +397,11 @@ mxh_node *mxh_zone_node(mxh_zone *z, const char *canon_name, size_t len)
     if (n)
         return n;
     size_t olen = strlen(z->origin);
-    if (!mxh_name_is_at_or_below(canon_name, z->origin))
+    if (len > 0xffffffu || !mxh_name_is_at_or_below(canon_name, z->origin))
         return NULL;
     /* The node with its name right behind it: one allocation, one cache line. */
-    mxh_node *first = mxh_arena_alloc(&z->zs->arena, sizeof *first + len + 1);
+    uint32_t ref;
+    mxh_node *first = node_alloc(z, sizeof *first + len + 1, &ref);
     if (!first)
         return NULL;
     char *name = (char *)(first + 1);
@@ -366,10 +416,11 @@ mxh_node *mxh_zone_node(mxh_zone *z, const char *canon_name, size_t len)
     for (;;) {
         memset(nn, 0, sizeof *nn);
         nn->name = cur;
+        nn->name_len = (uint32_t)curlen;
         nn->zone = z;
         if (mxh_name_is_wildcard(cur))
             nn->flags |= MXH_NODE_WILDCARD;
-        if (!index_add(z, nn, curlen, h))
+        if (!index_add(z, nn, ref, h))
             return NULL;
         if (curlen == olen)
             break; /* the apex (names at or below the origin that are as long are the origin) */
@@ -380,7 +431,7 @@ mxh_node *mxh_zone_node(mxh_zone *z, const char *canon_name, size_t len)
         h = mxh_hash_bytes(parent, plen);
         if (index_find(z, parent, plen, h))
             break;
-        nn = mxh_arena_alloc(&z->zs->arena, sizeof *nn);
+        nn = node_alloc(z, sizeof *nn, &ref);
         if (!nn)
             return NULL;
         cur = parent;
