@@ -86,6 +86,7 @@ typedef struct bload {
     size_t owner_tl;
     unsigned owner_gen;     /* origin generation owner was made under */
     unsigned gen;           /* bumped whenever a current origin changes */
+    uint32_t owner_hash;    /* of owner (mxh_zone_prefetch) */
     /* includes */
     char root[PATH_MAX];
     bool have_root;
@@ -476,7 +477,9 @@ static void do_record(bload *L, bfile *F, const entry *e)
         return;
     }
 
-    /* Owner. */
+    /* Owner. A new owner's index slot is fetched while the RDATA is parsed. */
+    mxh_rr_in in;
+    memset(&in, 0, sizeof in);
     int owner_rel = 1;
     if (f.owner >= 0) {
         const btok *o = &t[f.owner];
@@ -501,12 +504,17 @@ static void do_record(bload *L, bfile *F, const entry *e)
             L->owner_tl = o->len;
             L->owner_gen = L->gen;
             owner_rel = rel;
+            mxh_zone_prefetch(L->z, &in, L->owner, L->owner_len, NULL, 0);
+            L->owner_hash = in.owner_hash;
         }
     } else if (!L->have_owner) {
         ERR(L, F, e->line, "the line starts with white space but there is no previous owner");
         reject(L);
         return;
     }
+
+    in.owner_hash = L->owner_hash;
+    in.hashed = 1;
 
     /* Class. */
     uint16_t rclass = f.klass >= 0 ? f.rclass : 1;
@@ -545,6 +553,8 @@ static void do_record(bload *L, bfile *F, const entry *e)
         reject(L);
         return;
     }
+    if (ro.target)
+        mxh_zone_prefetch(L->z, &in, NULL, 0, ro.target, strlen(ro.target));
 
     /* TTL: explicit; else $TTL; else the last explicit TTL (RFC 1035 §5.1);
      * else, for the SOA, its MINIMUM (RFC 2308 §4 practice, as BIND does). */
@@ -598,8 +608,6 @@ static void do_record(bload *L, bfile *F, const entry *e)
         owner_text[0] = '\0';
     }
 
-    mxh_rr_in in;
-    memset(&in, 0, sizeof in);
     in.owner = L->owner;
     in.owner_len = L->owner_len;
     in.owner_text = owner_text;

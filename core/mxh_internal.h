@@ -284,7 +284,16 @@ typedef struct mxh_rr_in {
     uint16_t file;
     uint32_t line;
     uint8_t flags;
+    /* Optional, for a loader that looked ahead (mxh_zone_prefetch): hashes
+     * (mxh_hash_bytes) of owner and target, valid when the bits are set. */
+    uint8_t hashed;           /* 1: owner_hash, 2: target_hash */
+    uint32_t owner_hash, target_hash;
 } mxh_rr_in;
+/* Start fetching the index slots a coming mxh_zone_add will probe for owner
+ * (canonical, in z) and target (canonical, in the string pool); either may be NULL,
+ * and fill in the hashes of in (the other fields are left alone). */
+MXH_HIDDEN void mxh_zone_prefetch(const mxh_zone *z, mxh_rr_in *in, const char *owner,
+                                  size_t owner_len, const char *target, size_t target_len);
 /* Add a record to z. Owner outside the zone: a diagnostic, z->rejected++, NULL. */
 MXH_HIDDEN mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in);
 /* After loading: mark delegation points and names below them. Idempotent. */

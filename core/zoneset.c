@@ -91,9 +91,15 @@ static void *table_calloc(size_t n, size_t size)
     return p;
 }
 
+static const char *intern_h(mxh_zoneset *zs, const char *s, size_t len, uint32_t h);
+
 const char *mxh_zs_intern(mxh_zoneset *zs, const char *s, size_t len)
 {
-    uint32_t h = mxh_hash_bytes(s, len);
+    return intern_h(zs, s, len, mxh_hash_bytes(s, len));
+}
+
+static const char *intern_h(mxh_zoneset *zs, const char *s, size_t len, uint32_t h)
+{
     size_t mask = zs->nstrslots - 1, i = h & mask;
     if (zs->nstrslots) {
         for (;; i = (i + 1) & mask) {
@@ -390,9 +396,33 @@ mxh_node *mxh_zone_find(const mxh_zone *z, const char *canon_name)
     return index_find(z, canon_name, len, mxh_hash_bytes(canon_name, len));
 }
 
+static mxh_node *zone_node_h(mxh_zone *z, const char *canon_name, size_t len, uint32_t h);
+
 mxh_node *mxh_zone_node(mxh_zone *z, const char *canon_name, size_t len)
 {
-    uint32_t h = mxh_hash_bytes(canon_name, len);
+    return zone_node_h(z, canon_name, len, mxh_hash_bytes(canon_name, len));
+}
+
+void mxh_zone_prefetch(const mxh_zone *z, mxh_rr_in *in, const char *owner, size_t owner_len,
+                       const char *target, size_t target_len)
+{
+    if (owner) {
+        in->owner_hash = mxh_hash_bytes(owner, owner_len);
+        in->hashed |= 1;
+        if (z->nslots)
+            __builtin_prefetch(&z->slots[in->owner_hash & (z->nslots - 1)]);
+    }
+    if (target) {
+        const mxh_zoneset *zs = z->zs;
+        in->target_hash = mxh_hash_bytes(target, target_len);
+        in->hashed |= 2;
+        if (zs->nstrslots)
+            __builtin_prefetch(&zs->strings[in->target_hash & (zs->nstrslots - 1)]);
+    }
+}
+
+static mxh_node *zone_node_h(mxh_zone *z, const char *canon_name, size_t len, uint32_t h)
+{
     mxh_node *n = index_find(z, canon_name, len, h);
     if (n)
         return n;
@@ -444,8 +474,10 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
 {
     mxh_zoneset *zs = z->zs;
     mxh_node *node = z->last_node;
-    if (!node || strncmp(node->name, in->owner, in->owner_len) != 0 || node->name[in->owner_len])
-        node = mxh_zone_node(z, in->owner, in->owner_len);
+    if (!node || node->name_len != in->owner_len ||
+        memcmp(node->name, in->owner, in->owner_len) != 0)
+        node = (in->hashed & 1) ? zone_node_h(z, in->owner, in->owner_len, in->owner_hash)
+                                : mxh_zone_node(z, in->owner, in->owner_len);
     if (!node) {
         if (!mxh_name_is_at_or_below(in->owner, z->origin)) {
             z->ignored++;
@@ -490,7 +522,9 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
         memcpy(rdp + rdl + 1, tx, txl + 1);
     rr->rdata = rdp;
     if (in->target) {
-        rr->target = mxh_zs_intern(zs, in->target, strlen(in->target));
+        size_t tl = strlen(in->target);
+        rr->target = (in->hashed & 2) ? intern_h(zs, in->target, tl, in->target_hash)
+                                      : mxh_zs_intern(zs, in->target, tl);
         if (!rr->target)
             goto nomem;
     }
