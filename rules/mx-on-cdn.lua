@@ -31,6 +31,7 @@ on a CDN is no-mx-implicit's business.]],
   fix         = "Give the mail server a host name of its own with its real address (e.g. mail.example.com.) and point the MX at it; keep the CDN address for the website only.",
 
   check = function(zone, report)
+    if not zone:hint("mx-cdn") then return end -- nothing to find here (docs/rules.md)
     local provider_of = mxh.cdn_provider
     if provider_of == nil then
       return -- an engine without the CDN table: nothing to compare against

@@ -55,6 +55,14 @@ static const mxh_cdn_ranges *cdn_table(lua_State *L)
     return b->r;
 }
 
+const char *mxh_lua_cdn_of(lua_State *L, const char *addr)
+{
+    size_t len = strlen(addr);
+    if (len > 64)
+        return NULL;
+    return mxh_cdn_provider(cdn_table(L), addr);
+}
+
 int mxh_lua_cdn_provider(lua_State *L)
 {
     size_t len;

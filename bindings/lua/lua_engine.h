@@ -126,6 +126,9 @@ struct mxh_engine {
     int cache_ref;           /* handle cache: light userdata -> handle */
     int route_ref;           /* route cache: domain -> route handle */
     int lookup_ref;          /* lookup cache: "name\0type" -> lookup handle */
+    uint32_t hints_gen;      /* gen the hints below belong to (0: none yet) */
+    unsigned hints;          /* zone:hint() bits of e->zone (lua_objects.c) */
+    unsigned hints_done;     /* which groups of them are computed */
     mxh_route **routes;      /* C routes owned for this zone */
     size_t nroutes, caproutes;
     mxh_lookup **lookups;
@@ -175,6 +178,17 @@ MXH_HIDDEN int  mxh_lua_open_mxh(lua_State *L);
 MXH_HIDDEN void mxh_lua_psl_free(mxh_engine *e);
 /* s[0..len) is a canonical name needing no conversion (plain LDH labels). */
 MXH_HIDDEN int  mxh_lua_plain_canonical(const char *s, size_t len);
+
+/* The address an MX exchange names instead of a host (RFC 1035 §3.3.9), or
+ * the name it meant when its final dot was forgotten, into out: 1 if so.
+ * What mxh.exchange_ip_literal / mxh.exchange_missing_dot return. */
+MXH_HIDDEN int  mxh_lua_exchange_ip_literal(const mxh_zone *z, const mxh_exchange *x,
+                                            char *out, size_t outsz);
+MXH_HIDDEN int  mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z,
+                                             const mxh_exchange *x, char *out, size_t outsz);
+
+/* lua_cdn.c: the CDN/WAF provider of an address (as mxh.cdn_provider), or NULL. */
+MXH_HIDDEN const char *mxh_lua_cdn_of(lua_State *L, const char *addr);
 
 /* lua_engine.c: counters for tests. */
 MXH_HIDDEN uint64_t mxh_engine_handle_count(const mxh_engine *e);

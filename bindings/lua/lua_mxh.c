@@ -780,8 +780,8 @@ static size_t name_prefix(const char *n, const char *o, size_t *np)
  * with a final dot, the exchange is the literal itself; without it, the
  * origin (of this zone, or of another $ORIGIN: then the text as written
  * holds the address) was appended. */
-static int exchange_ip_literal(const mxh_zone *z, const mxh_exchange *x, char *out,
-                               size_t outsz)
+int mxh_lua_exchange_ip_literal(const mxh_zone *z, const mxh_exchange *x, char *out,
+                                size_t outsz)
 {
     const char *xn = mxh_exchange_name(x);
     size_t xl = xn ? strlen(xn) : 0;
@@ -824,8 +824,8 @@ static int exchange_ip_literal(const mxh_zone *z, const mxh_exchange *x, char *o
  * its own (a wildcard answer does not count) and is not below a cut, and the
  * part before the origin repeats the origin or is a full domain name (ends in
  * a TLD). The name meant, with its final dot, into out; 0 if none. */
-static int exchange_missing_dot(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
-                                char *out, size_t outsz)
+int mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
+                                 char *out, size_t outsz)
 {
     const char *xn = mxh_exchange_name(x);
     char a[MXH_NAME_BUF], b[MXH_NAME_BUF], c[MXH_NAME_BUF];
@@ -871,7 +871,7 @@ static int h_exchange_ip_literal(lua_State *L)
     const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
     const mxh_exchange *x = mxh_lua_check(L, 2, MXH_LK_EXCHANGE)->ptr;
     char out[MXH_NAME_BUF + 8];
-    if (exchange_ip_literal(z, x, out, sizeof out))
+    if (mxh_lua_exchange_ip_literal(z, x, out, sizeof out))
         lua_pushstring(L, out);
     else
         lua_pushnil(L);
@@ -884,7 +884,7 @@ static int h_exchange_missing_dot(lua_State *L)
     const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
     const mxh_exchange *x = mxh_lua_check(L, 2, MXH_LK_EXCHANGE)->ptr;
     char out[MXH_NAME_BUF + 8];
-    if (exchange_missing_dot(mxh_lua_engine(L), z, x, out, sizeof out))
+    if (mxh_lua_exchange_missing_dot(mxh_lua_engine(L), z, x, out, sizeof out))
         lua_pushstring(L, out);
     else
         lua_pushnil(L);
@@ -900,8 +900,8 @@ static int h_exchange_explained(lua_State *L)
     const char *xn = mxh_exchange_name(x);
     char out[MXH_NAME_BUF + 8];
     lua_pushboolean(L, (xn && strcmp(xn, ".") == 0) ||
-                       exchange_ip_literal(z, x, out, sizeof out) ||
-                       exchange_missing_dot(mxh_lua_engine(L), z, x, out, sizeof out));
+                       mxh_lua_exchange_ip_literal(z, x, out, sizeof out) ||
+                       mxh_lua_exchange_missing_dot(mxh_lua_engine(L), z, x, out, sizeof out));
     return 1;
 }
 

@@ -392,35 +392,47 @@ static int zone_lookup(lua_State *L)
     return 1;
 }
 
-static int zone_mail_route(lua_State *L)
+/* Push the route handle of name asked through zone z, computing the route on
+ * first use (cached per zone scan by the question); returns the route. */
+static const mxh_route *push_route(lua_State *L, mxh_engine *e, const mxh_zone *z,
+                                   const char *name)
 {
-    mxh_engine *e = mxh_lua_engine(L);
-    const mxh_zone *z = ZONE(L);
-    char buf[MXH_NAME_BUF];
-    const char *name = check_name(L, 2, buf, sizeof buf);
     push_cache(L, &e->route_ref);
     push_key(L, z, name, 0);
-    if (lua_rawget(L, -2) == LUA_TUSERDATA)
-        return 1;
+    if (lua_rawget(L, -2) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return ((const mxh_lhandle *)lua_touserdata(L, -1))->ptr;
+    }
     lua_pop(L, 1);
     if (e->nroutes == e->caproutes) {
         size_t cap = e->caproutes ? e->caproutes * 2 : 16;
         mxh_route **nr = realloc(e->routes, cap * sizeof *nr);
         if (nr == NULL)
-            return luaL_error(L, "out of memory");
+            luaL_error(L, "out of memory");
         e->routes = nr;
         e->caproutes = cap;
     }
     mxh_route *r = NULL;
     mxh_status st = mxh_mail_route_ctx(e->zs, z, name, &r);
     if (st != MXH_OK || r == NULL)
-        return luaL_error(L, "mail route of %s failed: %s", name, mxh_strerror(st));
+        luaL_error(L, "mail route of %s failed: %s", name, mxh_strerror(st));
     e->routes[e->nroutes++] = r;
     push_key(L, z, name, 0);
     new_handle(L, MXH_LK_ROUTE, r);
     lua_pushvalue(L, -1);
     lua_insert(L, -3); /* cache, handle, key, handle */
     lua_rawset(L, -4);
+    lua_remove(L, -2);
+    return r;
+}
+
+static int zone_mail_route(lua_State *L)
+{
+    mxh_engine *e = mxh_lua_engine(L);
+    const mxh_zone *z = ZONE(L);
+    char buf[MXH_NAME_BUF];
+    const char *name = check_name(L, 2, buf, sizeof buf);
+    push_route(L, e, z, name);
     return 1;
 }
 
@@ -495,6 +507,180 @@ static int zone_local_servers(lua_State *L)
     return 1;
 }
 
+
+/* ---- zone:hint(what) ------------------------------------------------------
+ * Cheap per-zone facts that let a rule return at once on a zone where it
+ * cannot find anything. Each is false only when no mail domain of the zone
+ * (the apex and every owner with MX, as zone:mail_domains() lists them) can
+ * have the thing; true means "look". Record facts come from one pass over
+ * the records; route facts from the mail routes of the mail domains, which
+ * are computed here once and shared (the same handles) with every rule that
+ * asks zone:mail_route() afterwards. Cached for the zone being scanned. */
+
+enum {
+    HINT_WILDCARD_MX   = 1u << 0,  /* an MX whose owner starts with "*." */
+    HINT_NULL_MX       = 1u << 1,  /* an MX whose exchange is "." (RFC 7505) */
+    HINT_STAR_LABEL    = 1u << 2,  /* a name with '*' in a label other than a leading "*" */
+    HINT_INVENTORY     = 1u << 3,  /* the zone set has shared-host servers */
+    HINT_MX_CNAME      = 1u << 4,  /* explicit MX route: an exchange via a CNAME */
+    HINT_MX_WILDCARD   = 1u << 5,  /* ... an exchange with addresses via a wildcard */
+    HINT_MX_DANGLING   = 1u << 6,  /* ... an exchange ending in NXDOMAIN, NODATA or a loop */
+    HINT_MX_IP         = 1u << 7,  /* ... an exchange that is an address literal */
+    HINT_MX_MISSING_DOT = 1u << 8, /* ... an exchange missing its final dot */
+    HINT_MX_MULTI      = 1u << 9,  /* ... two or more exchanges, all with addresses, none explained */
+    HINT_MX_OWN_ADDRESS = 1u << 10,/* ... an exchange whose address records are the domain's own */
+    HINT_MX_CDN        = 1u << 11, /* ... an exchange address in a CDN/WAF range */
+    HINT_MX_ADDRESSES  = 1u << 12, /* ... an exchange with addresses that is not explained */
+    HINT_IMPLICIT_APEX = 1u << 13, /* the apex has no MX but addresses (implicit MX) */
+};
+#define HINTS_RECORDS 1u
+#define HINTS_ROUTES  2u
+
+static const struct { const char *name; unsigned bit, group; } hint_names[] = {
+    {"wildcard-mx", HINT_WILDCARD_MX, HINTS_RECORDS},
+    {"null-mx", HINT_NULL_MX, HINTS_RECORDS},
+    {"star-label", HINT_STAR_LABEL, HINTS_RECORDS},
+    {"inventory", HINT_INVENTORY, HINTS_RECORDS},
+    {"mx-cname", HINT_MX_CNAME, HINTS_ROUTES},
+    {"mx-wildcard", HINT_MX_WILDCARD, HINTS_ROUTES},
+    {"mx-dangling", HINT_MX_DANGLING, HINTS_ROUTES},
+    {"mx-ip", HINT_MX_IP, HINTS_ROUTES},
+    {"mx-missing-dot", HINT_MX_MISSING_DOT, HINTS_ROUTES},
+    {"mx-multi", HINT_MX_MULTI, HINTS_ROUTES},
+    {"mx-own-address", HINT_MX_OWN_ADDRESS, HINTS_ROUTES},
+    {"mx-cdn", HINT_MX_CDN, HINTS_ROUTES},
+    {"mx-addresses", HINT_MX_ADDRESSES, HINTS_ROUTES},
+    {"implicit-apex", HINT_IMPLICIT_APEX, HINTS_ROUTES},
+};
+
+static unsigned hints_records(const mxh_engine *e, const mxh_zone *z)
+{
+    unsigned h = 0;
+    if (mxh_zoneset_server_count(e->zs) > 0)
+        h |= HINT_INVENTORY;
+    size_t n = mxh_zone_record_count(z);
+    for (size_t i = 0; i < n; i++) {
+        const mxh_rr *rr = mxh_zone_record(z, i);
+        if (rr->type != MXH_TYPE_MX)
+            continue;
+        const char *o = mxh_rr_owner(rr), *t = mxh_rr_target(rr);
+        if (o && o[0] == '*' && o[1] == '.')
+            h |= HINT_WILDCARD_MX;
+        if (t && strcmp(t, ".") == 0)
+            h |= HINT_NULL_MX;
+    }
+    for (size_t i = 0; i < z->nnodes; i++) {
+        const char *nm = z->node_list[i]->name;
+        if (nm[0] == '*' && nm[1] == '.')
+            nm += 2; /* a leading "*" label is a real wildcard (RFC 4592 §2.1.1) */
+        if (strchr(nm, '*'))
+            h |= HINT_STAR_LABEL;
+    }
+    return h;
+}
+
+/* Route facts of one mail domain d. */
+static unsigned hints_route(lua_State *L, mxh_engine *e, const mxh_zone *z, const char *d)
+{
+    const mxh_route *r = push_route(L, e, z, d);
+    lua_pop(L, 1);
+    mxh_route_kind k = mxh_route_kind_of(r);
+    unsigned h = 0;
+    if (k == MXH_ROUTE_IMPLICIT && z->apex && strcmp(d, mxh_zone_origin(z)) == 0)
+        h |= HINT_IMPLICIT_APEX;
+    if (k != MXH_ROUTE_MX)
+        return h;
+    size_t nx = mxh_route_exchange_count(r);
+    int multi = nx >= 2;
+    char buf[MXH_NAME_BUF + 8];
+    for (size_t i = 0; i < nx; i++) {
+        const mxh_exchange *x = mxh_route_exchange(r, i);
+        mxh_exchange_status st = mxh_exchange_status_of(x);
+        const char *xn = mxh_exchange_name(x);
+        int ip = mxh_lua_exchange_ip_literal(z, x, buf, sizeof buf);
+        int dot = mxh_lua_exchange_missing_dot(e, z, x, buf, sizeof buf);
+        int explained = (xn && strcmp(xn, ".") == 0) || ip || dot;
+        if (ip)
+            h |= HINT_MX_IP;
+        if (dot && !ip)
+            h |= HINT_MX_MISSING_DOT;
+        if (mxh_exchange_via_cname(x))
+            h |= HINT_MX_CNAME;
+        if (st == MXH_EX_NXDOMAIN || st == MXH_EX_NODATA || st == MXH_EX_LOOP)
+            h |= HINT_MX_DANGLING;
+        if (st != MXH_EX_ADDRESSES || explained)
+            multi = 0;
+        if (st != MXH_EX_ADDRESSES)
+            continue;
+        if (mxh_exchange_via_wildcard(x))
+            h |= HINT_MX_WILDCARD;
+        if (!explained)
+            h |= HINT_MX_ADDRESSES;
+        size_t na = mxh_exchange_address_count(x);
+        for (size_t a = 0; a < na; a++) {
+            const mxh_rr *ar = mxh_exchange_address_record(x, a);
+            if (ar == NULL)
+                continue;
+            if (strcmp(mxh_rr_owner(ar), d) == 0)
+                h |= HINT_MX_OWN_ADDRESS;
+            const char *rd = mxh_rr_rdata(ar);
+            if (rd && mxh_lua_cdn_of(L, rd))
+                h |= HINT_MX_CDN;
+        }
+    }
+    if (multi)
+        h |= HINT_MX_MULTI;
+    return h;
+}
+
+static unsigned hints_routes(lua_State *L, mxh_engine *e, const mxh_zone *z)
+{
+    /* the mail domains, as zone:mail_domains() lists them */
+    unsigned h = hints_route(L, e, z, mxh_zone_origin(z));
+    size_t n = mxh_zone_record_count(z);
+    for (size_t i = 0; i < n; i++) {
+        const mxh_rr *rr = mxh_zone_record(z, i);
+        if (rr->type != MXH_TYPE_MX || rr->node == z->apex)
+            continue;
+        const mxh_rr *first = rr->node->rrs;
+        while (first && first->type != MXH_TYPE_MX)
+            first = first->next;
+        if (first != rr)
+            continue;
+        h |= hints_route(L, e, z, rr->node->name);
+    }
+    return h;
+}
+
+static int zone_hint(lua_State *L)
+{
+    mxh_engine *e = mxh_lua_engine(L);
+    const mxh_zone *z = ZONE(L);
+    const char *what = luaL_checkstring(L, 2);
+    size_t i = 0;
+    while (i < sizeof hint_names / sizeof hint_names[0] && strcmp(hint_names[i].name, what) != 0)
+        i++;
+    if (i == sizeof hint_names / sizeof hint_names[0])
+        return luaL_argerror(L, 2, lua_pushfstring(L, "unknown hint '%s'", what));
+    unsigned group = hint_names[i].group, h;
+    if (z == e->zone) {
+        if (e->hints_gen != e->gen) {
+            e->hints_gen = e->gen;
+            e->hints = 0;
+            e->hints_done = 0;
+        }
+        if (!(e->hints_done & group)) {
+            e->hints |= group == HINTS_RECORDS ? hints_records(e, z) : hints_routes(L, e, z);
+            e->hints_done |= group;
+        }
+        h = e->hints;
+    } else {
+        h = group == HINTS_RECORDS ? hints_records(e, z) : hints_routes(L, e, z);
+    }
+    lua_pushboolean(L, (h & hint_names[i].bit) != 0);
+    return 1;
+}
+
 static int zone_tostring(lua_State *L)
 {
     mxh_lhandle *h = mxh_lua_test(L, 1, MXH_LK_ZONE);
@@ -513,7 +699,7 @@ static const luaL_Reg zone_methods[] = {
     {"node", zone_node},             {"has_type", zone_has_type},
     {"lookup", zone_lookup},         {"mail_route", zone_mail_route},
     {"mail_domains", zone_mail_domains}, {"zoneset", zone_zoneset},
-    {"local_servers", zone_local_servers}, {NULL, NULL}
+    {"local_servers", zone_local_servers}, {"hint", zone_hint}, {NULL, NULL}
 };
 
 /* ---- node -------------------------------------------------------------- */
