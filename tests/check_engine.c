@@ -7,6 +7,7 @@
  * Fixtures live in tests/engine/ (run from the source root).
  */
 #include <check.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -767,6 +768,219 @@ START_TEST(test_severity_names)
 }
 END_TEST
 
+/* ---- zone:hint ----------------------------------------------------------- */
+
+/* Each hint recomputed in Lua from the documented objects: zone:hint(h) must
+ * say exactly the same, on crafted zones and every rule fixture. */
+static const char hint_reference_rule[] =
+    "local mxh = require 'mxh'\n"
+    "local ALL = { 'wildcard-mx', 'null-mx', 'star-label', 'inventory', 'mx-cname',\n"
+    "  'mx-wildcard', 'mx-dangling', 'mx-ip', 'mx-missing-dot', 'mx-multi', 'mx-own-address',\n"
+    "  'mx-cdn', 'mx-addresses', 'implicit-apex' }\n"
+    "local function truth(zone)\n"
+    "  local t = {}\n"
+    "  for rec in zone:records('MX') do\n"
+    "    if rec:owner():sub(1, 2) == '*.' then t['wildcard-mx'] = true end\n"
+    "    if rec:target() == '.' then t['null-mx'] = true end\n"
+    "  end\n"
+    "  for n in zone:names() do\n"
+    "    local nm = n:name()\n"
+    "    if nm:sub(1, 2) == '*.' then nm = nm:sub(3) end\n"
+    "    if nm:find('*', 1, true) then t['star-label'] = true end\n"
+    "  end\n"
+    "  if #zone:zoneset():servers() > 0 then t['inventory'] = true end\n"
+    "  for _, d in ipairs(zone:mail_domains()) do\n"
+    "    local r = zone:mail_route(d)\n"
+    "    if r:kind() == 'implicit' and d == zone:origin() then t['implicit-apex'] = true end\n"
+    "    if r:kind() == 'mx' then\n"
+    "      local xs = r:exchanges()\n"
+    "      local multi = #xs >= 2\n"
+    "      for _, x in ipairs(xs) do\n"
+    "        local st = x:status()\n"
+    "        local ip = mxh.exchange_ip_literal(zone, x)\n"
+    "        local dot = mxh.exchange_missing_dot(zone, x)\n"
+    "        local ex = mxh.exchange_explained(zone, x)\n"
+    "        if ip then t['mx-ip'] = true end\n"
+    "        if dot and not ip then t['mx-missing-dot'] = true end\n"
+    "        if x:via_cname() then t['mx-cname'] = true end\n"
+    "        if st == 'nxdomain' or st == 'nodata' or st == 'loop' then t['mx-dangling'] = true end\n"
+    "        if st ~= 'addresses' or ex then multi = false end\n"
+    "        if st == 'addresses' then\n"
+    "          if x:via_wildcard() then t['mx-wildcard'] = true end\n"
+    "          if not ex then t['mx-addresses'] = true end\n"
+    "          for _, ar in ipairs(x:address_records()) do\n"
+    "            if ar:owner() == d then t['mx-own-address'] = true end\n"
+    "            if mxh.cdn_provider(ar:rdata()) then t['mx-cdn'] = true end\n"
+    "          end\n"
+    "        end\n"
+    "      end\n"
+    "      if multi then t['mx-multi'] = true end\n"
+    "    end\n"
+    "  end\n"
+    "  return t\n"
+    "end\n"
+    "return { id = 'hint-reference', severity = 'info', title = 't', description = 'd',\n"
+    "  references = { 'test' },\n"
+    "  check = function(zone, report)\n"
+    "    -- asked first, as the rules do (the routes are then computed by the hint)\n"
+    "    local said = {}\n"
+    "    for _, h in ipairs(ALL) do said[h] = zone:hint(h) end\n"
+    "    local t, yes = truth(zone), {}\n"
+    "    for _, h in ipairs(ALL) do\n"
+    "      if said[h] ~= (t[h] or false) or zone:hint(h) ~= said[h] then\n"
+    "        report { owner = 'mismatch.invalid.', message = 'MISMATCH ' .. h .. ' in '\n"
+    "          .. zone:origin() .. ': hint ' .. tostring(said[h]) .. ', objects ' .. tostring(t[h]) }\n"
+    "      end\n"
+    "      if t[h] then yes[#yes + 1] = h end\n"
+    "    end\n"
+    "    report { message = 'hints: ' .. table.concat(yes, ' ') .. ' ' }\n"
+    "  end }\n";
+
+static const char hint_zone[] =
+    "$ORIGIN hints.example.\n"
+    "$TTL 3600\n"
+    "@ SOA ns1.hints.example. h.hints.example. 1 3600 900 604800 3600\n"
+    "@ NS ns1.hints.example.\n"
+    "ns1 A 192.0.2.53\n"
+    "@ MX 10 hints.example.\n"
+    "@ MX 20 alias\n"
+    "@ A 192.0.2.1\n"
+    "alias CNAME host\n"
+    "host A 192.0.2.2\n"
+    "*.wild MX 10 host\n"
+    "*.wild A 192.0.2.9\n"
+    "a*b TXT \"star\"\n"
+    "sub MX 10 gone\n"
+    "sub MX 20 192.0.2.7\n"
+    "sub MX 30 mail.example.net\n"
+    "sub MX 40 x.wild\n"
+    "null MX 0 .\n"
+    "null MX 10 host\n"
+    "cdn MX 10 web\n"
+    "web A 104.16.132.229\n"
+    "pair MX 10 host\n"
+    "pair MX 20 host2\n"
+    "host2 A 192.0.2.2\n";
+
+static const char hint_zone_implicit[] =
+    "$ORIGIN plain.example.\n"
+    "$TTL 3600\n"
+    "@ SOA ns1.plain.example. h.plain.example. 1 3600 900 604800 3600\n"
+    "@ A 192.0.2.80\n"
+    "*.x A 192.0.2.81\n";
+
+typedef struct hint_tally {
+    char bad[512];
+    char seen[16][32];
+    size_t nseen, zones;
+} hint_tally;
+
+static int hint_collect(const mxh_finding *f, void *ud)
+{
+    hint_tally *t = ud;
+    const char *m = mxh_finding_message(f);
+    if (mxh_finding_kind_of(f) != MXH_FINDING || strncmp(m, "hints: ", 7) != 0) {
+        if (!t->bad[0])
+            snprintf(t->bad, sizeof t->bad, "%s", m);
+        return 0;
+    }
+    t->zones++;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", m + 7);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        size_t i = 0;
+        while (i < t->nseen && strcmp(t->seen[i], w) != 0)
+            i++;
+        if (i == t->nseen && t->nseen < 16)
+            snprintf(t->seen[t->nseen++], sizeof t->seen[0], "%s", w);
+    }
+    return 0;
+}
+
+static void hint_scan(const char *what, mxh_zoneset *zs, hint_tally *t)
+{
+    mxh_engine *e = bare_engine();
+    load_buf_ok(e, "hint-reference.lua", hint_reference_rule);
+    ck_assert_int_eq(mxh_engine_scan(e, zs, hint_collect, t), MXH_OK);
+    ck_assert_msg(!t->bad[0], "%s: %s", what, t->bad);
+    mxh_engine_free(e);
+}
+
+START_TEST(test_zone_hints)
+{
+    hint_tally t;
+    memset(&t, 0, sizeof t);
+    /* crafted: every hint true somewhere, and false somewhere */
+    mxh_zoneset *zs = zs_from_text("hints", hint_zone);
+    hint_scan("hints", zs, &t);
+    mxh_zoneset_free(zs);
+    /* all but inventory and implicit-apex, which the second zone has */
+    ck_assert_uint_eq(t.zones, 1);
+    ck_assert_uint_eq(t.nseen, 12);
+    for (size_t i = 0; i < t.nseen; i++)
+        ck_assert_msg(strcmp(t.seen[i], "inventory") != 0 && strcmp(t.seen[i], "implicit-apex") != 0,
+                      "%s in the crafted zone", t.seen[i]);
+    hint_tally u;
+    memset(&u, 0, sizeof u);
+    zs = zs_from_text("plain", hint_zone_implicit);
+    static const char inv[] = "srv1 192.0.2.80 plain.example\n";
+    ck_assert_int_eq(mxh_zoneset_load_inventory_buffer(zs, "inv", inv, sizeof inv - 1), MXH_OK);
+    hint_scan("plain", zs, &u);
+    mxh_zoneset_free(zs);
+    ck_assert_uint_eq(u.zones, 1);
+    ck_assert_uint_eq(u.nseen, 2);
+    ck_assert_msg((strcmp(u.seen[0], "inventory") == 0 && strcmp(u.seen[1], "implicit-apex") == 0),
+                  "%s %s", u.seen[0], u.seen[1]);
+
+    /* every rule fixture, each file alone */
+    DIR *top = opendir("tests/rules");
+    ck_assert_ptr_nonnull(top);
+    struct dirent *de;
+    size_t files = 0;
+    while ((de = readdir(top)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char dir[512];
+        snprintf(dir, sizeof dir, "tests/rules/%s", de->d_name);
+        DIR *d = opendir(dir);
+        if (d == NULL)
+            continue;
+        struct dirent *fe;
+        while ((fe = readdir(d)) != NULL) {
+            size_t l = strlen(fe->d_name);
+            if (l < 6 || strcmp(fe->d_name + l - 5, ".zone") != 0)
+                continue;
+            char path[1100];
+            snprintf(path, sizeof path, "%s/%s", dir, fe->d_name);
+            ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+            (void)mxh_zoneset_load_file(zs, path, NULL, NULL);
+            hint_scan(path, zs, &t);
+            mxh_zoneset_free(zs);
+            files++;
+        }
+        closedir(d);
+    }
+    closedir(top);
+    ck_assert_uint_ge(files, 30);
+    ck_assert_uint_ge(t.zones, 30);
+
+    /* an unknown hint is an error naming it */
+    mxh_engine *e = bare_engine();
+    char buf[1024];
+    rule_text(buf, sizeof buf, "bad-hint", "info", NULL, "zone:hint('mx-cnam')");
+    load_buf_ok(e, "bad-hint.lua", buf);
+    zs = zs_from_text("plain", hint_zone_implicit);
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_int_eq(g.f[0].kind, MXH_FINDING_RULE_ERROR);
+    ck_assert_msg(strstr(g.f[0].msg, "unknown hint 'mx-cnam'") != NULL, "%s", g.f[0].msg);
+    mxh_zoneset_free(zs);
+    mxh_engine_free(e);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void)
 {
@@ -789,6 +1003,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_reentry_refused);
     tcase_add_test(tc, test_threads);
     tcase_add_test(tc, test_severity_names);
+    tcase_add_test(tc, test_zone_hints);
     suite_add_tcase(s, tc);
     return s;
 }
