@@ -160,6 +160,7 @@ struct mxh_rr {
 #define MXH_NODE_CUT       0x04  /* non-apex owner of NS: a delegation point */
 #define MXH_NODE_BELOW_CUT 0x08  /* strictly below a delegation point: not authoritative */
 #define MXH_NODE_WILDCARD  0x10  /* first label is exactly "*" */
+#define MXH_NODE_HAS_NS    0x20  /* some record here is NS (kept by mxh_zone_add) */
 
 typedef struct mxh_node {
     const char *name;         /* canonical (stored right after the node, or a suffix of a child's) */

@@ -550,6 +550,8 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
         node->rrs = rr;
     node->rrs_tail = rr;
     node->flags |= MXH_NODE_DATA;
+    if (rr->type == MXH_TYPE_NS)
+        node->flags |= MXH_NODE_HAS_NS;
     z->last_node = node;
     set_type_bit(z, rr->type);
     zs->nrecords++;
@@ -561,10 +563,25 @@ nomem:
     return NULL;
 }
 
-static bool node_has_type(const mxh_node *n, uint16_t type)
+/* The delegation points of a zone, for the walk in mxh_zone_finish: a small
+ * table that stays in cache, where the name index would miss on every probe. */
+typedef struct cut_slot {
+    uint32_t hash;
+    const mxh_node *node;     /* NULL: empty */
+} cut_slot;
+
+static bool is_cut(const mxh_zone *z, const char *p, size_t pl)
 {
-    for (const mxh_rr *r = n->rrs; r; r = r->next)
-        if (r->type == type)
+    const mxh_node *an = index_find(z, p, pl, mxh_hash_bytes(p, pl));
+    return an && (an->flags & MXH_NODE_CUT);
+}
+
+static bool in_cuts(const cut_slot *cuts, size_t mask, const char *p, size_t pl)
+{
+    uint32_t h = mxh_hash_bytes(p, pl);
+    for (size_t i = h & mask; cuts[i].node; i = (i + 1) & mask)
+        if (cuts[i].hash == h && cuts[i].node->name_len == pl &&
+            memcmp(cuts[i].node->name, p, pl) == 0)
             return true;
     return false;
 }
@@ -575,30 +592,48 @@ void mxh_zone_finish(mxh_zone *z)
         return;
     /* RFC 1034 §4.2.1: NS at a non-apex owner marks a zone cut; data at and
      * below it (except the NS and glue) belongs to the child zone. */
-    bool any_cut = false;
+    size_t ncut = 0;
     for (size_t i = 0; i < z->nnodes; i++) {
         mxh_node *n = z->node_list[i];
         n->flags &= (uint16_t)~(MXH_NODE_CUT | MXH_NODE_BELOW_CUT);
-        if (n != z->apex && (n->flags & MXH_NODE_DATA) && node_has_type(n, MXH_TYPE_NS)) {
+        if (n != z->apex && (n->flags & MXH_NODE_HAS_NS)) {
             n->flags |= MXH_NODE_CUT;
-            any_cut = true;
+            ncut++;
         }
     }
-    size_t olen = strlen(z->origin);
-    for (size_t i = 0; any_cut && i < z->nnodes; i++) {
-        mxh_node *n = z->node_list[i];
-        if (n == z->apex)
-            continue;
-        for (const char *p = mxh_name_parent(n->name); p; p = mxh_name_parent(p)) {
-            size_t pl = strlen(p);
-            if (pl < olen || (pl == olen && strcmp(p, z->origin) == 0))
-                break;
-            const mxh_node *an = index_find(z, p, pl, mxh_hash_bytes(p, pl));
-            if (an && (an->flags & MXH_NODE_CUT)) {
-                n->flags |= MXH_NODE_BELOW_CUT;
-                break;
+    if (ncut) {
+        size_t ns = 16;
+        while (ns < ncut * 2)
+            ns *= 2;
+        cut_slot *cuts = calloc(ns, sizeof *cuts);
+        size_t mask = ns - 1;
+        for (size_t i = 0; cuts && i < z->nnodes; i++) {
+            const mxh_node *n = z->node_list[i];
+            if (!(n->flags & MXH_NODE_CUT))
+                continue;
+            uint32_t h = mxh_hash_bytes(n->name, n->name_len);
+            size_t k = h & mask;
+            while (cuts[k].node)
+                k = (k + 1) & mask;
+            cuts[k].hash = h;
+            cuts[k].node = n;
+        }
+        size_t olen = strlen(z->origin);
+        for (size_t i = 0; i < z->nnodes; i++) {
+            mxh_node *n = z->node_list[i];
+            if (n == z->apex)
+                continue;
+            for (const char *p = mxh_name_parent(n->name); p; p = mxh_name_parent(p)) {
+                size_t pl = n->name_len - (size_t)(p - n->name);
+                if (pl <= olen) /* at the apex (or, not below it, never: n is in the zone) */
+                    break;
+                if (cuts ? in_cuts(cuts, mask, p, pl) : is_cut(z, p, pl)) {
+                    n->flags |= MXH_NODE_BELOW_CUT;
+                    break;
+                }
             }
         }
+        free(cuts);
     }
     z->finished = true;
 }
