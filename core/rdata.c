@@ -235,6 +235,27 @@ static void ob_u32(obuf *o, uint32_t v)
  * name, an origin with escapes — goes to mxh_name_canon, which also gives
  * the exact error.
  */
+/* Byte -> itself in canonical form (ASCII letters lowered), '.' for the
+ * label separator, 0 for a byte canonical form writes escaped (or quotes). */
+static const uint8_t canon_byte[256] = {
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,  33,   0,  35,  36,  37,  38,  39,   0,   0,  42,  43,  44,  45,  46,  47,
+     48,  49,  50,  51,  52,  53,  54,  55,  56,  57,  58,   0,  60,  61,  62,  63,
+     64,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,  91,   0,  93,  94,  95,
+     96,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+};
+
 int mxh_name_canon_fast(const char *s, size_t len, const char *origin, char *out, size_t outsz,
                         int *was_relative)
 {
@@ -243,18 +264,15 @@ int mxh_name_canon_fast(const char *s, size_t len, const char *origin, char *out
         return mxh_name_canon(s, len, origin, out, outsz, was_relative);
     size_t lab = 0;
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
+        uint8_t c = canon_byte[(unsigned char)s[i]];
+        out[i] = (char)c;
         if (c == '.') {
             if (lab == 0)
                 return mxh_name_canon(s, len, origin, out, outsz, was_relative);
             lab = 0;
-            out[i] = '.';
-            continue;
-        }
-        if (c < 0x21 || c > 0x7e || c == '\\' || c == '"' || c == '(' || c == ')' || c == ';' ||
-            ++lab > MXH_LABEL_MAX)
+        } else if (c == 0 || ++lab > MXH_LABEL_MAX) {
             return mxh_name_canon(s, len, origin, out, outsz, was_relative);
-        out[i] = (char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c);
+        }
     }
     if (lab == 0) { /* absolute: ends with the root's dot */
         if (was_relative)
