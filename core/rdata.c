@@ -284,6 +284,8 @@ int mxh_name_canon_fast(const char *s, size_t len, const char *origin, char *out
         return mxh_name_canon(s, len, origin, out, outsz, was_relative);
     size_t ol = strlen(origin);
     if (ol == 1 && origin[0] == '.') {
+        if (len + 2 > MXH_NAME_MAX_WIRE)
+            return mxh_name_canon(s, len, origin, out, outsz, was_relative);
         out[len] = '.';
         out[len + 1] = '\0';
         if (was_relative)
