@@ -541,6 +541,7 @@ static int engine_rebuild(mxh_engine *e)
     mxh_lua_zone_release(e);
     if (e->L)
         lua_close(e->L);
+    mxh_lua_pool_free(e); /* every block came back with the state */
     e->L = NULL;
     e->mem_used = 0;
     e->rebuilds++;
@@ -589,6 +590,7 @@ mxh_status mxh_engine_new(const mxh_engine_opts *opts, mxh_engine **out)
     e->cache_ref = e->route_ref = e->lookup_ref = LUA_NOREF;
     e->mem_limit = SIZE_MAX;
     if (mxh_lua_state_open(e) < 0) {
+        mxh_lua_pool_free(e);
         free(e);
         return MXH_ERR_NOMEM;
     }
@@ -620,6 +622,7 @@ void mxh_engine_free(mxh_engine *e)
     mxh_lua_zone_release(e);
     if (e->L)
         lua_close(e->L);
+    mxh_lua_pool_free(e);
     for (size_t i = 0; i < e->nrules; i++)
         rule_free(e->rules[i]);
     free(e->rules);

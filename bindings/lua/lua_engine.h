@@ -22,6 +22,9 @@
 #define MXH_LUA_MAX_EVIDENCE         1000     /* per finding */
 #define MXH_LUA_MAX_TEXT             8192     /* message / fix / evidence text */
 #define MXH_LUA_MAX_LOOKUPS          100000   /* distinct lookups per zone */
+#define MXH_LUA_POOL_MAX             256      /* Lua blocks up to this size come from the pool */
+#define MXH_LUA_POOL_GRAIN           16       /* ... in size classes of this step */
+#define MXH_LUA_POOL_CHUNK           ((size_t)64 << 10)
 
 /* Kinds of userdata handed to rules; the first byte of every handle. */
 enum mxh_lkind {
@@ -90,6 +93,11 @@ struct mxh_engine {
     uint64_t insn_cap;       /* per rule per zone */
     int no_builtin;
 
+    /* small-block pool under the allocator (lua_sandbox.c) */
+    void *pool_free[MXH_LUA_POOL_MAX / MXH_LUA_POOL_GRAIN]; /* free lists per size class */
+    struct mxh_pool_chunk *pool_chunks;
+    char *pool_cur, *pool_end;  /* unused tail of the newest chunk */
+
     /* allocator accounting */
     size_t mem_used;
     size_t mem_limit;        /* SIZE_MAX when no rule is running */
@@ -148,6 +156,8 @@ struct mxh_engine {
 
 /* lua_sandbox.c */
 MXH_HIDDEN void *mxh_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* Free the pool's chunks (after lua_close: no block is in use any more). */
+MXH_HIDDEN void  mxh_lua_pool_free(mxh_engine *e);
 /* Create a fresh state with the sandboxed base table; 0 or -1 (errmsg set). */
 MXH_HIDDEN int  mxh_lua_state_open(mxh_engine *e);
 MXH_HIDDEN void mxh_lua_limits_begin(mxh_engine *e);

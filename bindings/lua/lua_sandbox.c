@@ -34,13 +34,81 @@ mxh_engine *mxh_lua_engine(lua_State *L)
     return ud;
 }
 
+/*
+ * Small blocks (tables, strings, userdata handles, closures: most of what
+ * rules make per zone) come from a per-engine pool of size classes instead
+ * of malloc: taking a block off a free list costs a few instructions. The
+ * accounting is unchanged (mem_used counts the sizes Lua asked for). Blocks
+ * are never handed back to malloc while the engine lives; the chunks are
+ * freed with the engine.
+ */
+typedef struct mxh_pool_chunk {
+    struct mxh_pool_chunk *next;
+    void *pad;                  /* keeps the blocks 16-byte aligned */
+} mxh_pool_chunk;
+
+static size_t pool_class(size_t n)
+{
+    return (n - 1) / MXH_LUA_POOL_GRAIN;
+}
+
+static void *pool_get(mxh_engine *e, size_t n)
+{
+    size_t c = pool_class(n);
+    void *p = e->pool_free[c];
+    if (p) {
+        memcpy(&e->pool_free[c], p, sizeof(void *));
+        return p;
+    }
+    size_t sz = (c + 1) * MXH_LUA_POOL_GRAIN;
+    if (e->pool_cur == NULL || (size_t)(e->pool_end - e->pool_cur) < sz) {
+        mxh_pool_chunk *ch = malloc(MXH_LUA_POOL_CHUNK);
+        if (ch == NULL)
+            return NULL;
+        ch->next = e->pool_chunks;
+        e->pool_chunks = ch;
+        e->pool_cur = (char *)(ch + 1);
+        e->pool_end = (char *)ch + MXH_LUA_POOL_CHUNK;
+    }
+    p = e->pool_cur;
+    e->pool_cur += sz;
+    return p;
+}
+
+static void pool_put(mxh_engine *e, void *p, size_t n)
+{
+    size_t c = pool_class(n);
+    memcpy(p, &e->pool_free[c], sizeof(void *));
+    e->pool_free[c] = p;
+}
+
+static void block_release(mxh_engine *e, void *p, size_t n)
+{
+    if (n <= MXH_LUA_POOL_MAX)
+        pool_put(e, p, n);
+    else
+        free(p);
+}
+
+void mxh_lua_pool_free(mxh_engine *e)
+{
+    while (e->pool_chunks) {
+        mxh_pool_chunk *next = e->pool_chunks->next;
+        free(e->pool_chunks);
+        e->pool_chunks = next;
+    }
+    memset(e->pool_free, 0, sizeof e->pool_free);
+    e->pool_cur = e->pool_end = NULL;
+}
+
 void *mxh_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     mxh_engine *e = ud;
     if (ptr == NULL)
         osize = 0; /* osize then encodes the object type */
     if (nsize == 0) {
-        free(ptr);
+        if (ptr)
+            block_release(e, ptr, osize);
         e->mem_used -= osize;
         return NULL;
     }
@@ -51,13 +119,35 @@ void *mxh_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
             return NULL;
         }
     }
-    void *p = realloc(ptr, nsize);
-    if (p == NULL) {
-        /* Lua assumes shrinking never fails: keep the old block. */
-        if (nsize <= osize)
-            return ptr;
-        e->mem_refused = 1;
-        return NULL;
+    void *p;
+    if (ptr && osize <= MXH_LUA_POOL_MAX && nsize <= MXH_LUA_POOL_MAX &&
+        pool_class(osize) == pool_class(nsize)) {
+        p = ptr; /* the block already has room */
+    } else if (nsize <= MXH_LUA_POOL_MAX || (ptr && osize <= MXH_LUA_POOL_MAX)) {
+        /* into the pool, or out of it: a new block and a copy */
+        p = nsize <= MXH_LUA_POOL_MAX ? pool_get(e, nsize) : malloc(nsize);
+        if (p == NULL) {
+            /* Lua assumes shrinking never fails: keep the old block (one
+             * from malloc then ends on a pool free list, which is only a
+             * leak, and only when memory ran out). */
+            if (ptr && nsize <= osize)
+                return ptr;
+            e->mem_refused = 1;
+            return NULL;
+        }
+        if (ptr) {
+            memcpy(p, ptr, osize < nsize ? osize : nsize);
+            block_release(e, ptr, osize);
+        }
+    } else {
+        p = realloc(ptr, nsize);
+        if (p == NULL) {
+            /* Lua assumes shrinking never fails: keep the old block. */
+            if (nsize <= osize)
+                return ptr;
+            e->mem_refused = 1;
+            return NULL;
+        }
     }
     e->mem_used = e->mem_used - osize + nsize;
     return p;
