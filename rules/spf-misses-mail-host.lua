@@ -74,13 +74,28 @@ end
 
 -- Memoized per scan of one zone (ctx.memo): the SPF record of a domain, the
 -- addresses of a name, the exchange addresses of a domain.
+-- mxh.spf_parse is a pure function of the text and its result is only read:
+-- parsed records are kept across zones (most zones share a few texts),
+-- forgotten in one go when too many different ones piled up.
+local parsed, nparsed = {}, 0
+local function spf_parse(text)
+  local spf = parsed[text]
+  if spf == nil then
+    spf = mxh.spf_parse(text) or false
+    if nparsed >= 256 then parsed, nparsed = {}, 0 end
+    parsed[text] = spf
+    nparsed = nparsed + 1
+  end
+  return spf or nil
+end
+
 local function memo_spf(ctx, domain)
   local key = "spf " .. domain
   local m = ctx.memo[key]
   if not m then
     local rec, text = spf_of(ctx.zone, domain)
     m = { rec = rec, text = text }
-    if rec then m.spf = mxh.spf_parse(text) end
+    if rec then m.spf = spf_parse(text) end
     ctx.memo[key] = m
   end
   return m

@@ -42,6 +42,16 @@ mxh_engine *mxh_lua_engine(lua_State *L)
  * are never handed back to malloc while the engine lives; the chunks are
  * freed with the engine.
  */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+/* Free pool blocks are poisoned: a use after free is still reported. */
+#define POOL_POISON(p, n)   ASAN_POISON_MEMORY_REGION((p), (n))
+#define POOL_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POOL_POISON(p, n)   ((void)(p), (void)(n))
+#define POOL_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 typedef struct mxh_pool_chunk {
     struct mxh_pool_chunk *next;
     void *pad;                  /* keeps the blocks 16-byte aligned */
@@ -55,12 +65,13 @@ static size_t pool_class(size_t n)
 static void *pool_get(mxh_engine *e, size_t n)
 {
     size_t c = pool_class(n);
+    size_t sz = (c + 1) * MXH_LUA_POOL_GRAIN;
     void *p = e->pool_free[c];
     if (p) {
+        POOL_UNPOISON(p, sz);
         memcpy(&e->pool_free[c], p, sizeof(void *));
         return p;
     }
-    size_t sz = (c + 1) * MXH_LUA_POOL_GRAIN;
     if (e->pool_cur == NULL || (size_t)(e->pool_end - e->pool_cur) < sz) {
         mxh_pool_chunk *ch = malloc(MXH_LUA_POOL_CHUNK);
         if (ch == NULL)
@@ -69,9 +80,11 @@ static void *pool_get(mxh_engine *e, size_t n)
         e->pool_chunks = ch;
         e->pool_cur = (char *)(ch + 1);
         e->pool_end = (char *)ch + MXH_LUA_POOL_CHUNK;
+        POOL_POISON(e->pool_cur, (size_t)(e->pool_end - e->pool_cur));
     }
     p = e->pool_cur;
     e->pool_cur += sz;
+    POOL_UNPOISON(p, sz);
     return p;
 }
 
@@ -80,6 +93,7 @@ static void pool_put(mxh_engine *e, void *p, size_t n)
     size_t c = pool_class(n);
     memcpy(p, &e->pool_free[c], sizeof(void *));
     e->pool_free[c] = p;
+    POOL_POISON(p, (c + 1) * MXH_LUA_POOL_GRAIN);
 }
 
 static void block_release(mxh_engine *e, void *p, size_t n)
@@ -94,6 +108,7 @@ void mxh_lua_pool_free(mxh_engine *e)
 {
     while (e->pool_chunks) {
         mxh_pool_chunk *next = e->pool_chunks->next;
+        POOL_UNPOISON(e->pool_chunks, MXH_LUA_POOL_CHUNK);
         free(e->pool_chunks);
         e->pool_chunks = next;
     }
