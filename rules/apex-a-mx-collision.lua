@@ -39,7 +39,7 @@ website lives under www (seed 000, example 1).
 Fix before moving anything: give the mail host its own name with the current
 address and point the MX there.]],
   references  = { "RFC 5321 §5.1", "RFC 1034 §3.6.2", "seed 000", "seed 001" },
-  needs       = { "MX" },
+  needs       = { "MX", "hint:mx-own-address" }, -- zone:hint: skip zones where it cannot fire
   example     = [[$ORIGIN example.com.
 @    3600 IN SOA ns1.example.com. hostmaster.example.com. 1 3600 900 604800 3600
 @    3600 IN A   10.0.1.100
@@ -48,7 +48,6 @@ address and point the MX there.]],
   fix         = "Add an address record for a dedicated mail host name, point the MX at it, then move the website.",
 
   check = function(zone, report)
-    if not zone:hint("mx-own-address") then return end -- nothing to find here (docs/rules.md)
     local origin = zone:origin()
     for _, d in ipairs(zone:mail_domains()) do
       local route = zone:mail_route(d)

@@ -31,7 +31,7 @@ bounces for others, which is what makes this mistake slow to notice
 The fix is to give the mail server a name with an address record and point
 the MX at that name.]],
   references  = { "RFC 1035 §3.3.9", "RFC 5321 §5.1", "RFC 2181 §10.3", "seed 003" },
-  needs       = { "MX" },
+  needs       = { "MX", "hint:mx-ip" }, -- zone:hint: skip zones where it cannot fire
   example     = [[$ORIGIN dm2.co.jp.
 @    3600 IN SOA ns1.xserver.jp. root.dm2.co.jp. 1 3600 900 604800 3600
 @    3600 IN A   162.43.120.172
@@ -40,7 +40,6 @@ the MX at that name.]],
   fix         = "Name the mail server (`mail.<domain>. A <address>`) and point the MX at that name.",
 
   check = function(zone, report)
-    if not zone:hint("mx-ip") then return end -- nothing to find here (docs/rules.md)
     for _, d in ipairs(zone:mail_domains()) do
       local route = zone:mail_route(d)
       if route:kind() == "mx" then

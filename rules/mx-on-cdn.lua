@@ -22,7 +22,7 @@ still takes mail (delivery depends on the backup).
 Only explicit MX routes are checked: a domain without MX whose own address is
 on a CDN is no-mx-implicit's business.]],
   references  = { "RFC 5321 §5.1", "seed 000", "seed 001" },
-  needs       = { "MX" },
+  needs       = { "MX", "hint:mx-cdn" }, -- zone:hint: skip zones where it cannot fire
   example     = [[$ORIGIN example.com.
 @    3600 IN SOA ns1.example.com. hostmaster.example.com. 1 3600 900 604800 3600
 @    3600 IN MX  10 example.com.
@@ -31,7 +31,6 @@ on a CDN is no-mx-implicit's business.]],
   fix         = "Give the mail server a host name of its own with its real address (e.g. mail.example.com.) and point the MX at it; keep the CDN address for the website only.",
 
   check = function(zone, report)
-    if not zone:hint("mx-cdn") then return end -- nothing to find here (docs/rules.md)
     local provider_of = mxh.cdn_provider
     if provider_of == nil then
       return -- an engine without the CDN table: nothing to compare against

@@ -86,8 +86,9 @@ Fix: publish an explicit MX; for a domain that takes no mail, publish
 ]],
   fix         = "Publish an explicit MX, or `MX 0 .` plus `v=spf1 -all` for a domain that takes no mail.",
 
+  needs       = { "hint:implicit-apex" }, -- zone:hint: skip zones where it cannot fire
+
   check = function(zone, report)
-    if not zone:hint("implicit-apex") then return end -- nothing to find here (docs/rules.md)
     local origin = zone:origin()
     local route = zone:mail_route(origin)
     -- RFC 5321 §5.1: no MX (and no null MX) but addresses: implicit MX.

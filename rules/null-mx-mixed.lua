@@ -12,7 +12,7 @@ either takes no mail or names its exchanges. With both present, senders
 disagree: some bounce at once on the null MX, others deliver to the remaining
 exchanges, so the same message succeeds or fails depending on who sends it.]],
   references  = { "RFC 7505 §3", "RFC 7505 §4", "RFC 5321 §5.1" },
-  needs       = { "MX" },
+  needs       = { "MX", "hint:null-mx" }, -- zone:hint: skip zones where it cannot fire
   example     = [[$ORIGIN example.com.
 @    3600 IN SOA ns1.example.com. hostmaster.example.com. 1 3600 900 604800 3600
 @    3600 IN MX  0 .
@@ -22,7 +22,6 @@ mail 3600 IN A   10.0.1.100
   fix         = "Keep either the null MX (the domain takes no mail) or the real exchanges, not both.",
 
   check = function(zone, report)
-    if not zone:hint("null-mx") then return end -- nothing to find here (docs/rules.md)
     for _, d in ipairs(zone:mail_domains()) do
       local mx = zone:rrset(d, "MX")
       local null, others = nil, {}

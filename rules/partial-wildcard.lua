@@ -23,8 +23,9 @@ s*   3600 IN A   219.163.200.69
 ]],
   fix         = "Replace the partial wildcard by explicit names, or by a full `*` label.",
 
+  needs       = { "hint:star-label" }, -- zone:hint: skip zones where it cannot fire
+
   check = function(zone, report)
-    if not zone:hint("star-label") then return end -- nothing to find here (docs/rules.md)
     for node in zone:names() do
       local name = node:name()
       if name:find("*", 1, true) then

@@ -45,8 +45,9 @@ to `www.D`), or point the MX back to S.]],
 ]],
   fix         = "Remove the domain from the server's local domains (e.g. rename it to `www.<domain>`), or point the MX back to the server.",
 
+  needs       = { "hint:inventory" }, -- zone:hint: skip zones where it cannot fire
+
   check = function(zone, report)
-    if not zone:hint("inventory") then return end -- nothing to find here (docs/rules.md)
     for _, d in ipairs(zone:mail_domains()) do
       local servers = zone:local_servers(d)
       if #servers > 0 then

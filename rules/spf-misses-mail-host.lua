@@ -274,7 +274,7 @@ loaded zones, a macro, `ptr`) makes the result unknown, and an unknown result
 never fires. An SPF that authorizes no sender at all (`v=spf1 -all`) is left
 alone: such a domain sends nothing, its MX only receives.]],
   references  = { "RFC 7208 §4.6", "RFC 7208 §5", "RFC 7208 §4.6.4", "RFC 5321 §5.1", "seed 003" },
-  needs       = { "MX", "TXT" },
+  needs       = { "MX", "TXT", "hint:mx-addresses" }, -- zone:hint: skip zones where it cannot fire
   example     = [[$ORIGIN dm2.co.jp.
 @    3600 IN SOA ns1.value-domain.com. root.dm2.co.jp. 1 3600 900 604800 3600
 @    3600 IN MX  10 mail.dm2.co.jp.
@@ -284,7 +284,6 @@ mail 3600 IN A   162.43.120.172
   fix         = "Add the mail host's addresses (or `mx`) to the domain's SPF record.",
 
   check = function(zone, report)
-    if not zone:hint("mx-addresses") then return end -- nothing to find here (docs/rules.md)
     local memo = {}
     for _, d in ipairs(zone:mail_domains()) do
       local route = zone:mail_route(d)

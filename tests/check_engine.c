@@ -281,6 +281,56 @@ START_TEST(test_needs_skip)
 }
 END_TEST
 
+/* needs "hint:<name>": the rule runs only on zones where zone:hint(name) is
+ * true; an unknown hint is refused when the rule is loaded. */
+START_TEST(test_needs_hint)
+{
+    mxh_engine *e = bare_engine();
+    char rule[1024];
+    rule_text(rule, sizeof rule, "wants-cname-mx", "info",
+              "needs = { \"MX\", \"hint:mx-cname\" },", "report { message = 'cname' }");
+    load_buf_ok(e, "wants-cname-mx.lua", rule);
+    rule_text(rule, sizeof rule, "wants-null", "info", "needs = { \"hint:null-mx\" },",
+              "report { message = 'null' }");
+    load_buf_ok(e, "wants-null.lua", rule);
+    rule_text(rule, sizeof rule, "wants-two", "info",
+              "needs = { \"hint:mx-cname\", \"hint:wildcard-mx\" },", "report { message = 'two' }");
+    load_buf_ok(e, "wants-two.lua", rule);
+    /* MX to an alias: mx-cname true, null-mx false, wildcard-mx false */
+    mxh_zoneset *zs = zs_from_text("alias",
+        "$ORIGIN alias.example.\n$TTL 60\n"
+        "@ SOA ns.alias.example. h.alias.example. 1 2 3 4 5\n"
+        "@ MX 10 mail\nmail CNAME host\nhost A 192.0.2.1\n");
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.f[0].rule, "wants-cname-mx");
+    ck_assert_uint_eq(mxh_engine_rules_run(e), 1);
+    ck_assert_uint_eq(mxh_engine_rules_skipped(e), 2);
+    mxh_zoneset_free(zs);
+    /* a plain zone: all three skipped */
+    zs = zs_from_text("plain",
+        "$ORIGIN plain.example.\n$TTL 60\n"
+        "@ SOA ns.plain.example. h.plain.example. 1 2 3 4 5\n@ MX 0 .\n@ MX 10 host\n"
+        "host A 192.0.2.1\n*.w MX 10 host\n");
+    memset(&g, 0, sizeof g);
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.f[0].rule, "wants-null");
+    mxh_zoneset_free(zs);
+    mxh_engine_free(e);
+
+    e = bare_engine();
+    rule_text(rule, sizeof rule, "bad-need", "info", "needs = { \"hint:mx-cnam\" },", "");
+    ck_assert_int_ne(mxh_engine_load_rule_buffer(e, "bad-need.lua", rule, strlen(rule)), MXH_OK);
+    ck_assert_msg(strstr(mxh_engine_errmsg(e), "'hint:mx-cnam' is not a zone hint") != NULL, "%s",
+                  mxh_engine_errmsg(e));
+    mxh_engine_free(e);
+}
+END_TEST
+
 /* ---- rule files ------------------------------------------------------ */
 
 START_TEST(test_builtin_and_override)
@@ -1004,6 +1054,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_threads);
     tcase_add_test(tc, test_severity_names);
     tcase_add_test(tc, test_zone_hints);
+    tcase_add_test(tc, test_needs_hint);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -331,7 +331,7 @@ static int validate_rule(lua_State *L, load_ctx *c, int t)
     }
     lua_pop(L, 1);
 
-    /* needs: optional array of RR type names */
+    /* needs: optional array of RR type names and "hint:<name>" (zone:hint) */
     if (has_field(L, t, "needs")) {
         n = string_array(L, c, t, "needs");
         if (n < 0)
@@ -342,6 +342,19 @@ static int validate_rule(lua_State *L, load_ctx *c, int t)
         for (long i = 0; i < n; i++) {
             lua_rawgeti(L, -1, i + 1);
             const char *tn = lua_tostring(L, -1);
+            if (strncmp(tn, "hint:", 5) == 0) {
+                unsigned bit, group;
+                if (!mxh_lua_hint_lookup(tn + 5, &bit, &group)) {
+                    snprintf(c->err, sizeof c->err, "%s: field 'needs': '%s' is not a zone hint",
+                             c->file, tn);
+                    lua_pop(L, 2);
+                    return 0;
+                }
+                r->hint_mask |= bit;
+                r->hint_groups |= group;
+                lua_pop(L, 1);
+                continue;
+            }
             uint16_t ty = mxh_type_from_name(tn);
             if (ty == 0 || ty == MXH_TYPE_ANY) {
                 snprintf(c->err, sizeof c->err, "%s: field 'needs': '%s' is not an RR type",
@@ -1226,6 +1239,14 @@ static int cmp_finding(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Protected: compute the zone hints of the groups in arg 1. */
+static int hints_p(lua_State *L)
+{
+    mxh_engine *e = mxh_lua_engine(L);
+    mxh_lua_hints_compute(L, e, (unsigned)lua_tointeger(L, 1));
+    return 0;
+}
+
 /* Protected: push the zone handle. Arg 1: the zone (light userdata). */
 static int zone_begin_p(lua_State *L)
 {
@@ -1263,6 +1284,19 @@ static mxh_status scan_one(mxh_engine *e, const mxh_zoneset *zs, const mxh_zone 
         int missing = 0;
         for (size_t k = 0; k < r->nneeds && !missing; k++)
             missing = !mxh_zone_has_type(z, r->needs[k]);
+        if (!missing && r->hint_mask) {
+            /* zone:hint facts, computed once per zone (protected: the route
+             * facts compute routes); when that fails the rule just runs */
+            if (e->hints_gen != e->gen || (e->hints_done & r->hint_groups) != r->hint_groups) {
+                lua_pushcfunction(L, hints_p);
+                lua_pushinteger(L, (lua_Integer)r->hint_groups);
+                if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+                    lua_settop(L, zh);
+            }
+            if (e->hints_gen == e->gen &&
+                (e->hints_done & r->hint_groups) == r->hint_groups)
+                missing = (e->hints & r->hint_mask) != r->hint_mask;
+        }
         if (missing) {
             e->rules_skipped++;
             continue;

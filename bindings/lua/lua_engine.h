@@ -76,6 +76,8 @@ struct mxh_rule {
     size_t nrefs;
     uint16_t *needs;
     size_t nneeds;
+    unsigned hint_mask;      /* needs "hint:<name>": zone:hint bits that must all be set */
+    unsigned hint_groups;    /* which groups of hints those are */
     mxh_severity sev_default;
     mxh_severity sev;
     int sev_forced;          /* mxh_engine_set_severity was used */
@@ -178,6 +180,11 @@ MXH_HIDDEN mxh_lhandle *mxh_lua_check(lua_State *L, int idx, int kind);
 /* A handle of kind at idx, or NULL (no error) if it is something else. */
 MXH_HIDDEN mxh_lhandle *mxh_lua_test(lua_State *L, int idx, int kind);
 MXH_HIDDEN const char *mxh_lua_kind_name(int kind);
+/* The bit and group of zone:hint(name); 0 if name is no hint. */
+MXH_HIDDEN int  mxh_lua_hint_lookup(const char *name, unsigned *bit, unsigned *group);
+/* Make sure the hint groups of e->zone are computed (may raise Lua errors:
+ * call protected); then e->hints holds them. */
+MXH_HIDDEN void mxh_lua_hints_compute(lua_State *L, mxh_engine *e, unsigned groups);
 /* Release the per-zone caches and C routes/lookups. */
 MXH_HIDDEN void mxh_lua_zone_release(mxh_engine *e);
 /* "kind name -> target" for a step, into buf. */

@@ -652,32 +652,51 @@ static unsigned hints_routes(lua_State *L, mxh_engine *e, const mxh_zone *z)
     return h;
 }
 
+int mxh_lua_hint_lookup(const char *name, unsigned *bit, unsigned *group)
+{
+    for (size_t i = 0; i < sizeof hint_names / sizeof hint_names[0]; i++) {
+        if (strcmp(hint_names[i].name, name) == 0) {
+            *bit = hint_names[i].bit;
+            *group = hint_names[i].group;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void mxh_lua_hints_compute(lua_State *L, mxh_engine *e, unsigned groups)
+{
+    const mxh_zone *z = e->zone;
+    if (e->hints_gen != e->gen) {
+        e->hints_gen = e->gen;
+        e->hints = 0;
+        e->hints_done = 0;
+    }
+    if ((groups & HINTS_RECORDS) && !(e->hints_done & HINTS_RECORDS)) {
+        e->hints |= hints_records(e, z);
+        e->hints_done |= HINTS_RECORDS;
+    }
+    if ((groups & HINTS_ROUTES) && !(e->hints_done & HINTS_ROUTES)) {
+        e->hints |= hints_routes(L, e, z);
+        e->hints_done |= HINTS_ROUTES;
+    }
+}
+
 static int zone_hint(lua_State *L)
 {
     mxh_engine *e = mxh_lua_engine(L);
     const mxh_zone *z = ZONE(L);
     const char *what = luaL_checkstring(L, 2);
-    size_t i = 0;
-    while (i < sizeof hint_names / sizeof hint_names[0] && strcmp(hint_names[i].name, what) != 0)
-        i++;
-    if (i == sizeof hint_names / sizeof hint_names[0])
+    unsigned bit, group, h;
+    if (!mxh_lua_hint_lookup(what, &bit, &group))
         return luaL_argerror(L, 2, lua_pushfstring(L, "unknown hint '%s'", what));
-    unsigned group = hint_names[i].group, h;
     if (z == e->zone) {
-        if (e->hints_gen != e->gen) {
-            e->hints_gen = e->gen;
-            e->hints = 0;
-            e->hints_done = 0;
-        }
-        if (!(e->hints_done & group)) {
-            e->hints |= group == HINTS_RECORDS ? hints_records(e, z) : hints_routes(L, e, z);
-            e->hints_done |= group;
-        }
+        mxh_lua_hints_compute(L, e, group);
         h = e->hints;
     } else {
         h = group == HINTS_RECORDS ? hints_records(e, z) : hints_routes(L, e, z);
     }
-    lua_pushboolean(L, (h & hint_names[i].bit) != 0);
+    lua_pushboolean(L, (h & bit) != 0);
     return 1;
 }
 
