@@ -421,13 +421,30 @@ void mxh_zone_prefetch(const mxh_zone *z, mxh_rr_in *in, const char *owner, size
     }
 }
 
+/* mxh_name_is_at_or_below with the lengths known; the general function when
+ * the separating dot might be escaped. */
+static bool at_or_below(const char *name, size_t nl, const char *anc, size_t al)
+{
+    if (al == 1 && anc[0] == '.')
+        return true;
+    if (al > nl || memcmp(name + nl - al, anc, al) != 0)
+        return false;
+    if (al == nl)
+        return true;
+    if (name[nl - al - 1] != '.')
+        return false;
+    if (nl - al < 2 || name[nl - al - 2] != '\\')
+        return true; /* canonical form: a dot not right after a backslash separates */
+    return mxh_name_is_at_or_below(name, anc);
+}
+
 static mxh_node *zone_node_h(mxh_zone *z, const char *canon_name, size_t len, uint32_t h)
 {
     mxh_node *n = index_find(z, canon_name, len, h);
     if (n)
         return n;
-    size_t olen = strlen(z->origin);
-    if (len > 0xffffffu || !mxh_name_is_at_or_below(canon_name, z->origin))
+    size_t olen = z->apex ? z->apex->name_len : strlen(z->origin);
+    if (len > 0xffffffu || !at_or_below(canon_name, len, z->origin, olen))
         return NULL;
     /* The node with its name right behind it: one allocation, one cache line. */
     uint32_t ref;
@@ -458,6 +475,8 @@ static mxh_node *zone_node_h(mxh_zone *z, const char *canon_name, size_t len, ui
         if (!parent)
             break;
         size_t plen = curlen - (size_t)(parent - cur);
+        if (plen == olen && z->apex)
+            break; /* the apex, which exists (the name is at or below the origin) */
         h = mxh_hash_bytes(parent, plen);
         if (index_find(z, parent, plen, h))
             break;
