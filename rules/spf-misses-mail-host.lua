@@ -53,8 +53,8 @@ local function split_cidr(value, c4, c6)
   return name, c4, c6
 end
 
-local function in_net(ip, net, c4, c6)
-  local v4 = mxh.is_ipv4(ip)
+-- v4: whether ip is IPv4 (known once per evaluation: ctx.v4).
+local function in_net(ip, v4, net, c4, c6)
   if v4 ~= mxh.is_ipv4(net) then return false end
   return mxh.ip_in_cidr(ip, net .. "/" .. tostring(v4 and (c4 or 32) or (c6 or 128)))
 end
@@ -62,12 +62,11 @@ end
 -- Whether ip is in one of the addresses of a looked-up set, widened to the
 -- mechanism's prefix lengths. A full-length prefix is a plain set lookup, so
 -- a domain with thousands of exchanges costs no more than a few.
-local function in_set(ip, set, c4, c6)
-  local v4 = mxh.is_ipv4(ip)
+local function in_set(ip, v4, set, c4, c6)
   local c = v4 and (c4 or 32) or (c6 or 128)
   if c == (v4 and 32 or 128) then return set.has[ip] == true end
   for _, a in ipairs(set.list) do
-    if in_net(ip, a, c4, c6) then return true end
+    if in_net(ip, v4, a, c4, c6) then return true end
   end
   return false
 end
@@ -149,7 +148,7 @@ local check_host
 
 -- One mechanism: true (matches), false, or "unknown" (needs data we lack).
 local function match(ctx, ip, domain, t)
-  local m = (t.mechanism or ""):lower()
+  local m = t.mechanism or "" -- mxh.spf_parse gives it in lower case
   local target, c4, c6 = split_cidr(t.value, t.cidr4, t.cidr6)
   if target and target:find("%", 1, true) then return "unknown" end -- RFC 7208 §7 macros
   if target == "" then target = nil end
@@ -157,25 +156,25 @@ local function match(ctx, ip, domain, t)
     return true
   elseif m == "ip4" or m == "ip6" then
     if not target then return "unknown" end
-    return in_net(ip, target, c4, c6)
+    return in_net(ip, ctx.v4, target, c4, c6)
   elseif m == "a" or m == "mx" or m == "include" or m == "exists" or m == "ptr" then
     ctx.lookups = ctx.lookups + 1
     if ctx.lookups > MAX_LOOKUPS then return "unknown" end -- permerror
   end
   if m == "a" then
     -- RFC 7208 §5.3: addresses of the target name (default: the current domain).
-    local set = memo_a(ctx, target or domain, mxh.is_ipv4(ip) and "A" or "AAAA")
+    local set = memo_a(ctx, target or domain, ctx.v4 and "A" or "AAAA")
     local st = set.status
     if st == "nxdomain" or st == "nodata" then return false end
     if st ~= "answer" then return "unknown" end
-    return in_set(ip, set, c4, c6)
+    return in_set(ip, ctx.v4, set, c4, c6)
   elseif m == "mx" then
     -- RFC 7208 §5.4: addresses of the MX exchanges (no implicit MX here).
     local set = memo_mx(ctx, target or domain)
     local k = set.kind
     if k == "external" or k == "delegated" or k == "loop" then return "unknown" end
     if k ~= "mx" then return false end
-    if in_set(ip, set, c4, c6) then return true end
+    if in_set(ip, ctx.v4, set, c4, c6) then return true end
     return set.unknown and "unknown" or false
   elseif m == "include" then
     -- RFC 7208 §5.2: pass matches; fail/softfail/neutral do not; none is an error.
@@ -299,7 +298,8 @@ mail 3600 IN A   162.43.120.172
                 local rkey = "result " .. a .. " " .. d
                 local r = memo[rkey]
                 if not r then
-                  r = check_host({ zone = zone, lookups = 0, depth = 0, memo = memo }, a, d)
+                  r = check_host({ zone = zone, lookups = 0, depth = 0, memo = memo,
+                                   v4 = mxh.is_ipv4(a) }, a, d)
                   memo[rkey] = r
                 end
                 -- RFC 7208 §2.6: only "pass" authorizes; unknown never fires.

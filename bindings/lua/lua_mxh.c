@@ -113,6 +113,17 @@ static int h_ip_in_cidr(lua_State *L)
 /* Whether s is already in canonical form and plain (lower-case letters,
  * digits, '-', '_', '*', non-empty labels of at most 63 octets, final dot,
  * at most 255 octets in wire form): then it needs no copy. */
+/* 1: a plain label octet (lower-case letter, digit, '-', '_', '*'). */
+static const unsigned char plain_octet[256] = {
+    ['-'] = 1, ['_'] = 1, ['*'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+    ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+    ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 int mxh_lua_plain_canonical(const char *s, size_t len)
 {
     if (len == 1)
@@ -122,14 +133,11 @@ int mxh_lua_plain_canonical(const char *s, size_t len)
     size_t label = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '.') {
-            if (label == 0)
-                return 0;
-            label = 0;
-        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-                   c == '*') {
+        if (plain_octet[c]) {
             if (++label > MXH_LABEL_MAX)
                 return 0;
+        } else if (c == '.' && label > 0) {
+            label = 0;
         } else {
             return 0;
         }

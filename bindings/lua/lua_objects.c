@@ -70,11 +70,12 @@ static mxh_lhandle *new_handle(lua_State *L, int kind, const void *ptr)
     return h;
 }
 
-/* Push the per-zone table registered at *ref, creating it on first use. */
-static void push_cache(lua_State *L, int *ref)
+/* Push the per-zone table registered at *ref, creating it on first use with
+ * room for nrec entries (a small zone then never rehashes it). */
+static void push_cache(lua_State *L, int *ref, int nrec)
 {
     if (*ref == LUA_NOREF || *ref == LUA_REFNIL) {
-        lua_newtable(L);
+        lua_createtable(L, 0, nrec);
         lua_pushvalue(L, -1);
         *ref = luaL_ref(L, LUA_REGISTRYINDEX);
     } else {
@@ -90,7 +91,7 @@ static void push_cached(lua_State *L, int kind, const void *ptr)
         return;
     }
     mxh_engine *e = mxh_lua_engine(L);
-    push_cache(L, &e->cache_ref);
+    push_cache(L, &e->cache_ref, 32);
     if (lua_rawgetp(L, -1, ptr) == LUA_TUSERDATA) {
         lua_remove(L, -2);
         return;
@@ -363,7 +364,7 @@ static int zone_lookup(lua_State *L)
     char buf[MXH_NAME_BUF];
     const char *name = check_name(L, 2, buf, sizeof buf);
     uint16_t t = check_type(L, 3);
-    push_cache(L, &e->lookup_ref);
+    push_cache(L, &e->lookup_ref, 8);
     push_key(L, z, name, t);
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) == LUA_TUSERDATA)
@@ -397,7 +398,7 @@ static int zone_lookup(lua_State *L)
 static const mxh_route *push_route(lua_State *L, mxh_engine *e, const mxh_zone *z,
                                    const char *name)
 {
-    push_cache(L, &e->route_ref);
+    push_cache(L, &e->route_ref, 4);
     push_key(L, z, name, 0);
     if (lua_rawget(L, -2) == LUA_TUSERDATA) {
         lua_remove(L, -2);
@@ -442,7 +443,7 @@ static int zone_mail_domains(lua_State *L)
 {
     mxh_engine *e = mxh_lua_engine(L);
     const mxh_zone *z = ZONE(L);
-    push_cache(L, &e->cache_ref);
+    push_cache(L, &e->cache_ref, 32);
     const void *key = (const char *)z + 1; /* inside the zone: no other object's address */
     if (lua_rawgetp(L, -1, key) != LUA_TTABLE) {
         lua_pop(L, 1);
