@@ -15,28 +15,10 @@ local explained = mxh.exchange_explained
 local MAX_LOOKUPS = 10
 local RESULT = { ["+"] = "pass", ["-"] = "fail", ["~"] = "softfail", ["?"] = "neutral" }
 
-local function is_spf(text)
-  local v = text:sub(1, 7):lower()
-  return v == "v=spf1" or v == "v=spf1 "
-end
-
 -- RFC 7208 §4.5: the one SPF record of domain. Returns rec, text; or nil, why
--- ("none", "permerror", "unknown").
+-- ("none", "permerror", "unknown"): zone:spf_record reads the TXT lookup.
 local function spf_of(zone, domain)
-  local lk = zone:lookup(domain, "TXT")
-  local st = lk:status()
-  if st == "nxdomain" or st == "nodata" then return nil, "none" end
-  if st ~= "answer" then return nil, "unknown" end
-  local found, text
-  for _, r in ipairs(lk:records()) do
-    local t = mxh.txt_strings(r)
-    if is_spf(t) then
-      if found then return nil, "permerror" end -- RFC 7208 §4.5: more than one
-      found, text = r, t
-    end
-  end
-  if not found then return nil, "none" end
-  return found, text
+  return zone:spf_record(domain)
 end
 
 -- Split "name/24//64" into name, cidr4, cidr6 (RFC 7208 §5.6 dual-cidr-length).

@@ -331,6 +331,103 @@ START_TEST(test_needs_hint)
 }
 END_TEST
 
+/* zone:spf_record(domain) answers as the Lua it replaced in the rules did
+ * (TXT lookup, joined strings, "v=spf1" then a space or the end). */
+static const char spf_reference_rule[] =
+    "local mxh = require 'mxh'\n"
+    "local function is_spf(text)\n"
+    "  local v = text:sub(1, 7):lower()\n"
+    "  return v == 'v=spf1' or v == 'v=spf1 '\n"
+    "end\n"
+    "local function spf_of(zone, domain)\n"
+    "  local lk = zone:lookup(domain, 'TXT')\n"
+    "  local st = lk:status()\n"
+    "  if st == 'nxdomain' or st == 'nodata' then return nil, 'none' end\n"
+    "  if st ~= 'answer' then return nil, 'unknown' end\n"
+    "  local found, text\n"
+    "  for _, r in ipairs(lk:records()) do\n"
+    "    local t = mxh.txt_strings(r)\n"
+    "    if is_spf(t) then\n"
+    "      if found then return nil, 'permerror' end\n"
+    "      found, text = r, t\n"
+    "    end\n"
+    "  end\n"
+    "  if not found then return nil, 'none' end\n"
+    "  return found, text\n"
+    "end\n"
+    "return { id = 'spf-reference', severity = 'info', title = 't', description = 'd',\n"
+    "  references = { 'test' },\n"
+    "  check = function(zone, report)\n"
+    "    local n = 0\n"
+    "    for node in zone:names() do\n"
+    "      for _, d in ipairs({ node:name(), 'nowhere.' .. zone:origin(), 'example.net.' }) do\n"
+    "        local a, b = spf_of(zone, d)\n"
+    "        local c, e = zone:spf_record(d)\n"
+    "        n = n + 1\n"
+    "        if a ~= c or b ~= e then\n"
+    "          report { owner = 'mismatch.invalid.', message = 'MISMATCH ' .. d .. ': '\n"
+    "            .. tostring(a) .. ' ' .. tostring(b) .. ' / ' .. tostring(c) .. ' ' .. tostring(e) }\n"
+    "        end\n"
+    "      end\n"
+    "    end\n"
+    "    report { message = 'checked ' .. n }\n"
+    "  end }\n";
+
+START_TEST(test_spf_record)
+{
+    mxh_zoneset *zs = zs_from_text("spf",
+        "$ORIGIN spf.example.\n$TTL 60\n"
+        "@ SOA ns.spf.example. h.spf.example. 1 2 3 4 5\n"
+        "@ TXT \"v=spf1 a mx ~all\"\n"
+        "@ TXT \"google-site-verification=x\"\n"
+        "two TXT \"v=spf1 -all\"\ntwo TXT \"V=SPF1 +all\"\n"
+        "exact TXT \"v=spf1\"\n"
+        "ten TXT \"v=spf10 -all\"\n"
+        "split TXT \"v=spf1 \" \"ip4:192.0.2.1 -all\"\n"
+        "joined TXT \"v=sp\" \"f1 mx -all\"\n"
+        "upper TXT \"V=Spf1 mx\"\n"
+        "alias CNAME split\n"
+        "ext CNAME spf.example.net.\n"
+        "noTXT A 192.0.2.1\n"
+        "*.wild TXT \"v=spf1 a -all\"\n"
+        "deleg NS ns.example.net.\n");
+    mxh_engine *e = bare_engine();
+    load_buf_ok(e, "spf-reference.lua", spf_reference_rule);
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_msg(strncmp(g.f[0].msg, "checked ", 8) == 0, "%s", g.f[0].msg);
+    ck_assert_int_ge(atoi(g.f[0].msg + 8), 30);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+
+    /* and the answers themselves, on a few names */
+    zs = zs_from_text("spf2",
+        "$ORIGIN spf2.example.\n$TTL 60\n"
+        "@ SOA ns.spf2.example. h.spf2.example. 1 2 3 4 5\n"
+        "@ TXT \"v=spf1 a mx ~all\"\n@ TXT \"other\"\n"
+        "two TXT \"v=spf1 -all\"\ntwo TXT \"V=SPF1 +all\"\n"
+        "split TXT \"v=spf1 \" \"ip4:192.0.2.1 -all\"\n");
+    e = bare_engine();
+    char rule[2048];
+    rule_text(rule, sizeof rule, "spf-answers", "info", NULL,
+              "local r, t = zone:spf_record('spf2.example.')\n"
+              "local _, w = zone:spf_record('two.spf2.example.')\n"
+              "local _, x = zone:spf_record('none.spf2.example.')\n"
+              "local s, u = zone:spf_record('split.spf2.example.')\n"
+              "report { message = table.concat({ r:type(), t, w, x, u, tostring(s:line()) }, '|') }");
+    load_buf_ok(e, "spf-answers.lua", rule);
+    memset(&g, 0, sizeof g);
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.f[0].msg, "TXT|v=spf1 a mx ~all|permerror|none|v=spf1 ip4:192.0.2.1 -all|8");
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 /* ---- rule files ------------------------------------------------------ */
 
 START_TEST(test_builtin_and_override)
@@ -1055,6 +1152,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_severity_names);
     tcase_add_test(tc, test_zone_hints);
     tcase_add_test(tc, test_needs_hint);
+    tcase_add_test(tc, test_spf_record);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -204,6 +204,9 @@ MXH_HIDDEN int  mxh_lua_exchange_ip_literal(const mxh_zone *z, const mxh_exchang
 MXH_HIDDEN int  mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z,
                                              const mxh_exchange *x, char *out, size_t outsz);
 
+/* Push the strings of TXT presentation rdata joined (mxh.txt_strings). */
+MXH_HIDDEN void mxh_lua_push_txt_strings(lua_State *L, const char *rdata, size_t len);
+
 /* lua_cdn.c: the CDN/WAF provider of an address (as mxh.cdn_provider), or NULL. */
 MXH_HIDDEN const char *mxh_lua_cdn_of(lua_State *L, const char *addr);
 

@@ -356,6 +356,14 @@ static void join_strings(luaL_Buffer *b, const char *p, size_t len)
     }
 }
 
+void mxh_lua_push_txt_strings(lua_State *L, const char *rdata, size_t len)
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    join_strings(&b, rdata, len);
+    luaL_pushresult(&b);
+}
+
 static int h_txt_strings(lua_State *L)
 {
     const char *rdata;

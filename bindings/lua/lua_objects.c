@@ -15,6 +15,7 @@
 #include "lua_engine.h"
 #include "route_internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,26 +358,27 @@ static void push_key(lua_State *L, const mxh_zone *z, const char *name, uint16_t
     lua_pushlstring(L, kb, n);
 }
 
-static int zone_lookup(lua_State *L)
+/* Push the lookup handle of (name, t) asked through zone z, computing the
+ * lookup on first use (cached per zone scan by the question); returns it. */
+static const mxh_lookup *push_lookup(lua_State *L, mxh_engine *e, const mxh_zone *z,
+                                     const char *name, uint16_t t)
 {
-    mxh_engine *e = mxh_lua_engine(L);
-    const mxh_zone *z = ZONE(L);
-    char buf[MXH_NAME_BUF];
-    const char *name = check_name(L, 2, buf, sizeof buf);
-    uint16_t t = check_type(L, 3);
     push_cache(L, &e->lookup_ref, 8);
     push_key(L, z, name, t);
     lua_pushvalue(L, -1);
-    if (lua_rawget(L, -3) == LUA_TUSERDATA)
-        return 1;
+    if (lua_rawget(L, -3) == LUA_TUSERDATA) {
+        lua_replace(L, -3);
+        lua_pop(L, 1);
+        return ((const mxh_lhandle *)lua_touserdata(L, -1))->ptr;
+    }
     lua_pop(L, 1);
     if (e->nlookups >= MXH_LUA_MAX_LOOKUPS)
-        return luaL_error(L, "more than %d distinct lookups in one zone", MXH_LUA_MAX_LOOKUPS);
+        luaL_error(L, "more than %d distinct lookups in one zone", MXH_LUA_MAX_LOOKUPS);
     if (e->nlookups == e->caplookups) {
         size_t cap = e->caplookups ? e->caplookups * 2 : 16;
         mxh_lookup **nl = realloc(e->lookups, cap * sizeof *nl);
         if (nl == NULL)
-            return luaL_error(L, "out of memory");
+            luaL_error(L, "out of memory");
         e->lookups = nl;
         e->caplookups = cap;
     }
@@ -384,13 +386,88 @@ static int zone_lookup(lua_State *L)
     /* the zone asked answers for its own origin even when shadowed */
     mxh_status st = mxh_lookup_ctx(e->zs, z, name, t, &lk);
     if (st != MXH_OK || lk == NULL)
-        return luaL_error(L, "lookup of %s failed: %s", name, mxh_strerror(st));
+        luaL_error(L, "lookup of %s failed: %s", name, mxh_strerror(st));
     e->lookups[e->nlookups++] = lk;
     new_handle(L, MXH_LK_LOOKUPH, lk);
     lua_pushvalue(L, -1);
-    lua_insert(L, -3); /* handle, cache, key, handle */
+    lua_insert(L, -3); /* cache, handle, key, handle */
     lua_rawset(L, -4);
+    lua_remove(L, -2);
+    return lk;
+}
+
+static int zone_lookup(lua_State *L)
+{
+    mxh_engine *e = mxh_lua_engine(L);
+    const mxh_zone *z = ZONE(L);
+    char buf[MXH_NAME_BUF];
+    const char *name = check_name(L, 2, buf, sizeof buf);
+    uint16_t t = check_type(L, 3);
+    push_lookup(L, e, z, name, t);
     return 1;
+}
+
+/* zone:spf_record(domain): the domain's one SPF record (RFC 7208 §4.5: the
+ * TXT record whose strings, joined as §3.3 says, start with "v=spf1" then a
+ * space or the end, case-insensitively) as record, text; or nil and why:
+ * "none" (no such record, or the domain has no TXT data), "permerror" (more
+ * than one) or "unknown" (the answer is outside the loaded data). The same
+ * as asking zone:lookup(domain, "TXT") and reading its records. */
+static int zone_spf_record(lua_State *L)
+{
+    mxh_engine *e = mxh_lua_engine(L);
+    const mxh_zone *z = ZONE(L);
+    char buf[MXH_NAME_BUF];
+    const char *name = check_name(L, 2, buf, sizeof buf);
+    const mxh_lookup *lk = push_lookup(L, e, z, name, MXH_TYPE_TXT);
+    mxh_lookup_status st = mxh_lookup_status_of(lk);
+    if (st == MXH_LK_NXDOMAIN || st == MXH_LK_NODATA) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "none");
+        return 2;
+    }
+    if (st != MXH_LK_ANSWER) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "unknown");
+        return 2;
+    }
+    int top = lua_gettop(L);
+    const mxh_rr *found = NULL;
+    size_t n = mxh_lookup_answer_count(lk);
+    for (size_t i = 0; i < n; i++) {
+        const mxh_rr *rr = mxh_lookup_answer(lk, i);
+        uint16_t t = mxh_rr_type(rr);
+        if (t != MXH_TYPE_TXT && t != MXH_TYPE_SPF)
+            return luaL_error(L, "TXT record expected");
+        const char *rd = mxh_rr_rdata(rr);
+        mxh_lua_push_txt_strings(L, rd, strlen(rd));
+        size_t tl;
+        const char *tx = lua_tolstring(L, -1, &tl);
+        static const char want[] = "v=spf1 ";
+        int spf = tl >= 6;
+        for (size_t k = 0; k < 7 && k < tl && spf; k++)
+            spf = tolower((unsigned char)tx[k]) == want[k];
+        if (!spf) {
+            lua_pop(L, 1);
+            continue;
+        }
+        if (found) {
+            lua_settop(L, top);
+            lua_pushnil(L);
+            lua_pushliteral(L, "permerror");
+            return 2;
+        }
+        found = rr; /* its text stays on the stack */
+    }
+    if (found == NULL) {
+        lua_settop(L, top);
+        lua_pushnil(L);
+        lua_pushliteral(L, "none");
+        return 2;
+    }
+    mxh_lua_push_record(L, found);
+    lua_insert(L, -2);
+    return 2;
 }
 
 /* Push the route handle of name asked through zone z, computing the route on
@@ -719,7 +796,8 @@ static const luaL_Reg zone_methods[] = {
     {"node", zone_node},             {"has_type", zone_has_type},
     {"lookup", zone_lookup},         {"mail_route", zone_mail_route},
     {"mail_domains", zone_mail_domains}, {"zoneset", zone_zoneset},
-    {"local_servers", zone_local_servers}, {"hint", zone_hint}, {NULL, NULL}
+    {"local_servers", zone_local_servers}, {"hint", zone_hint},
+    {"spf_record", zone_spf_record}, {NULL, NULL}
 };
 
 /* ---- node -------------------------------------------------------------- */
