@@ -553,8 +553,10 @@ static void do_record(bload *L, bfile *F, const entry *e)
         reject(L);
         return;
     }
-    if (ro.target)
-        mxh_zone_prefetch(L->z, &in, NULL, 0, ro.target, strlen(ro.target));
+    if (ro.target) {
+        in.target_len = strlen(ro.target);
+        mxh_zone_prefetch(L->z, &in, NULL, 0, ro.target, in.target_len);
+    }
 
     /* TTL: explicit; else $TTL; else the last explicit TTL (RFC 1035 §5.1);
      * else, for the SOA, its MINIMUM (RFC 2308 §4 practice, as BIND does). */
@@ -600,22 +602,24 @@ static void do_record(bload *L, bfile *F, const entry *e)
     }
 
     char owner_text[MXH_NAME_BUF * 4 + 1];
+    size_t ol = 0;
     if (f.owner >= 0) {
-        size_t ol = t[f.owner].len < sizeof owner_text - 1 ? t[f.owner].len : sizeof owner_text - 1;
+        ol = t[f.owner].len < sizeof owner_text - 1 ? t[f.owner].len : sizeof owner_text - 1;
         memcpy(owner_text, t[f.owner].p, ol);
-        owner_text[ol] = '\0';
-    } else {
-        owner_text[0] = '\0';
     }
+    owner_text[ol] = '\0';
 
     in.owner = L->owner;
     in.owner_len = L->owner_len;
     in.owner_text = owner_text;
+    in.owner_text_len = ol;
     in.type = type;
     in.rclass = rclass;
     in.ttl = ttl;
     in.rdata = ro.rdata;
+    in.rdata_len = ro.rdata_len;
     in.rdata_text = L->rbuf;
+    in.rdata_text_len = rl;
     in.target = ro.target;
     in.pref = ro.pref;
     in.file = F->file;

@@ -199,6 +199,7 @@ struct mxh_zone {
     size_t rejected;          /* lines not loaded (each has an error diagnostic) */
     size_t ignored;           /* records outside the zone, ignored with a warning (as BIND does) */
     const char *last_owner_text; /* loader cache: consecutive records share owner_text */
+    size_t last_owner_len;
     struct mxh_node *last_node;  /* loader cache: consecutive records share their owner */
     size_t index;             /* position in zs->zones */
     uint16_t file;            /* top file */
@@ -289,6 +290,8 @@ typedef struct mxh_rr_in {
      * (mxh_hash_bytes) of owner and target, valid when the bits are set. */
     uint8_t hashed;           /* 1: owner_hash, 2: target_hash */
     uint32_t owner_hash, target_hash;
+    /* Optional lengths (strlen) of the strings above; 0: not given. */
+    size_t owner_text_len, rdata_len, rdata_text_len, target_len;
 } mxh_rr_in;
 /* Start fetching the index slots a coming mxh_zone_add will probe for owner
  * (canonical, in z) and target (canonical, in the string pool); either may be NULL,
@@ -330,6 +333,7 @@ MXH_HIDDEN mxh_format mxh_format_detect(const char *buf, size_t len);
  */
 typedef struct mxh_rdata_out {
     const char *rdata;        /* canonical presentation */
+    size_t rdata_len;         /* strlen(rdata) */
     const char *target;       /* interned canonical name, or NULL */
     uint16_t pref;
     uint8_t flags;            /* MXH_RR_TARGET_RELATIVE, MXH_RR_GENERIC */

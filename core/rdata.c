@@ -1122,6 +1122,7 @@ int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len
     }
     (*buf)[o.n] = '\0';
     out->rdata = *buf;
+    out->rdata_len = o.n;
     if (out->target) {
         const char *tg = *buf + ((intptr_t)out->target - 1);
         out->target = c.intern ? mxh_zs_intern(zs, tg, strlen(tg)) : tg;
@@ -1138,7 +1139,7 @@ int mxh_rdata_parse(mxh_zoneset *zs, uint16_t type, const char *text, size_t len
     size_t cap = 0;
     int rc = mxh_rdata_canon(zs, type, text, len, origin, &buf, &cap, out, err, errsz, 1);
     if (rc == 0) {
-        out->rdata = mxh_arena_strndup(&zs->arena, buf, strlen(buf));
+        out->rdata = mxh_arena_strndup(&zs->arena, buf, out->rdata_len);
         if (!out->rdata) {
             snprintf(err, errsz, "out of memory");
             rc = -1;

@@ -514,22 +514,25 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
     memset(rr, 0, sizeof *rr);
     rr->node = node;
     const char *ot = in->owner_text ? in->owner_text : "";
-    if (z->last_owner_text && strcmp(z->last_owner_text, ot) == 0) {
+    size_t otl = in->owner_text_len ? in->owner_text_len : strlen(ot);
+    if (z->last_owner_text && z->last_owner_len == otl &&
+        memcmp(z->last_owner_text, ot, otl) == 0) {
         rr->owner_text = z->last_owner_text;
     } else {
-        rr->owner_text = mxh_arena_strndup(&zs->arena, ot, strlen(ot));
+        rr->owner_text = mxh_arena_strndup(&zs->arena, ot, otl);
         if (!rr->owner_text)
             goto nomem;
         z->last_owner_text = rr->owner_text;
+        z->last_owner_len = otl;
     }
     /* The RDATA as written, when it differs, right behind the canonical
      * RDATA: one allocation and no pointer of its own. */
     const char *rd = in->rdata ? in->rdata : "";
-    size_t rdl = strlen(rd);
+    size_t rdl = in->rdata && in->rdata_len ? in->rdata_len : strlen(rd);
     const char *tx = in->rdata_text;
     size_t txl = 0;
     if (tx) {
-        txl = strlen(tx);
+        txl = in->rdata_text_len ? in->rdata_text_len : strlen(tx);
         if (txl == rdl && memcmp(tx, rd, rdl) == 0)
             tx = NULL;
     }
@@ -541,7 +544,7 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
         memcpy(rdp + rdl + 1, tx, txl + 1);
     rr->rdata = rdp;
     if (in->target) {
-        size_t tl = strlen(in->target);
+        size_t tl = in->target_len ? in->target_len : strlen(in->target);
         rr->target = (in->hashed & 2) ? intern_h(zs, in->target, tl, in->target_hash)
                                       : mxh_zs_intern(zs, in->target, tl);
         if (!rr->target)
