@@ -25,6 +25,11 @@ static int addr_family(const char *s, size_t len, unsigned char out[16])
         len--;
     if (len == 0 || len >= sizeof buf || memchr(s, '\0', len))
         return 0;
+    /* inet_pton reads only digits, hex digits, ':' and '.': anything else
+     * (a host name's letters) settles it without a parse */
+    for (size_t i = 0; i < len; i++)
+        if (!isxdigit((unsigned char)s[i]) && s[i] != ':' && s[i] != '.')
+            return 0;
     memcpy(buf, s, len);
     buf[len] = '\0';
     unsigned char tmp[16];
