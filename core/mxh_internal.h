@@ -180,7 +180,7 @@ typedef struct mxh_node {
  * zone's node blocks, so a slot is 8 bytes. */
 typedef struct mxh_node_slot {
     uint32_t hash;
-    uint32_t ref;             /* 0: empty slot; else block << 17 | offset / 8 */
+    uint32_t ref;             /* 0: empty slot; else block << 17 | offset / 8 (zs->nblocks) */
 } mxh_node_slot;
 
 struct mxh_zone {
@@ -189,9 +189,6 @@ struct mxh_zone {
     mxh_node *apex;
     mxh_node_slot *slots;     /* node index (nslots a power of two, or 0) */
     size_t nslots;
-    char **nblocks;           /* the zone's nodes live in these (in the zone set's arena) */
-    uint32_t nnblocks, capnblocks;
-    uint32_t nblock_used, nblock_size; /* bytes of the last block */
     mxh_node **node_list;     /* every node incl. empty non-terminals, creation order */
     size_t nnodes, capnodes;
     struct mxh_rr **rrs;      /* file order */
@@ -248,6 +245,9 @@ struct mxh_zoneset {
     size_t ndiags, capdiags;
     struct mxh_inventory *inventory;
     size_t nrecords;
+    char **nblocks;           /* every zone's nodes live in these (64 KiB doubling to 1 MiB) */
+    uint32_t nnblocks, capnblocks;
+    uint32_t nblock_used, nblock_size; /* bytes of the last block */
     char errmsg[1024];
 };
 

@@ -56,12 +56,14 @@ void mxh_zoneset_free(mxh_zoneset *zs)
     for (size_t i = 0; i < zs->nzones; i++) {
         mxh_zone *z = zs->zones[i];
         free(z->slots);
-        free(z->nblocks);
         free(z->node_list);
         free(z->rrs);
     }
     HASH_CLEAR(hh, zs->by_origin);
     free(zs->strings);
+    for (uint32_t i = 0; i < zs->nnblocks; i++)
+        free(zs->nblocks[i]);
+    free(zs->nblocks);
     if (zs->inventory && mxh_inventory_free)
         mxh_inventory_free(zs->inventory);
     free(zs->zones);
@@ -290,50 +292,52 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, uint16_t file, mx
     return z;
 }
 
-/* Nodes are allocated from blocks of their zone (1 KiB doubling to 1 MiB, in
- * the arena) so that a 32-bit reference names one: block index << 17 |
- * offset / 8. Offset 0 of a block is never used, so no reference is 0. */
+/* Nodes (of every zone of the set) are allocated from blocks of 64 KiB
+ * doubling to 1 MiB, so that a 32-bit reference names one: block index << 17
+ * | offset / 8. Offset 0 of a block is never used, so no reference is 0.
+ * (Blocks of a zone's own would waste their unused tails on every small zone
+ * of a batch; unused pages of the zone set's last block are never touched.) */
+#define NBLOCK_MIN ((uint32_t)64 << 10)
 #define NBLOCK_MAX ((uint32_t)1 << 20)
 #define NBLOCK_BITS 17
 
 static inline mxh_node *node_at(const mxh_zone *z, uint32_t ref)
 {
-    return (mxh_node *)(void *)(z->nblocks[ref >> NBLOCK_BITS] +
+    return (mxh_node *)(void *)(z->zs->nblocks[ref >> NBLOCK_BITS] +
                                 ((size_t)(ref & ((1u << NBLOCK_BITS) - 1)) << 3));
 }
 
 static mxh_node *node_alloc(mxh_zone *z, size_t bytes, uint32_t *ref)
 {
+    mxh_zoneset *zs = z->zs;
     bytes = (bytes + 7) & ~(size_t)7;
-    if (bytes > NBLOCK_MAX / 2)
+    if (bytes > NBLOCK_MIN / 2)
         return NULL; /* names are at most MXH_NAME_BUF */
-    if (!z->nnblocks || z->nblock_used + bytes > z->nblock_size) {
-        uint32_t sz = z->nblock_size ? z->nblock_size * 2 : 1024;
+    if (!zs->nnblocks || zs->nblock_used + bytes > zs->nblock_size) {
+        uint32_t sz = zs->nblock_size ? zs->nblock_size * 2 : NBLOCK_MIN;
         if (sz > NBLOCK_MAX)
             sz = NBLOCK_MAX;
-        while (sz < bytes + 8)
-            sz *= 2;
-        if (z->nnblocks >= ((uint32_t)1 << (32 - NBLOCK_BITS)) - 1)
+        if (zs->nnblocks >= ((uint32_t)1 << (32 - NBLOCK_BITS)) - 1)
             return NULL;
-        if (z->nnblocks == z->capnblocks) {
-            uint32_t nc = z->capnblocks ? z->capnblocks * 2 : 8;
-            char **nb = realloc(z->nblocks, nc * sizeof *nb);
+        if (zs->nnblocks == zs->capnblocks) {
+            uint32_t nc = zs->capnblocks ? zs->capnblocks * 2 : 8;
+            char **nb = realloc(zs->nblocks, nc * sizeof *nb);
             if (!nb)
                 return NULL;
-            z->nblocks = nb;
-            z->capnblocks = nc;
+            zs->nblocks = nb;
+            zs->capnblocks = nc;
         }
-        char *b = mxh_arena_alloc(&z->zs->arena, sz);
+        char *b = malloc(sz);
         if (!b)
             return NULL;
-        z->nblocks[z->nnblocks++] = b;
-        z->nblock_size = sz;
-        z->nblock_used = 8;
+        zs->nblocks[zs->nnblocks++] = b;
+        zs->nblock_size = sz;
+        zs->nblock_used = 8;
     }
-    uint32_t off = z->nblock_used;
-    z->nblock_used += (uint32_t)bytes;
-    *ref = ((z->nnblocks - 1) << NBLOCK_BITS) | (off >> 3);
-    return (mxh_node *)(void *)(z->nblocks[z->nnblocks - 1] + off);
+    uint32_t off = zs->nblock_used;
+    zs->nblock_used += (uint32_t)bytes;
+    *ref = ((zs->nnblocks - 1) << NBLOCK_BITS) | (off >> 3);
+    return (mxh_node *)(void *)(zs->nblocks[zs->nnblocks - 1] + off);
 }
 
 static mxh_node *index_find(const mxh_zone *z, const char *name, size_t len, uint32_t h)
