@@ -34,6 +34,9 @@ typedef struct tok {
     int quoted;
 } tok;
 
+/* Bytes that end an unquoted word (white space) or need a look (backslash). */
+static const uint8_t word_stop[256] = {['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1, ['\\'] = 1};
+
 /* Next token from s[*pos..len). 1: token; 0: end; -1: unterminated quote. */
 static int next_tok(const char *s, size_t len, size_t *pos, tok *t)
 {
@@ -62,10 +65,14 @@ static int next_tok(const char *s, size_t len, size_t *pos, tok *t)
         return 1;
     }
     size_t st = i;
-    while (i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') {
-        if (s[i] == '\\' && i + 1 < len)
+    for (;;) {
+        while (i < len && !word_stop[(unsigned char)s[i]])
             i++;
-        i++;
+        if (i < len && s[i] == '\\') {
+            i += i + 1 < len ? 2 : 1; /* the escaped byte is part of the word */
+            continue;
+        }
+        break;
     }
     t->p = s + st;
     t->len = i - st;

@@ -402,6 +402,12 @@ mxh_node *mxh_zone_find(const mxh_zone *z, const char *canon_name)
 
 static mxh_node *zone_node_h(mxh_zone *z, const char *canon_name, size_t len, uint32_t h);
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 mxh_node *mxh_zone_node(mxh_zone *z, const char *canon_name, size_t len)
 {
     return zone_node_h(z, canon_name, len, mxh_hash_bytes(canon_name, len));
@@ -414,14 +420,14 @@ void mxh_zone_prefetch(const mxh_zone *z, mxh_rr_in *in, const char *owner, size
         in->owner_hash = mxh_hash_bytes(owner, owner_len);
         in->hashed |= 1;
         if (z->nslots)
-            __builtin_prefetch(&z->slots[in->owner_hash & (z->nslots - 1)]);
+            PREFETCH(&z->slots[in->owner_hash & (z->nslots - 1)]);
     }
     if (target) {
         const mxh_zoneset *zs = z->zs;
         in->target_hash = mxh_hash_bytes(target, target_len);
         in->hashed |= 2;
         if (zs->nstrslots)
-            __builtin_prefetch(&zs->strings[in->target_hash & (zs->nstrslots - 1)]);
+            PREFETCH(&zs->strings[in->target_hash & (zs->nstrslots - 1)]);
     }
 }
 
