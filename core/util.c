@@ -183,6 +183,8 @@ void mxh_free_file(char *buf, size_t maplen)
  */
 bool mxh_parse_ipv4(const char *s, size_t len, uint8_t out[4])
 {
+    if (len < 7 || len > 15) /* "0.0.0.0" .. "255.255.255.255" */
+        return false;
     size_t i = 0;
     for (int part = 0; part < 4; part++) {
         if (part > 0) {
@@ -190,16 +192,20 @@ bool mxh_parse_ipv4(const char *s, size_t len, uint8_t out[4])
                 return false;
             i++;
         }
-        size_t start = i;
-        unsigned v = 0;
-        while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 4) {
-            v = v * 10 + (unsigned)(s[i] - '0');
+        if (i >= len)
+            return false;
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            return false;
+        size_t start = i++;
+        unsigned v = d;
+        while (i < len && (d = (unsigned)(unsigned char)s[i] - '0') <= 9) {
+            if (i - start >= 3)
+                return false; /* a fourth digit */
+            v = v * 10 + d;
             i++;
         }
-        size_t nd = i - start;
-        if (nd == 0 || nd > 3 || v > 255)
-            return false;
-        if (nd > 1 && s[start] == '0')
+        if (v > 255 || (i - start > 1 && s[start] == '0'))
             return false;
         out[part] = (uint8_t)v;
     }

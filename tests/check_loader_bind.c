@@ -5,6 +5,7 @@
  * $INCLUDE confinement, error recovery and hostile input.
  * Fixtures: tests/zones/bind/ (run from the repository root).
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -825,6 +826,34 @@ START_TEST(test_fast_names_same)
 }
 END_TEST
 
+/* The dotted-quad parser accepts exactly what inet_pton(AF_INET) accepts. */
+START_TEST(test_fast_ipv4_same)
+{
+    static const char alpha[] = "0123456789.....25x";
+    char buf[24];
+    unsigned seed = 777u;
+    int accepted = 0;
+    for (int n = 0; n < 200000; n++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t l = (seed >> 16) % 18;
+        for (size_t k = 0; k < l; k++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[k] = alpha[(seed >> 16) % (sizeof alpha - 1)];
+        }
+        buf[l] = '\0';
+        uint8_t a[4], b[4];
+        int ours = mxh_parse_ipv4(buf, l, a);
+        int libc = inet_pton(AF_INET, buf, b) == 1;
+        ck_assert_msg(ours == libc, "'%s': ours %d, inet_pton %d", buf, ours, libc);
+        if (ours) {
+            ck_assert(memcmp(a, b, 4) == 0);
+            accepted++;
+        }
+    }
+    ck_assert_int_gt(accepted, 100); /* the sample has valid addresses too */
+}
+END_TEST
+
 /* A file of a few MiB is read into pages the loader gives back as it goes:
  * the model must be the one loading the same text from a buffer gives,
  * including owners carried by blank owners and repeated owner text across
@@ -953,6 +982,7 @@ Suite *loader_bind_suite(void)
     tcase_add_checked_fixture(tf, setup, teardown);
     tcase_set_timeout(tf, 60);
     tcase_add_test(tf, test_fast_names_same);
+    tcase_add_test(tf, test_fast_ipv4_same);
     tcase_add_test(tf, test_large_file_pages);
     suite_add_tcase(s, tf);
     return s;
