@@ -384,18 +384,23 @@ static int put_u16(ctx *c, obuf *o, const tok *t, const char *what, uint16_t *va
  */
 static int put_string(ctx *c, obuf *o, const tok *t, size_t max, const char *what)
 {
+    /* written through a local pointer: stores of chars may alias o's fields,
+     * and the compiler would reload them for every byte */
+    char *w = *o->buf + o->n;
+    const char *p = t->p;
+    const size_t len = t->len;
     size_t octets = 0;
-    OB_PUTC(o, '"');
-    for (size_t i = 0; i < t->len; i++) {
-        unsigned char b = (unsigned char)t->p[i];
+    *w++ = '"';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)p[i];
         if (b == '\\') {
-            if (i + 1 >= t->len)
+            if (i + 1 >= len)
                 return FAIL(c, "bad %s %s: a backslash ends it", c->tname, what);
-            unsigned char d = (unsigned char)t->p[i + 1];
+            unsigned char d = (unsigned char)p[i + 1];
             if (d >= '0' && d <= '9') {
-                if (i + 3 >= t->len)
+                if (i + 3 >= len)
                     return FAIL(c, "bad %s %s: \\DDD needs three digits", c->tname, what);
-                unsigned char d2 = (unsigned char)t->p[i + 2], d3 = (unsigned char)t->p[i + 3];
+                unsigned char d2 = (unsigned char)p[i + 2], d3 = (unsigned char)p[i + 3];
                 if (d2 < '0' || d2 > '9' || d3 < '0' || d3 > '9')
                     return FAIL(c, "bad %s %s: \\DDD needs three digits", c->tname, what);
                 unsigned v = (unsigned)(d - '0') * 100 + (unsigned)(d2 - '0') * 10 +
@@ -413,18 +418,19 @@ static int put_string(ctx *c, obuf *o, const tok *t, size_t max, const char *wha
         if (++octets > max)
             return FAIL(c, "%s %s longer than %zu octets", c->tname, what, max);
         if (b == '"' || b == '\\') {
-            OB_PUTC(o, '\\');
-            OB_PUTC(o, b);
+            *w++ = '\\';
+            *w++ = (char)b;
         } else if (b >= 0x20 && b < 0x7f) {
-            OB_PUTC(o, b);
+            *w++ = (char)b;
         } else {
-            OB_PUTC(o, '\\');
-            OB_PUTC(o, '0' + b / 100);
-            OB_PUTC(o, '0' + (b / 10) % 10);
-            OB_PUTC(o, '0' + b % 10);
+            *w++ = '\\';
+            *w++ = (char)('0' + b / 100);
+            *w++ = (char)('0' + (b / 10) % 10);
+            *w++ = (char)('0' + b % 10);
         }
     }
-    OB_PUTC(o, '"');
+    *w++ = '"';
+    o->n = (size_t)(w - *o->buf);
     return 0;
 }
 
