@@ -269,18 +269,21 @@ int mxh_name_canon_fast(const char *s, size_t len, const char *origin, char *out
     if (len == 0 || len >= MXH_NAME_MAX_WIRE || outsz < MXH_NAME_BUF ||
         (len == 1 && (s[0] == '@' || s[0] == '.')))
         return mxh_name_canon(s, len, origin, out, outsz, was_relative);
-    size_t lab = 0;
+    size_t from = 0; /* where the current label starts */
     for (size_t i = 0; i < len; i++) {
         uint8_t c = canon_byte[(unsigned char)s[i]];
         out[i] = (char)c;
         if (c == '.') {
-            if (lab == 0)
+            if (i == from || i - from > MXH_LABEL_MAX)
                 return mxh_name_canon(s, len, origin, out, outsz, was_relative);
-            lab = 0;
-        } else if (c == 0 || ++lab > MXH_LABEL_MAX) {
+            from = i + 1;
+        } else if (c == 0) {
             return mxh_name_canon(s, len, origin, out, outsz, was_relative);
         }
     }
+    size_t lab = len - from;
+    if (lab > MXH_LABEL_MAX)
+        return mxh_name_canon(s, len, origin, out, outsz, was_relative);
     if (lab == 0) { /* absolute: ends with the root's dot */
         if (was_relative)
             *was_relative = 0;
