@@ -139,6 +139,12 @@ struct mxh_engine {
     uint32_t hints_gen;      /* gen the hints below belong to (0: none yet) */
     unsigned hints;          /* zone:hint() bits of e->zone (lua_objects.c) */
     unsigned hints_done;     /* which groups of them are computed */
+    struct {                 /* exchange facts of this zone scan (lua_mxh.c) */
+        const void *x, *z;   /* exchange, zone asked through */
+        uint8_t ip, dot;     /* an address literal / missing its final dot */
+    } xfacts[16];
+    size_t nxfacts;
+    uint32_t xfacts_gen;     /* gen the facts belong to */
     mxh_route **routes;      /* C routes owned for this zone */
     size_t nroutes, caproutes;
     mxh_lookup **lookups;
@@ -206,6 +212,10 @@ MXH_HIDDEN int  mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z,
 
 /* Push the strings of TXT presentation rdata joined (mxh.txt_strings). */
 MXH_HIDDEN void mxh_lua_push_txt_strings(lua_State *L, const char *rdata, size_t len);
+
+/* Both exchange facts, remembered for the zone scan (flags only). */
+MXH_HIDDEN void mxh_lua_exchange_facts(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
+                                       int *ip, int *dot);
 
 /* lua_cdn.c: the CDN/WAF provider of an address (as mxh.cdn_provider), or NULL. */
 MXH_HIDDEN const char *mxh_lua_cdn_of(lua_State *L, const char *addr);

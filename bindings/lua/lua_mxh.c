@@ -886,13 +886,41 @@ int mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z, const mxh_exc
     return 0;
 }
 
+void mxh_lua_exchange_facts(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
+                            int *ip, int *dot)
+{
+    if (e->xfacts_gen != e->gen) {
+        e->xfacts_gen = e->gen;
+        e->nxfacts = 0;
+    }
+    for (size_t i = 0; i < e->nxfacts; i++) {
+        if (e->xfacts[i].x == (const void *)x && e->xfacts[i].z == (const void *)z) {
+            *ip = e->xfacts[i].ip;
+            *dot = e->xfacts[i].dot;
+            return;
+        }
+    }
+    char out[MXH_NAME_BUF + 8];
+    *ip = mxh_lua_exchange_ip_literal(z, x, out, sizeof out);
+    *dot = mxh_lua_exchange_missing_dot(e, z, x, out, sizeof out);
+    if (e->nxfacts < sizeof e->xfacts / sizeof e->xfacts[0]) {
+        e->xfacts[e->nxfacts].x = x;
+        e->xfacts[e->nxfacts].z = z;
+        e->xfacts[e->nxfacts].ip = (uint8_t)*ip;
+        e->xfacts[e->nxfacts].dot = (uint8_t)*dot;
+        e->nxfacts++;
+    }
+}
+
 /* mxh.exchange_ip_literal(zone, x): the address, or nil. */
 static int h_exchange_ip_literal(lua_State *L)
 {
     const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
     const mxh_exchange *x = mxh_lua_check(L, 2, MXH_LK_EXCHANGE)->ptr;
     char out[MXH_NAME_BUF + 8];
-    if (mxh_lua_exchange_ip_literal(z, x, out, sizeof out))
+    int ip, dot;
+    mxh_lua_exchange_facts(mxh_lua_engine(L), z, x, &ip, &dot);
+    if (ip && mxh_lua_exchange_ip_literal(z, x, out, sizeof out))
         lua_pushstring(L, out);
     else
         lua_pushnil(L);
@@ -905,7 +933,9 @@ static int h_exchange_missing_dot(lua_State *L)
     const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
     const mxh_exchange *x = mxh_lua_check(L, 2, MXH_LK_EXCHANGE)->ptr;
     char out[MXH_NAME_BUF + 8];
-    if (mxh_lua_exchange_missing_dot(mxh_lua_engine(L), z, x, out, sizeof out))
+    int ip, dot;
+    mxh_lua_exchange_facts(mxh_lua_engine(L), z, x, &ip, &dot);
+    if (dot && mxh_lua_exchange_missing_dot(mxh_lua_engine(L), z, x, out, sizeof out))
         lua_pushstring(L, out);
     else
         lua_pushnil(L);
@@ -919,10 +949,10 @@ static int h_exchange_explained(lua_State *L)
     const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
     const mxh_exchange *x = mxh_lua_check(L, 2, MXH_LK_EXCHANGE)->ptr;
     const char *xn = mxh_exchange_name(x);
-    char out[MXH_NAME_BUF + 8];
-    lua_pushboolean(L, (xn && strcmp(xn, ".") == 0) ||
-                       mxh_lua_exchange_ip_literal(z, x, out, sizeof out) ||
-                       mxh_lua_exchange_missing_dot(mxh_lua_engine(L), z, x, out, sizeof out));
+    int ip = 0, dot = 0;
+    if (!(xn && strcmp(xn, ".") == 0))
+        mxh_lua_exchange_facts(mxh_lua_engine(L), z, x, &ip, &dot);
+    lua_pushboolean(L, (xn && strcmp(xn, ".") == 0) || ip || dot);
     return 1;
 }
 

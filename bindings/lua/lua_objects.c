@@ -670,13 +670,12 @@ static unsigned hints_route(lua_State *L, mxh_engine *e, const mxh_zone *z, cons
         return h;
     size_t nx = mxh_route_exchange_count(r);
     int multi = nx >= 2;
-    char buf[MXH_NAME_BUF + 8];
     for (size_t i = 0; i < nx; i++) {
         const mxh_exchange *x = mxh_route_exchange(r, i);
         mxh_exchange_status st = mxh_exchange_status_of(x);
         const char *xn = mxh_exchange_name(x);
-        int ip = mxh_lua_exchange_ip_literal(z, x, buf, sizeof buf);
-        int dot = mxh_lua_exchange_missing_dot(e, z, x, buf, sizeof buf);
+        int ip, dot;
+        mxh_lua_exchange_facts(e, z, x, &ip, &dot);
         int explained = (xn && strcmp(xn, ".") == 0) || ip || dot;
         if (ip)
             h |= HINT_MX_IP;
