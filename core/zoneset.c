@@ -431,6 +431,14 @@ void mxh_zone_prefetch(const mxh_zone *z, mxh_rr_in *in, const char *owner, size
     }
 }
 
+/* Whether a name strictly below an origin of length olen is one label below
+ * it: no dot before the separating one (an escaped dot, "\\.", counts as a
+ * dot here, so such names take the general way). */
+static bool child_of_apex(const char *name, size_t len, size_t olen)
+{
+    return len > olen + 1 && !memchr(name, '.', len - olen - 1);
+}
+
 /* mxh_name_is_at_or_below with the lengths known; the general function when
  * the separating dot might be escaped. */
 static bool at_or_below(const char *name, size_t nl, const char *anc, size_t al)
@@ -481,6 +489,8 @@ static mxh_node *zone_node_h(mxh_zone *z, const char *canon_name, size_t len, ui
             return NULL;
         if (curlen == olen)
             break; /* the apex (names at or below the origin that are as long are the origin) */
+        if (z->apex && child_of_apex(cur, curlen, olen))
+            break; /* the parent is the apex, which exists */
         const char *parent = mxh_name_parent(cur);
         if (!parent)
             break;
@@ -653,8 +663,8 @@ void mxh_zone_finish(mxh_zone *z)
         size_t olen = strlen(z->origin);
         for (size_t i = 0; i < z->nnodes; i++) {
             mxh_node *n = z->node_list[i];
-            if (n == z->apex)
-                continue;
+            if (n == z->apex || child_of_apex(n->name, n->name_len, olen))
+                continue; /* no name between it and the apex */
             for (const char *p = mxh_name_parent(n->name); p; p = mxh_name_parent(p)) {
                 size_t pl = n->name_len - (size_t)(p - n->name);
                 if (pl <= olen) /* at the apex (or, not below it, never: n is in the zone) */

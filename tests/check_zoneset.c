@@ -306,6 +306,42 @@ START_TEST(test_delegation_many)
 }
 END_TEST
 
+/* Names with an escaped dot are one label: "a\.b" is not below "b", and
+ * the shortcuts for names one label below the apex must not say otherwise.
+ * The root zone too. */
+START_TEST(test_escaped_dots_and_root)
+{
+    mxh_zoneset *zs;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    mxh_zone *z = mxh_zone_create(zs, "example.com.", 0, MXH_FMT_BIND);
+    add(z, "b.example.com.", MXH_TYPE_NS, "ns.example.net.", "ns.example.net.");
+    add(z, "a\\.b.example.com.", MXH_TYPE_A, "192.0.2.1", NULL);
+    add(z, "x.a\\.b.example.com.", MXH_TYPE_A, "192.0.2.2", NULL);
+    add(z, "y.b.example.com.", MXH_TYPE_A, "192.0.2.3", NULL);
+    mxh_zone_finish(z);
+    const mxh_node *ab = mxh_zone_find(z, "a\\.b.example.com.");
+    ck_assert_ptr_nonnull(ab);
+    ck_assert(!(ab->flags & MXH_NODE_BELOW_CUT));
+    ck_assert(!(mxh_zone_find(z, "x.a\\.b.example.com.")->flags & MXH_NODE_BELOW_CUT));
+    ck_assert(mxh_zone_find(z, "y.b.example.com.")->flags & MXH_NODE_BELOW_CUT);
+    /* "a\.b" was created with the apex as its parent: no node "b" was made for it */
+    ck_assert_uint_eq(z->nnodes, 5); /* apex, b, a\.b, x.a\.b, y.b */
+
+    mxh_zone *r = mxh_zone_create(zs, ".", 0, MXH_FMT_BIND);
+    add(r, "com.", MXH_TYPE_NS, "a.gtld-servers.net.", "a.gtld-servers.net.");
+    add(r, "ns.com.", MXH_TYPE_A, "192.0.2.4", NULL);
+    add(r, "x\\..", MXH_TYPE_A, "192.0.2.5", NULL);
+    add(r, "q.x\\..", MXH_TYPE_A, "192.0.2.6", NULL);
+    mxh_zone_finish(r);
+    ck_assert(mxh_zone_find(r, "com.")->flags & MXH_NODE_CUT);
+    ck_assert(mxh_zone_find(r, "ns.com.")->flags & MXH_NODE_BELOW_CUT);
+    ck_assert(!(mxh_zone_find(r, "x\\..")->flags & MXH_NODE_BELOW_CUT));
+    ck_assert(!(mxh_zone_find(r, "q.x\\..")->flags & MXH_NODE_BELOW_CUT));
+    ck_assert_uint_eq(r->nnodes, 5); /* ., com., ns.com., x\.., q.x\.. */
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 Suite *zoneset_suite(void);
 Suite *zoneset_suite(void)
 {
@@ -320,6 +356,7 @@ Suite *zoneset_suite(void)
     tcase_add_test(tc, test_rdata_text_kept);
     tcase_add_test(tc, test_prefetched_hashes);
     tcase_add_test(tc, test_delegation_many);
+    tcase_add_test(tc, test_escaped_dots_and_root);
     suite_add_tcase(s, tc);
     return s;
 }
