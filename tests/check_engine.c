@@ -428,6 +428,54 @@ START_TEST(test_spf_record)
 }
 END_TEST
 
+/* Handles of the zone's own objects are the bridge's memory: a rule that
+ * walks every name of a zone larger than its memory cap in handles still
+ * runs, while a rule that itself allocates past the cap does not. */
+START_TEST(test_handles_not_charged)
+{
+    size_t cap = 30000 * 40 + 4096;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    size_t n = (size_t)snprintf(text, cap, "$ORIGIN big.example.\n$TTL 60\n"
+                                "@ SOA ns.big.example. h.big.example. 1 2 3 4 5\n");
+    for (int i = 0; i < 30000; i++)
+        n += (size_t)snprintf(text + n, cap - n, "h%d A 192.0.2.1\n", i);
+    mxh_zoneset *zs = zs_from_text("big", text);
+    free(text);
+    mxh_engine_opts o = {0};
+    o.no_builtin = 1;
+    o.lua_memory = 1u << 20; /* 30,000 node handles and their cache take more */
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(&o, &e), MXH_OK);
+    char rule[1024];
+    rule_text(rule, sizeof rule, "walk", "info", NULL,
+              "local n = 0\nfor node in zone:names() do if node:name() then n = n + 1 end end\n"
+              "report { message = tostring(n) }");
+    load_buf_ok(e, "walk.lua", rule);
+    rule_text(rule, sizeof rule, "hoard", "info", NULL,
+              "local t = {}\nfor i = 1, 1000000 do t[i] = i end\nreport { message = 'no' }");
+    load_buf_ok(e, "hoard.lua", rule);
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    ck_assert_uint_eq(g.n, 2);
+    int walked = 0, hoard_failed = 0;
+    for (size_t i = 0; i < g.n; i++) {
+        if (strcmp(g.f[i].rule, "walk") == 0) {
+            ck_assert_msg(g.f[i].kind == MXH_FINDING, "walk: %s", g.f[i].msg);
+            ck_assert_str_eq(g.f[i].msg, "30001");
+            walked = 1;
+        } else {
+            ck_assert_int_eq(g.f[i].kind, MXH_FINDING_RULE_ERROR);
+            ck_assert_msg(strstr(g.f[i].msg, "memory limit") != NULL, "%s", g.f[i].msg);
+            hoard_failed = 1;
+        }
+    }
+    ck_assert(walked && hoard_failed);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 /* ---- rule files ------------------------------------------------------ */
 
 START_TEST(test_builtin_and_override)
@@ -1153,6 +1201,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_zone_hints);
     tcase_add_test(tc, test_needs_hint);
     tcase_add_test(tc, test_spf_record);
+    tcase_add_test(tc, test_handles_not_charged);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -98,9 +98,18 @@ static void push_cached(lua_State *L, int kind, const void *ptr)
         return;
     }
     lua_pop(L, 1);
+    /* The handle of a loaded object (one per object and zone scan, so
+     * bounded by the data) is the bridge's memory, not the rule's: it is
+     * not charged to the running rule's cap. Otherwise a rule walking a
+     * large zone would pay, or not, depending on which rule made the
+     * zone's handles first. */
+    size_t limit = e->mem_limit, before = e->mem_used;
+    e->mem_limit = SIZE_MAX;
     new_handle(L, kind, ptr);
     lua_pushvalue(L, -1);
     lua_rawsetp(L, -3, ptr);
+    size_t grown = e->mem_used > before ? e->mem_used - before : 0;
+    e->mem_limit = limit > SIZE_MAX - grown ? SIZE_MAX : limit + grown; /* the cap moves up */
     lua_remove(L, -2);
 }
 
