@@ -436,6 +436,83 @@ static uint32_t soa_minimum(const char *rdata)
     return sp ? (uint32_t)strtoul(sp + 1, NULL, 10) : 0;
 }
 
+/*
+ * The commonest RDATA straight from the lexer's fields, without joining them
+ * and splitting them again: an A address, the one name of NS, CNAME, PTR and
+ * DNAME, an MX preference and exchange, when written plainly. The result is
+ * the one mxh_rdata_canon gives for the joined text (the same parsers); 0
+ * for anything else — quoted fields, RFC 3597 "\#", a field too many or too
+ * few, a bad value — which then takes the general way, errors included.
+ */
+static int fast_rdata(bload *L, const bfile *F, uint16_t type, const btok *t, size_t nt,
+                      mxh_rdata_out *ro)
+{
+    if (nt == 0 || nt > 2 || t[0].quoted || (t[0].len >= 2 && t[0].p[0] == '\\' && t[0].p[1] == '#'))
+        return 0;
+    if (type != MXH_TYPE_A && type != MXH_TYPE_NS && type != MXH_TYPE_CNAME &&
+        type != MXH_TYPE_PTR && type != MXH_TYPE_DNAME && type != MXH_TYPE_MX)
+        return 0;
+    if (L->ccap < MXH_NAME_BUF + 16) {
+        char *nb = realloc(L->cbuf, MXH_NAME_BUF + 16);
+        if (!nb)
+            return 0; /* the general way says it */
+        L->cbuf = nb;
+        L->ccap = MXH_NAME_BUF + 16;
+    }
+    char *out = L->cbuf;
+    memset(ro, 0, sizeof *ro);
+    size_t o = 0;
+    if (type == MXH_TYPE_A) {
+        uint8_t a[4];
+        if (nt != 1 || !mxh_parse_ipv4(t[0].p, t[0].len, a))
+            return 0;
+        /* the strict parse accepts exactly the canonical dotted quad */
+        memcpy(out, t[0].p, t[0].len);
+        out[t[0].len] = '\0';
+        ro->rdata = out;
+        ro->rdata_len = t[0].len;
+        return 1;
+    }
+    const btok *name = &t[0];
+    if (type == MXH_TYPE_MX) {
+        /* RFC 1035 §3.3.9: PREFERENCE (16 bits) EXCHANGE */
+        if (nt != 2 || t[1].quoted || t[0].len > 5)
+            return 0;
+        uint32_t v = 0;
+        for (size_t i = 0; i < t[0].len; i++) {
+            unsigned d = (unsigned)(unsigned char)t[0].p[i] - '0';
+            if (d > 9)
+                return 0;
+            v = v * 10 + d;
+        }
+        if (v > 65535)
+            return 0;
+        ro->pref = (uint16_t)v;
+        char dg[8];
+        size_t k = 0;
+        do {
+            dg[k++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        while (k)
+            out[o++] = dg[--k];
+        out[o++] = ' ';
+        name = &t[1];
+    } else if (nt != 1) {
+        return 0;
+    }
+    int rel = 0;
+    int nl = mxh_name_canon_fast(name->p, name->len, F->origin, out + o, MXH_NAME_BUF, &rel);
+    if (nl <= 0)
+        return 0;
+    ro->rdata = out;
+    ro->rdata_len = o + (size_t)nl;
+    ro->target = out + o;
+    if (rel)
+        ro->flags |= MXH_RR_TARGET_RELATIVE;
+    return 1;
+}
+
 static void do_record(bload *L, bfile *F, const entry *e)
 {
     const btok *t = L->tok;
@@ -545,7 +622,8 @@ static void do_record(bload *L, bfile *F, const entry *e)
     L->rbuf[rl] = '\0';
 
     mxh_rdata_out ro;
-    if (mxh_rdata_canon(L->zs, type, L->rbuf, rl, F->origin, &L->cbuf, &L->ccap, &ro, err,
+    if (!fast_rdata(L, F, type, t + first, e->ntok - first, &ro) &&
+        mxh_rdata_canon(L->zs, type, L->rbuf, rl, F->origin, &L->cbuf, &L->ccap, &ro, err,
                         sizeof err, 0) != 0) {
         if (strcmp(err, "out of memory") == 0)
             L->nomem = true;
