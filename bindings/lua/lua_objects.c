@@ -486,11 +486,13 @@ static const mxh_route *push_route(lua_State *L, mxh_engine *e, const mxh_zone *
 {
     push_cache(L, &e->route_ref, 4);
     push_key(L, z, name, 0);
-    if (lua_rawget(L, -2) == LUA_TUSERDATA) {
-        lua_remove(L, -2);
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, -3) == LUA_TUSERDATA) {
+        lua_replace(L, -3);
+        lua_pop(L, 1);
         return ((const mxh_lhandle *)lua_touserdata(L, -1))->ptr;
     }
-    lua_pop(L, 1);
+    lua_pop(L, 1); /* cache, key */
     if (e->nroutes == e->caproutes) {
         size_t cap = e->caproutes ? e->caproutes * 2 : 16;
         mxh_route **nr = realloc(e->routes, cap * sizeof *nr);
@@ -504,7 +506,6 @@ static const mxh_route *push_route(lua_State *L, mxh_engine *e, const mxh_zone *
     if (st != MXH_OK || r == NULL)
         luaL_error(L, "mail route of %s failed: %s", name, mxh_strerror(st));
     e->routes[e->nroutes++] = r;
-    push_key(L, z, name, 0);
     new_handle(L, MXH_LK_ROUTE, r);
     lua_pushvalue(L, -1);
     lua_insert(L, -3); /* cache, handle, key, handle */
