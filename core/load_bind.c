@@ -324,6 +324,15 @@ static uint16_t type_code(const btok *t)
 {
     if (t->quoted || t->len == 0 || t->len >= 32)
         return 0;
+    /* the commonest, without copying (ASCII letters only: | 0x20 lowers them) */
+    const char *p = t->p;
+    if (t->len == 1 && (p[0] | 0x20) == 'a')
+        return MXH_TYPE_A;
+    if (t->len == 2 && (p[0] | 0x20) == 'm' && (p[1] | 0x20) == 'x')
+        return MXH_TYPE_MX;
+    if (t->len == 4 && (p[0] | 0x20) == 'a' && (p[1] | 0x20) == 'a' && (p[2] | 0x20) == 'a' &&
+        (p[3] | 0x20) == 'a')
+        return MXH_TYPE_AAAA;
     char u[32];
     for (size_t i = 0; i < t->len; i++) {
         char c = t->p[i];
