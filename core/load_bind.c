@@ -106,7 +106,16 @@ typedef struct bfile {
     const char *dir;        /* directory for relative $INCLUDE, or NULL */
     uint16_t file;
     char origin[MXH_NAME_BUF];
+    size_t origin_len;      /* kept by set_origin */
+    bool origin_plain;      /* no backslash in origin */
 } bfile;
+
+static void set_origin(bfile *F, const char *origin, size_t len)
+{
+    memmove(F->origin, origin, len + 1);
+    F->origin_len = len;
+    F->origin_plain = memchr(origin, '\\', len) == NULL;
+}
 
 static int grow_tokens(bload *L)
 {
@@ -511,7 +520,8 @@ static int fast_rdata(bload *L, const bfile *F, uint16_t type, const btok *t, si
         return 0;
     }
     int rel = 0;
-    int nl = mxh_name_canon_fast(name->p, name->len, F->origin, out + o, MXH_NAME_BUF, &rel);
+    int nl = mxh_name_canon_under(name->p, name->len, F->origin, F->origin_len, F->origin_plain,
+                                  out + o, MXH_NAME_BUF, &rel);
     if (nl <= 0)
         return 0;
     ro->rdata = out;
@@ -576,7 +586,8 @@ static void do_record(bload *L, bfile *F, const entry *e)
         } else {
             char canon[MXH_NAME_BUF];
             int rel = 0;
-            int nl = mxh_name_canon_fast(o->p, o->len, F->origin, canon, sizeof canon, &rel);
+            int nl = mxh_name_canon_under(o->p, o->len, F->origin, F->origin_len,
+                                          F->origin_plain, canon, sizeof canon, &rel);
             if (nl <= 0) {
                 ERR(L, F, e->line, "bad owner name '%s': %s", tok_show(o, sb, sizeof sb),
                     mxh_name_strerror(nl));
@@ -776,6 +787,8 @@ static void do_include(bload *L, bfile *F, const entry *e)
     memset(&sub, 0, sizeof sub);
     if (e->ntok == 3) {
         int nl = mxh_name_canon(t[2].p, t[2].len, F->origin, sub.origin, sizeof sub.origin, NULL);
+        if (nl > 0)
+            set_origin(&sub, sub.origin, (size_t)nl);
         if (nl <= 0 || t[2].quoted) {
             ERR(L, F, e->line, "$INCLUDE: bad origin '%s': %s", tok_show(&t[2], sb, sizeof sb),
                 nl <= 0 ? mxh_name_strerror(nl) : "quoted");
@@ -784,7 +797,7 @@ static void do_include(bload *L, bfile *F, const entry *e)
             return;
         }
     } else {
-        memcpy(sub.origin, F->origin, strlen(F->origin) + 1);
+        set_origin(&sub, F->origin, F->origin_len);
     }
     /* Path: relative to the including file's directory (the root for buffers). */
     char joined[PATH_MAX * 2];
@@ -874,7 +887,7 @@ static void do_directive(bload *L, bfile *F, const entry *e)
             reject(L);
             return;
         }
-        memcpy(F->origin, canon, (size_t)nl + 1);
+        set_origin(F, canon, (size_t)nl);
         L->gen++;
     } else if (tok_ieq(&t[0], "$TTL")) {
         /* RFC 2308 §4: $TTL <TTL> */
@@ -1097,7 +1110,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
             return MXH_ERR_ARG;
         }
     }
-    memcpy(F.origin, origin, strlen(origin) + 1);
+    set_origin(&F, origin, strlen(origin));
 
     L.z = mxh_zone_create(zs, origin, file, MXH_FMT_BIND);
     if (!L.z) {

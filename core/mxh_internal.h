@@ -108,6 +108,10 @@ MXH_HIDDEN int mxh_name_canon(const char *s, size_t len, const char *origin,
  * master-file loaders' hot path). */
 MXH_HIDDEN int mxh_name_canon_fast(const char *s, size_t len, const char *origin, char *out,
                                    size_t outsz, int *was_relative);
+/* The same with the origin's length given, and whether it has no backslash. */
+MXH_HIDDEN int mxh_name_canon_under(const char *s, size_t len, const char *origin,
+                                    size_t origin_len, bool origin_plain, char *out,
+                                    size_t outsz, int *was_relative);
 MXH_HIDDEN const char *mxh_name_strerror(int code);
 /* Canonical name -> its parent, always a suffix of the same string (for a
  * top-level name, its final "."); NULL for ".". */

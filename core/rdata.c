@@ -266,6 +266,14 @@ static const uint8_t canon_byte[256] = {
 int mxh_name_canon_fast(const char *s, size_t len, const char *origin, char *out, size_t outsz,
                         int *was_relative)
 {
+    size_t ol = origin ? strlen(origin) : 0;
+    return mxh_name_canon_under(s, len, origin, ol, origin && !memchr(origin, '\\', ol), out,
+                                outsz, was_relative);
+}
+
+int mxh_name_canon_under(const char *s, size_t len, const char *origin, size_t ol,
+                         bool origin_plain, char *out, size_t outsz, int *was_relative)
+{
     if (len == 0 || len >= MXH_NAME_MAX_WIRE || outsz < MXH_NAME_BUF ||
         (len == 1 && (s[0] == '@' || s[0] == '.')))
         return mxh_name_canon(s, len, origin, out, outsz, was_relative);
@@ -292,7 +300,6 @@ int mxh_name_canon_fast(const char *s, size_t len, const char *origin, char *out
     }
     if (!origin)
         return mxh_name_canon(s, len, origin, out, outsz, was_relative);
-    size_t ol = strlen(origin);
     if (ol == 1 && origin[0] == '.') {
         if (len + 2 > MXH_NAME_MAX_WIRE)
             return mxh_name_canon(s, len, origin, out, outsz, was_relative);
@@ -303,7 +310,7 @@ int mxh_name_canon_fast(const char *s, size_t len, const char *origin, char *out
         return (int)len + 1;
     }
     /* wire: len + 1 for the relative labels, ol + 1 for the origin's */
-    if (len + ol + 2 > MXH_NAME_MAX_WIRE || memchr(origin, '\\', ol))
+    if (len + ol + 2 > MXH_NAME_MAX_WIRE || !origin_plain)
         return mxh_name_canon(s, len, origin, out, outsz, was_relative);
     out[len] = '.';
     memcpy(out + len + 1, origin, ol + 1);
