@@ -456,19 +456,63 @@ static uint32_t soa_minimum(const char *rdata)
 
 /*
  * The commonest RDATA straight from the lexer's fields, without joining them
- * and splitting them again: an A address, the one name of NS, CNAME, PTR and
- * DNAME, an MX preference and exchange, when written plainly. The result is
+ * and splitting them again: an A or AAAA address, the one name of NS, CNAME,
+ * PTR and DNAME, an MX preference and exchange, TXT strings, when written
+ * plainly. The result is
  * the one mxh_rdata_canon gives for the joined text (the same parsers); 0
  * for anything else — quoted fields, RFC 3597 "\#", a field too many or too
  * few, a bad value — which then takes the general way, errors included.
  */
+/* TXT and SPF (RFC 1035 §3.3.14): each field one <character-string>. */
+static int fast_txt(bload *L, const btok *t, size_t nt, mxh_rdata_out *ro)
+{
+    size_t need = 1;
+    for (size_t i = 0; i < nt; i++)
+        need += 4 * (size_t)t[i].len + 4;
+    if (L->ccap < need) {
+        size_t nc = L->ccap ? L->ccap : 256;
+        while (nc < need)
+            nc *= 2;
+        char *nb = realloc(L->cbuf, nc);
+        if (!nb)
+            return 0; /* the general way says it */
+        L->cbuf = nb;
+        L->ccap = nc;
+    }
+    char *out = L->cbuf;
+    size_t o = 0;
+    for (size_t i = 0; i < nt; i++) {
+        const char *p = t[i].p;
+        size_t len = t[i].len, w;
+        if (t[i].quoted) { /* the lexer keeps the quotes */
+            p++;
+            len -= 2;
+        }
+        if (i)
+            out[o++] = ' ';
+        if (mxh_txt_string(out + o, p, len, &w) != 0)
+            return 0;
+        o += w;
+    }
+    out[o] = '\0';
+    memset(ro, 0, sizeof *ro);
+    ro->rdata = out;
+    ro->rdata_len = o;
+    return 1;
+}
+
 static int fast_rdata(bload *L, const bfile *F, uint16_t type, const btok *t, size_t nt,
                       mxh_rdata_out *ro)
 {
-    if (nt == 0 || nt > 2 || t[0].quoted || (t[0].len >= 2 && t[0].p[0] == '\\' && t[0].p[1] == '#'))
+    if (nt == 0 || (!t[0].quoted && t[0].len >= 2 && t[0].p[0] == '\\' && t[0].p[1] == '#'))
+        return 0;
+    if (type == MXH_TYPE_TXT || type == MXH_TYPE_SPF)
+        return fast_txt(L, t, nt, ro);
+    if (nt > 2 || t[0].quoted)
         return 0;
     if (type != MXH_TYPE_A && type != MXH_TYPE_NS && type != MXH_TYPE_CNAME &&
-        type != MXH_TYPE_PTR && type != MXH_TYPE_DNAME && type != MXH_TYPE_MX)
+        type != MXH_TYPE_PTR && type != MXH_TYPE_DNAME && type != MXH_TYPE_MX &&
+        type != MXH_TYPE_AAAA)
         return 0;
     if (L->ccap < MXH_NAME_BUF + 16) {
         char *nb = realloc(L->cbuf, MXH_NAME_BUF + 16);
@@ -489,6 +533,14 @@ static int fast_rdata(bload *L, const bfile *F, uint16_t type, const btok *t, si
         out[t[0].len] = '\0';
         ro->rdata = out;
         ro->rdata_len = t[0].len;
+        return 1;
+    }
+    if (type == MXH_TYPE_AAAA) {
+        uint8_t a6[16];
+        if (nt != 1 || !mxh_parse_ipv6(t[0].p, t[0].len, a6))
+            return 0;
+        ro->rdata = out;
+        ro->rdata_len = mxh_ipv6_canon(a6, out);
         return 1;
     }
     const btok *name = &t[0];

@@ -351,6 +351,13 @@ MXH_HIDDEN int mxh_rdata_parse(mxh_zoneset *zs, uint16_t type, const char *text,
 MXH_HIDDEN int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len,
                                const char *origin, char **buf, size_t *cap, mxh_rdata_out *out,
                                char *err, size_t errsz, int intern);
+/* Canonical text of an IPv6 address, as the AAAA parser writes it (out: 46
+ * bytes); returns its length. */
+MXH_HIDDEN size_t mxh_ipv6_canon(const uint8_t a[16], char *out);
+/* One TXT <character-string> p[0..len) (quotes removed, escapes as written)
+ * -> its canonical quoted text in out (room for 4 * len + 3), as the TXT
+ * parser writes it; -1 when the parser would refuse it (it says why). */
+MXH_HIDDEN int mxh_txt_string(char *out, const char *p, size_t len, size_t *outlen);
 /* A TTL in seconds or BIND units (1h30m); 0 on success, -1 if bad. */
 MXH_HIDDEN int mxh_parse_ttl(const char *s, size_t len, uint32_t *out);
 /* mxh_load_bind with flags: MXH_LOADF_FILE tells that `name` is a path

@@ -1171,3 +1171,25 @@ int mxh_rdata_parse(mxh_zoneset *zs, uint16_t type, const char *text, size_t len
     free(buf);
     return rc;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Pieces for the master-file loader's fast path (load_bind.c)              */
+
+size_t mxh_ipv6_canon(const uint8_t a[16], char *out)
+{
+    return fmt_ipv6(a, out);
+}
+
+int mxh_txt_string(char *out, const char *p, size_t len, size_t *outlen)
+{
+    char e[8];
+    char *b = out;
+    size_t cap = 4 * len + 3;
+    ctx c = {NULL, NULL, e, sizeof e, "TXT", 0};
+    obuf o = {&b, &cap, 0};
+    tok t = {p, len, 1};
+    if (put_string(&c, &o, &t, 255, "string") != 0)
+        return -1;
+    *outlen = o.n;
+    return 0;
+}

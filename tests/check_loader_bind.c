@@ -847,27 +847,48 @@ START_TEST(test_fast_rdata_same)
         {MXH_TYPE_MX, "10 192.0.2.1"}, {MXH_TYPE_MX, "10 @"}, {MXH_TYPE_MX, "\\# 3 000a00"},
         {MXH_TYPE_MX, "-1 mx"}, {MXH_TYPE_MX, "10 \"mx\""}, {MXH_TYPE_MX, "1e3 mx"},
         {MXH_TYPE_MX, "10 s1.xrea.com"}, {MXH_TYPE_MX, "10 MAIL.Example.COM."},
+        {MXH_TYPE_AAAA, "2001:DB8::1"}, {MXH_TYPE_AAAA, "2001:db8:0:0:0:0:0:1"},
+        {MXH_TYPE_AAAA, "::ffff:192.0.2.1"}, {MXH_TYPE_AAAA, "::"}, {MXH_TYPE_AAAA, "1::2::3"},
+        {MXH_TYPE_AAAA, "192.0.2.1"}, {MXH_TYPE_AAAA, "\"::1\""}, {MXH_TYPE_AAAA, "::1 ::2"},
+        {MXH_TYPE_AAAA, "\\# 16 20010db8000000000000000000000001"},
+        {MXH_TYPE_TXT, "\"v=spf1 mx -all\""}, {MXH_TYPE_TXT, "\"a\" \"b\" c"},
+        {MXH_TYPE_TXT, "plain"}, {MXH_TYPE_TXT, "\"\""}, {MXH_TYPE_TXT, "\"q\\\"uote\""},
+        {MXH_TYPE_TXT, "\"\\065\\255\\000\""}, {MXH_TYPE_TXT, "\"\\256\""},
+        {MXH_TYPE_TXT, "\"\\12\""}, {MXH_TYPE_TXT, "a\\ b"}, {MXH_TYPE_TXT, "\"tab\there\""},
+        {MXH_TYPE_TXT, "\\# 3 026869"}, {MXH_TYPE_TXT, "\"\\#\" 3"}, {MXH_TYPE_SPF, "\"v=spf1 -all\""},
+        {MXH_TYPE_TXT, "\"\xc3\xa9t\xc3\xa9\""}, {MXH_TYPE_TXT, "a \"b\" c"},
     };
-    char zone_text[512], tb[16], err[256];
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char zone_text[1200], tb[16], err[256];
+    char long255[300], long256[300];
+    memset(long255, 'x', 255);
+    long255[255] = '\0';
+    memset(long256, 'y', 256);
+    long256[256] = '\0';
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0] + 2; i++) {
+        uint16_t type = MXH_TYPE_TXT;
+        const char *text = i == sizeof cases / sizeof cases[0] ? long255 : long256;
+        if (i < sizeof cases / sizeof cases[0]) {
+            type = cases[i].type;
+            text = cases[i].text;
+        }
         mxh_zoneset_free(zs);
         ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
         snprintf(zone_text, sizeof zone_text, "$ORIGIN example.com.\n$TTL 60\nrr IN %s %s\n",
-                 mxh_type_name(cases[i].type, tb), cases[i].text);
+                 mxh_type_name(type, tb), text);
         load(zone_text);
-        const mxh_rr *r = find("rr.example.com.", cases[i].type, 0);
+        const mxh_rr *r = find("rr.example.com.", type, 0);
         mxh_rdata_out ro;
-        int rc = mxh_rdata_parse(zs, cases[i].type, cases[i].text, strlen(cases[i].text),
+        int rc = mxh_rdata_parse(zs, type, text, strlen(text),
                                  "example.com.", &ro, err, sizeof err);
         if (rc != 0) {
             ck_assert_msg(r == NULL, "%s %s: loaded as '%s', the parser says %s", tb,
-                          cases[i].text, r ? mxh_rr_rdata(r) : "", err);
+                          text, r ? mxh_rr_rdata(r) : "", err);
             DIAG(MXH_DIAG_ERROR, 3, err);
             continue;
         }
-        ck_assert_msg(r != NULL, "%s %s: not loaded", tb, cases[i].text);
+        ck_assert_msg(r != NULL, "%s %s: not loaded", tb, text);
         ck_assert_str_eq(mxh_rr_rdata(r), ro.rdata);
-        ck_assert_str_eq(mxh_rr_rdata_text(r), cases[i].text);
+        ck_assert_str_eq(mxh_rr_rdata_text(r), text);
         if (ro.target)
             ck_assert_str_eq(mxh_rr_target(r), ro.target);
         else
