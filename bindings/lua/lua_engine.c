@@ -5,7 +5,8 @@
  *
  * One lua_State per engine. Each rule file is compiled once into its own
  * environment; its check function is kept as a registry reference. Per zone:
- * one zone handle, then every enabled rule whose `needs` the zone has runs
+ * one zone handle, then every enabled rule whose `needs` the zone meets (its
+ * RR types present, its "hint:" zone hints true: lua_objects.c) runs
  * under its instruction budget and memory cap. report{} builds findings in C;
  * a failing rule becomes one rule-error finding. After the zone's rules ran,
  * its handles are released and its findings delivered sorted by owner, then
