@@ -387,21 +387,6 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
 }
 
 /* Next line of buf from *pos: start and length without CR/LF. */
-static bool next_line(const char *buf, size_t len, size_t *pos, const char **ls, size_t *ll)
-{
-    if (*pos >= len)
-        return false;
-    const char *s = buf + *pos;
-    const char *nl = memchr(s, '\n', len - *pos);
-    size_t l = nl ? (size_t)(nl - s) : len - *pos;
-    *pos += l + (nl ? 1 : 0);
-    if (l > 0 && s[l - 1] == '\r')
-        l--;
-    *ls = s;
-    *ll = l;
-    return true;
-}
-
 /* Trim blank space; false for a blank or comment line. */
 static bool significant(const char **s, size_t *n)
 {
@@ -429,24 +414,9 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
         return MXH_ERR_ARG;
     uint16_t file = mxh_zs_file(zs, name);
     char origin[MXH_NAME_BUF];
-    if (opts && opts->origin) {
-        int n = mxh_name_from_user(opts->origin, origin, sizeof origin);
-        if (n < 0) {
-            mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL, "bad origin '%.200s': %s",
-                        opts->origin, mxh_name_strerror(n));
-            return MXH_ERR_ARG;
-        }
-    } else if (mxh_origin_from_filename(name, origin, sizeof origin) <= 0) {
-        mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL,
-                    "no origin: panel text does not name its domain; give the origin or name "
-                    "the file after the domain (example.com.txt)");
-        return MXH_ERR_ARG;
-    }
-    if (len > MXH_FILE_MAX) {
-        mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL, "input larger than %zu bytes",
-                    (size_t)MXH_FILE_MAX);
-        return MXH_ERR_LIMIT;
-    }
+    mxh_status ost = mxh_load_origin(zs, file, name, opts, len, "panel text does not name its domain", origin);
+    if (ost != MXH_OK)
+        return ost;
 
     pctx c;
     memset(&c, 0, sizeof c);
@@ -468,7 +438,7 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
     /* The panel's "ttl N" applies to every record of the zone, wherever it stands. */
     const char *ls;
     size_t ll;
-    while (next_line(buf, len, &pos, &ls, &ll)) {
+    while (mxh_next_line(buf, len, &pos, &ls, &ll)) {
         if (!significant(&ls, &ll))
             continue;
         ptok t[3];
@@ -482,7 +452,7 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
     size_t scap = 0;
     unsigned long lineno = 0, lines = 0;
     pos = start;
-    while (next_line(buf, len, &pos, &ls, &ll)) {
+    while (mxh_next_line(buf, len, &pos, &ls, &ll)) {
         lineno++;
         if (memchr(ls, '\0', ll)) {
             lines++;

@@ -641,21 +641,6 @@ static bool read_header(tctx *c, const char *s, size_t n, char *dst)
     return true;
 }
 
-static bool next_line(const char *buf, size_t len, size_t *pos, const char **ls, size_t *ll)
-{
-    if (*pos >= len)
-        return false;
-    const char *s = buf + *pos;
-    const char *nl = memchr(s, '\n', len - *pos);
-    size_t l = nl ? (size_t)(nl - s) : len - *pos;
-    *pos += l + (nl ? 1 : 0);
-    if (l > 0 && s[l - 1] == '\r')
-        l--;
-    *ls = s;
-    *ll = l;
-    return true;
-}
-
 mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
                           const mxh_load_opts *opts, mxh_zone **out)
 {
@@ -665,24 +650,9 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
         return MXH_ERR_ARG;
     uint16_t file = mxh_zs_file(zs, name);
     char origin[MXH_NAME_BUF];
-    if (opts && opts->origin) {
-        int n = mxh_name_from_user(opts->origin, origin, sizeof origin);
-        if (n < 0) {
-            mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL, "bad origin '%.200s': %s",
-                        opts->origin, mxh_name_strerror(n));
-            return MXH_ERR_ARG;
-        }
-    } else if (mxh_origin_from_filename(name, origin, sizeof origin) <= 0) {
-        mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL,
-                    "no origin: a record table does not name its zone; give the origin or name "
-                    "the file after the domain (example.com.txt)");
-        return MXH_ERR_ARG;
-    }
-    if (len > MXH_FILE_MAX) {
-        mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL, "input larger than %zu bytes",
-                    (size_t)MXH_FILE_MAX);
-        return MXH_ERR_LIMIT;
-    }
+    mxh_status ost = mxh_load_origin(zs, file, name, opts, len, "a record table does not name its zone", origin);
+    if (ost != MXH_OK)
+        return ost;
 
     tctx c;
     memset(&c, 0, sizeof c);
@@ -708,7 +678,7 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
     bool first = true;
     const char *ls;
     size_t ll;
-    while (next_line(buf, len, &pos, &ls, &ll)) {
+    while (mxh_next_line(buf, len, &pos, &ls, &ll)) {
         lineno++;
         if (memchr(ls, '\0', ll)) {
             lines++;

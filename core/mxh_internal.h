@@ -374,6 +374,15 @@ MXH_HIDDEN mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const 
 MXH_HIDDEN void mxh_inventory_free(struct mxh_inventory *inv);
 
 /* Small text helpers (core/util.c). */
+/* The next line of buf from *pos (LF or CRLF ends it; the end is not included). */
+MXH_HIDDEN bool mxh_next_line(const char *buf, size_t len, size_t *pos, const char **line,
+                              size_t *linelen);
+/* For formats whose text does not name its zone (panel text, record tables):
+ * the origin from opts, else from the file name `name` (else a diagnostic
+ * saying `what`); also refuses input over MXH_FILE_MAX. */
+MXH_HIDDEN mxh_status mxh_load_origin(mxh_zoneset *zs, uint16_t file, const char *name,
+                                      const mxh_load_opts *opts, size_t len, const char *what,
+                                      char origin[MXH_NAME_BUF]);
 MXH_HIDDEN int  mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t errsz);
 /* The same into an anonymous mapping for files of 1 MiB or more (*maplen its
  * length; 0: a heap buffer). Pages of it may be dropped with MADV_DONTNEED

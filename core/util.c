@@ -224,3 +224,43 @@ bool mxh_parse_ipv6(const char *s, size_t len, uint8_t out[16])
         return false;
     return inet_pton(AF_INET6, tmp, out) == 1;
 }
+
+bool mxh_next_line(const char *buf, size_t len, size_t *pos, const char **line, size_t *linelen)
+{
+    if (*pos >= len)
+        return false;
+    const char *s = buf + *pos;
+    const char *nl = memchr(s, '\n', len - *pos);
+    size_t l = nl ? (size_t)(nl - s) : len - *pos;
+    *pos += l + (nl ? 1 : 0);
+    if (l > 0 && s[l - 1] == '\r')
+        l--;
+    *line = s;
+    *linelen = l;
+    return true;
+}
+
+mxh_status mxh_load_origin(mxh_zoneset *zs, uint16_t file, const char *name,
+                           const mxh_load_opts *opts, size_t len, const char *what,
+                           char origin[MXH_NAME_BUF])
+{
+    if (opts && opts->origin) {
+        int n = mxh_name_from_user(opts->origin, origin, MXH_NAME_BUF);
+        if (n < 0) {
+            mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL, "bad origin '%.200s': %s",
+                        opts->origin, mxh_name_strerror(n));
+            return MXH_ERR_ARG;
+        }
+    } else if (mxh_origin_from_filename(name, origin, MXH_NAME_BUF) <= 0) {
+        mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL,
+                    "no origin: %s; give the origin or name the file after the domain "
+                    "(example.com.txt)", what);
+        return MXH_ERR_ARG;
+    }
+    if (len > MXH_FILE_MAX) {
+        mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL, "input larger than %zu bytes",
+                    (size_t)MXH_FILE_MAX);
+        return MXH_ERR_LIMIT;
+    }
+    return MXH_OK;
+}
