@@ -17,6 +17,15 @@ local WHY = {
   loop     = "is a CNAME loop",
 }
 
+-- Absence is evidence only from complete data: when the zone that answers for
+-- a name lost lines while loading (a rejected record, a failed $INCLUDE), the
+-- name or its address may be in what was lost. Such an exchange is unknown,
+-- not dangling; the zone itself is already reported as a load error.
+local function answered_by_incomplete(zone, name)
+  local z = zone:zoneset():zone_for(name)
+  return z ~= nil and z:incomplete()
+end
+
 -- The last name reached on the exchange's CNAME chain.
 local function final_name(x)
   local last = x:name()
@@ -38,7 +47,9 @@ loop, or in a CNAME chain that ends in one of these, that exchange can never
 take mail. If it is the only exchange, the domain receives nothing.
 
 Exchanges outside the loaded zones, or below a delegation whose child zone is
-not loaded, are unknown rather than wrong and are never reported. An exchange
+not loaded, are unknown rather than wrong and are never reported; so is an
+NXDOMAIN or NODATA answer from a zone that could not be loaded completely
+(rejected lines, a failed $INCLUDE: the name may be in what was lost). An exchange
 already explained by mx-as-ip or mx-relative-name is left to those rules.]],
   references  = { "RFC 5321 §5.1", "RFC 1034 §4.3.2", "RFC 2181 §10.3" },
   needs       = { "MX", "hint:mx-dangling" }, -- zone:hint: skip zones where it cannot fire
@@ -62,7 +73,11 @@ already explained by mx-as-ip or mx-relative-name is left to those rules.]],
           local st = x:status()
           -- RFC 5321 §5.1: the exchange must resolve to an address; external
           -- and delegated names are unknown here, never wrong.
-          if WHY[st] and not explained(zone, x) then
+          -- A loop is made of CNAMEs that were read, so it stands; NXDOMAIN
+          -- and NODATA from an incomplete zone do not (RFC 1034 §4.3.2: the
+          -- answer is only as good as the authoritative data behind it).
+          if WHY[st] and not explained(zone, x)
+             and (st == "loop" or not answered_by_incomplete(zone, final_name(x))) then
             local rec = x:record()
             at = at or rec
             ev[#ev + 1] = rec

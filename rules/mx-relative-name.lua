@@ -11,6 +11,14 @@ local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or ni
 -- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
 local explained = mxh.exchange_explained
 
+-- Absence is evidence only from complete data: when the zone that answers for
+-- a name lost lines while loading (a rejected record, a failed $INCLUDE), the
+-- name may be in what was lost. The zone is already reported as a load error.
+local function answered_by_incomplete(zone, name)
+  local z = zone:zoneset():zone_for(name)
+  return z ~= nil and z:incomplete()
+end
+
 return {
   id          = "mx-relative-name",
   severity    = "error",
@@ -28,7 +36,8 @@ records of its own (an answer made up by a wildcard does not count: with
 whose part before the origin is a complete domain name (its last label is a
 top-level domain in the public suffix list) or repeats the origin
 (`mail.example.com.example.com.`). Other rules stay silent about such an
-exchange: this one explains it.]],
+exchange: this one explains it. "No records of its own" is not concluded from a
+zone that could not be loaded completely (rejected lines, a failed $INCLUDE).]],
   references  = { "RFC 1035 §5.1", "RFC 5321 §5.1", "seed 002" },
   needs       = { "MX", "hint:mx-missing-dot" }, -- zone:hint: skip zones where it cannot fire
   example     = [[$ORIGIN hogehoge.com.
@@ -46,7 +55,7 @@ exchange: this one explains it.]],
         for _, x in ipairs(route:exchanges()) do
           -- RFC 1035 §5.1: a name without the final dot gets the origin appended.
           local meant = (ip_literal(zone, x) == nil) and forgotten_dot(zone, x)
-          if meant then
+          if meant and not answered_by_incomplete(zone, x:name()) then
             local rec = x:record()
             at = at or rec
             ev[#ev + 1] = rec

@@ -76,6 +76,9 @@ or DKIM record, a host named like `mail`, `smtp`, `imap`, `pop`, `webmail` or
 information: most web-only zones look like this, and the remedy there is to
 say so with a null MX.
 
+A zone that could not be loaded completely (rejected lines, a failed
+$INCLUDE) is not judged: its MX may be in what was lost.
+
 Fix: publish an explicit MX; for a domain that takes no mail, publish
 `MX 0 .` (RFC 7505) and `v=spf1 -all`.]],
   references  = { "RFC 5321 §5.1", "RFC 7505 §3", "RFC 7208 §4.6.2", "seed 002" },
@@ -93,6 +96,9 @@ Fix: publish an explicit MX; for a domain that takes no mail, publish
     local route = zone:mail_route(origin)
     -- RFC 5321 §5.1: no MX (and no null MX) but addresses: implicit MX.
     if route:kind() ~= "implicit" then return end
+    -- "No MX" is absence: not concluded from a zone that lost lines while
+    -- loading (already reported as a load error).
+    if zone:incomplete() then return end
     local ev, addrs = {}, {}
     for _, x in ipairs(route:exchanges()) do
       for _, r in ipairs(x:address_records()) do

@@ -12,6 +12,33 @@ local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or ni
 -- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
 local explained = mxh.exchange_explained
 
+-- "No exchange reaches the server" is a conclusion from absence: not drawn
+-- when the zone of the mail domain lost lines while loading (a rejected
+-- record, a failed $INCLUDE: an MX to the server may be in what was lost), nor
+-- when an exchange's NXDOMAIN/NODATA comes from such a zone. The zone is
+-- already reported as a load error.
+local function answered_by_incomplete(zone, name)
+  local z = zone:zoneset():zone_for(name)
+  return z ~= nil and z:incomplete()
+end
+
+local function route_unsure(zone, d, xs)
+  if answered_by_incomplete(zone, d) then return true end
+  for _, x in ipairs(xs) do
+    local st = x:status()
+    if (st == "nxdomain" or st == "nodata") and answered_by_incomplete(zone, x:name()) then
+      return true
+    end
+    for _, s in ipairs(x:steps()) do
+      if s.kind == "cname" and s.target and (st == "nxdomain" or st == "nodata")
+         and answered_by_incomplete(zone, s.target) then
+        return true
+      end
+    end
+  end
+  return false
+end
+
 return {
   id          = "shared-host-local-delivery",
   severity    = "error",
@@ -32,7 +59,9 @@ S or reaches one of S's addresses. An exchange outside the loaded data (such
 as Microsoft 365) counts as not reaching S. The domains judged are the zone's
 mail domains: its apex and every name with its own MX. A null MX or a
 domain without any route reaches no server either; an exchange explained by
-mx-as-ip or mx-relative-name leaves the domain to those rules.
+mx-as-ip or mx-relative-name leaves the domain to those rules. Nothing is
+concluded from a zone that could not be loaded completely (rejected lines, a
+failed $INCLUDE): an MX to the server may be in what was lost.
 
 Fix per seed 004: remove D from S's local domains (the host renames it, e.g.
 to `www.D`), or point the MX back to S.]],
@@ -61,6 +90,7 @@ to `www.D`), or point the MX back to S.]],
           for _, x in ipairs(xs) do
             if explained(zone, x) then skip = true end
           end
+          if not skip and route_unsure(zone, d, xs) then skip = true end
           for _, s in ipairs(servers) do
             local sname, saddr = s:name(), {}
             for _, a in ipairs(s:addresses()) do saddr[a] = true end
@@ -72,8 +102,8 @@ to `www.D`), or point the MX back to S.]],
               end
             end
             if not reaches and not skip then
-              local ev, names = { string.format("%s: server %s (%s) delivers %s locally",
-                                  s:source(), sname, table.concat(s:addresses(), ", "), d) }, {}
+              -- The server object: the evidence carries the inventory's file and line.
+              local ev, names = { s }, {}
               local at
               for _, x in ipairs(xs) do
                 local r = x:record()

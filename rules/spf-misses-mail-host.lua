@@ -82,12 +82,25 @@ local function memo_spf(ctx, domain)
   return m
 end
 
+-- NXDOMAIN/NODATA is evidence only from a zone loaded completely: when the
+-- answering zone lost lines (a rejected record, a failed $INCLUDE), the name
+-- may be in what was lost, and the term's result is unknown (RFC 7208 §5:
+-- a mechanism is evaluated against the DNS data, which we do not fully have).
+local function answered_by_incomplete(zone, name)
+  local z = zone:zoneset():zone_for(name)
+  return z ~= nil and z:incomplete()
+end
+
 local function memo_a(ctx, name, rtype)
   local key = rtype .. " " .. name
   local m = ctx.memo[key]
   if not m then
     local lk = ctx.zone:lookup(name, rtype)
     m = { status = lk:status(), has = {}, list = {} }
+    if (m.status == "nxdomain" or m.status == "nodata")
+       and answered_by_incomplete(ctx.zone, lk:final_name() or name) then
+      m.status = "unknown"
+    end
     if m.status == "answer" then
       for _, r in ipairs(lk:records()) do
         local a = r:rdata()
@@ -106,6 +119,10 @@ local function memo_mx(ctx, domain)
   if not m then
     local route = ctx.zone:mail_route(domain)
     m = { kind = route:kind(), has = {}, list = {}, unknown = false }
+    if m.kind ~= "mx" and m.kind ~= "null-mx" and answered_by_incomplete(ctx.zone, domain) then
+      -- "No MX" from a zone that lost lines: its MX may be in what was lost.
+      m.kind = "unknown"
+    end
     if m.kind == "mx" then
       for _, x in ipairs(route:exchanges()) do
         local st = x:status()
@@ -116,7 +133,8 @@ local function memo_mx(ctx, domain)
               m.list[#m.list + 1] = a
             end
           end
-        elseif st ~= "nxdomain" and st ~= "nodata" then
+        elseif (st ~= "nxdomain" and st ~= "nodata")
+               or answered_by_incomplete(ctx.zone, x:name()) then
           m.unknown = true
         end
       end
@@ -154,7 +172,7 @@ local function match(ctx, ip, domain, t)
     -- RFC 7208 §5.4: addresses of the MX exchanges (no implicit MX here).
     local set = memo_mx(ctx, target or domain)
     local k = set.kind
-    if k == "external" or k == "delegated" or k == "loop" then return "unknown" end
+    if k == "external" or k == "delegated" or k == "loop" or k == "unknown" then return "unknown" end
     if k ~= "mx" then return false end
     if in_set(ip, ctx.v4, set, c4, c6) then return true end
     return set.unknown and "unknown" or false

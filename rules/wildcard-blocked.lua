@@ -40,7 +40,9 @@ delivered at all, although the zone author expects the wildcard to catch it.
 
 Names starting with an underscore (`_dmarc`, `_domainkey`) are not mail
 domains and are ignored; names whose mail follows a CNAME to a domain with an
-MX, and delegated names, are also left alone.]],
+MX, and delegated names, are also left alone. A zone that could not be loaded
+completely (rejected lines, a failed $INCLUDE) is not judged: the missing MX may
+be in what was lost.]],
   references  = { "RFC 4592 §2.2", "RFC 4592 §2.2.1", "RFC 5321 §5.1", "seed 002" },
   needs       = { "MX", "hint:wildcard-mx" }, -- zone:hint: skip zones where it cannot fire
   example     = [[$ORIGIN example.com.
@@ -53,6 +55,9 @@ sel._domainkey.news 3600 IN TXT "v=DKIM1; p=MIGf"
   fix         = "Give the name its own MX records (a copy of the wildcard's).",
 
   check = function(zone, report)
+    -- "Has no MX of its own" is absence: not concluded from a zone that lost
+    -- lines while loading (already reported as a load error).
+    if zone:incomplete() then return end
     local origin = zone:origin()
     -- Wildcard MX owners, keyed by the parent they cover.
     local wild, any = {}, false

@@ -11,6 +11,14 @@ local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or ni
 -- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
 local explained = mxh.exchange_explained
 
+-- Absence is evidence only from complete data: when the zone that answers for
+-- a name lost lines while loading (a rejected record, a failed $INCLUDE), the
+-- name may be in what was lost. The zone is already reported as a load error.
+local function answered_by_incomplete(zone, name)
+  local z = zone:zoneset():zone_for(name)
+  return z ~= nil and z:incomplete()
+end
+
 return {
   id          = "wildcard-coverage",
   severity    = "warning",
@@ -27,7 +35,9 @@ XServer, where the wildcard happens to cover `mail.`: it is a working state,
 but a fragile one.
 
 The rule fires when an exchange, after any CNAMEs, gets its addresses only by
-wildcard synthesis. Give the mail host explicit address records.]],
+wildcard synthesis. Give the mail host explicit address records. Not reported
+when the answering zone could not be loaded completely (rejected lines, a failed
+$INCLUDE): the host's own records may be in what was lost.]],
   references  = { "RFC 4592 §2.2", "RFC 4592 §3.3.1", "RFC 5321 §5.1", "seed 000" },
   needs       = { "MX", "hint:mx-wildcard" }, -- zone:hint: skip zones where it cannot fire
   example     = [[$ORIGIN example.com.
@@ -46,9 +56,6 @@ wildcard synthesis. Give the mail host explicit address records.]],
         for _, x in ipairs(route:exchanges()) do
           -- RFC 4592 §3.3.1: the answer was synthesized from a wildcard.
           if x:status() == "addresses" and x:via_wildcard() and not explained(zone, x) then
-            local rec = x:record()
-            at = at or rec
-            ev[#ev + 1] = rec
             local wild, host = nil, x:name()
             for _, s in ipairs(x:steps()) do
               if s.kind == "wildcard" then
@@ -56,6 +63,10 @@ wildcard synthesis. Give the mail host explicit address records.]],
                 host = s.name or host
               end
             end
+            if answered_by_incomplete(zone, host) then goto next_exchange end
+            local rec = x:record()
+            at = at or rec
+            ev[#ev + 1] = rec
             for _, r in ipairs(x:address_records()) do ev[#ev + 1] = r end
             for _, a in ipairs(x:addresses()) do
               adds[#adds + 1] = string.format("`%s %s %s`", host, mxh.is_ipv6(a) and "AAAA" or "A", a)
@@ -64,6 +75,7 @@ wildcard synthesis. Give the mail host explicit address records.]],
                                 host, wild or ("*." .. (mxh.parent(host) or "")),
                                 table.concat(x:addresses(), ", "))
           end
+          ::next_exchange::
         end
         if #what > 0 then
           report {
