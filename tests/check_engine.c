@@ -746,6 +746,48 @@ START_TEST(test_evidence_and_merge)
 }
 END_TEST
 
+/* An inventory server as evidence carries the inventory's file and line, and
+ * is never taken as the finding's location (that stays in the zone). */
+START_TEST(test_server_evidence)
+{
+    mxh_zoneset *zs = example_zs();   /* inventory "inv", line 1: srv1 */
+    mxh_engine *e = bare_engine();
+    char rule[2048];
+    rule_text(rule, sizeof rule, "srv", "warning", NULL,
+              "local s = zone:zoneset():servers()[1]\n"
+              "report { owner = 'example.com', message = 'server only', evidence = { s } }\n"
+              "report { owner = 'mail.example.com', message = 'server then record',\n"
+              "         evidence = { s, zone:rrset('mail.example.com.', 'A')[1] } }\n"
+              "local ok, err = pcall(report, { message = 'm', evidence = { zone:zoneset() } })\n"
+              "assert(not ok and err:find('servers'), err)\n");
+    load_buf_ok(e, "srv.lua", rule);
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 2);
+    got *f = &g.f[0];
+    ck_assert_str_eq(f->owner, "example.com.");
+    ck_assert_uint_eq(f->nev, 1);
+    ck_assert_str_eq(f->evfile[0], "inv");
+    ck_assert_uint_eq(f->evline[0], 1);
+    ck_assert_msg(strstr(f->ev[0], "srv1") && strstr(f->ev[0], "192.0.2.10"), "%s", f->ev[0]);
+    /* no record anywhere: the zone's file at line 0, not the inventory */
+    ck_assert_str_eq(f->file, "db:example");
+    ck_assert_uint_eq(f->line, 0);
+    f = &g.f[1];
+    ck_assert_str_eq(f->owner, "mail.example.com.");
+    ck_assert_uint_eq(f->nev, 2);
+    ck_assert_str_eq(f->evfile[0], "inv");
+    ck_assert_uint_eq(f->evline[0], 1);
+    /* the first evidence item is the server; the location is the record */
+    ck_assert_str_eq(f->file, "db:example");
+    ck_assert_uint_eq(f->line, f->evline[1]);
+    ck_assert_uint_gt(f->line, 0);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 /* A rule error is one finding naming rule, zone and reason; the rule's own
  * findings from that zone are dropped; other zones and rules go on. */
 START_TEST(test_rule_error_and_next_zone)
@@ -1192,6 +1234,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_rule_directory);
     tcase_add_test(tc, test_select_and_order);
     tcase_add_test(tc, test_evidence_and_merge);
+    tcase_add_test(tc, test_server_evidence);
     tcase_add_test(tc, test_rule_error_and_next_zone);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_shadowed_zone_routes);

@@ -940,7 +940,8 @@ static int push_finding(mxh_engine *e, mxh_finding *f)
     return 0;
 }
 
-static int add_evidence(mxh_finding *f, const char *file, unsigned long line, const char *text)
+static int add_evidence_as(mxh_finding *f, const char *file, unsigned long line, const char *text,
+                           int aside)
 {
     for (size_t i = 0; i < f->nev; i++)
         if (f->ev[i].line == line && strcmp(f->ev[i].file, file) == 0 &&
@@ -960,6 +961,7 @@ static int add_evidence(mxh_finding *f, const char *file, unsigned long line, co
     ev->file = xstrdup(file);
     ev->text = xstrndup(text, strnlen(text, MXH_LUA_MAX_TEXT));
     ev->line = line;
+    ev->aside = aside;
     if (ev->file == NULL || ev->text == NULL) {
         free(ev->file);
         free(ev->text);
@@ -967,6 +969,30 @@ static int add_evidence(mxh_finding *f, const char *file, unsigned long line, co
     }
     f->nev++;
     return 0;
+}
+
+static int add_evidence(mxh_finding *f, const char *file, unsigned long line, const char *text)
+{
+    return add_evidence_as(f, file, line, text, 0);
+}
+
+/* An inventory server: its text with the inventory file and the first line
+ * naming it, so a report can point at the inventory too. */
+static int ev_server(mxh_finding *f, const mxh_server *s)
+{
+    char text[MXH_NAME_BUF + 600];
+    int n = snprintf(text, sizeof text, "inventory server %s (", mxh_server_name(s));
+    size_t na = mxh_server_address_count(s);
+    for (size_t i = 0; i < na && n > 0 && (size_t)n < sizeof text - 8; i++) {
+        const char *a = mxh_server_address(s, i);
+        n += snprintf(text + n, sizeof text - (size_t)n, "%s%s", i ? ", " : "", a ? a : "");
+    }
+    if (n > 0 && (size_t)n < sizeof text - 2)
+        snprintf(text + n, sizeof text - (size_t)n, ")");
+    else
+        snprintf(text + sizeof text - 5, 5, "...)");
+    const char *file = mxh_server_file(s);
+    return add_evidence_as(f, file ? file : "", mxh_server_line(s), text, 1);
 }
 
 static int set_location(mxh_finding *f, const char *file, unsigned long line)
@@ -1014,7 +1040,7 @@ static void default_location(mxh_engine *e, mxh_finding *f)
     if (f->have_location)
         return;
     for (size_t i = 0; i < f->nev; i++) {
-        if (f->ev[i].line > 0) {
+        if (f->ev[i].line > 0 && !f->ev[i].aside) {
             if (set_location(f, f->ev[i].file, f->ev[i].line) == 0)
                 f->have_location = 1;
             return;
@@ -1080,9 +1106,9 @@ static int report_fn(lua_State *L)
             lua_rawgeti(L, 5, i);
             if (lua_type(L, -1) != LUA_TSTRING && !mxh_lua_test(L, -1, MXH_LK_RECORD) &&
                 !mxh_lua_test(L, -1, MXH_LK_ROUTE) && !mxh_lua_test(L, -1, MXH_LK_LOOKUPH) &&
-                !mxh_lua_test(L, -1, MXH_LK_EXCHANGE))
+                !mxh_lua_test(L, -1, MXH_LK_EXCHANGE) && !mxh_lua_test(L, -1, MXH_LK_SERVER))
                 return luaL_error(L, "report: evidence %d is a %s (records, routes, lookups, "
-                                  "exchanges or strings)", (int)i, luaL_typename(L, -1));
+                                  "exchanges, servers or strings)", (int)i, luaL_typename(L, -1));
             if (lua_type(L, -1) == LUA_TUSERDATA) /* live? */
                 mxh_lua_check(L, -1, ((mxh_lhandle *)lua_touserdata(L, -1))->kind);
             lua_pop(L, 1);
@@ -1170,6 +1196,8 @@ static int report_fn(lua_State *L)
                 snprintf(what, sizeof what, "exchange %s", mxh_exchange_name(x));
                 for (size_t k = 0; !oom && k < mxh_exchange_step_count(x); k++)
                     oom = ev_step(e, f, what, mxh_exchange_step(x, k)) < 0;
+            } else if (h->kind == MXH_LK_SERVER) {
+                oom = ev_server(f, h->ptr) < 0;
             }
         }
         lua_pop(L, 1);

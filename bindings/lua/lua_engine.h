@@ -52,6 +52,8 @@ typedef struct mxh_evidence {
     char *file;
     unsigned long line;
     char *text;
+    int aside;               /* points outside the zones (an inventory line):
+                                never taken as the finding's location */
 } mxh_evidence;
 
 struct mxh_finding {

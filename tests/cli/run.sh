@@ -367,6 +367,11 @@ run scan -f json --inventory "$T/inventory.txt" "$T/shared.example.zone"
 cp "$T/out" "$T/inv-with"
 run scan -f json "$T/shared.example.zone"
 check "--inventory reaches the rules (local delivery found only with it)" sh -c 'jq -e -s "any(.[]; .rule == \"shared-host-local-delivery\" and .owner == \"shared.example.\" and any(.evidence[]; (.file + .text) | contains(\"inventory.txt\")))" "$1" >/dev/null && jq -e -s "all(.[]; .rule != \"shared-host-local-delivery\")" "$2" >/dev/null' _ "$T/inv-with" "$T/out"
+# The server in the evidence points at the inventory (file and line of the
+# server's line), the finding itself stays at the zone's MX record.
+check "inventory evidence: file and line of the server, text names it" jq -e -s 'any(.[]; .rule == "shared-host-local-delivery" and (.file | endswith("shared.example.zone")) and .line == 5 and any(.evidence[]; (.file | endswith("/inventory.txt")) and .line == 2 and (.text | contains("web01.host.example") and contains("192.0.2.80"))))' "$T/inv-with" >/dev/null
+run scan -f sarif --only shared-host-local-delivery --inventory "$T/inventory.txt" "$T/shared.example.zone"
+check "inventory evidence: a SARIF related location at the inventory line" jq -e '[.runs[0].results[] | .relatedLocations[]? | select(.physicalLocation.artifactLocation.uri | endswith("inventory.txt")) | .physicalLocation.region.startLine] | index(2) != null' "$T/out" >/dev/null
 run scan $TR --only clitest-mx-ip -f json --inventory "$T/no-inventory.txt" "$Z/a-good.example.zone"
 check "missing --inventory: load error and exit 2" sh -c '[ '"$rc"' -eq 2 ] && jq -e -s "any(.[]; .rule == \"load-error\" and (.file | endswith(\"no-inventory.txt\")))" "$1" >/dev/null' _ "$T/out"
 if [ -w /dev/full ]; then
