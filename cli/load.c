@@ -7,8 +7,13 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define STDIN_MAX ((size_t)1 << 30)   /* the library's own limit for a file */
 
@@ -48,6 +53,160 @@ static char *read_stdin(size_t *len, const char **err)
     }
     *len = n;
     return buf;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading ahead                                                             */
+/*
+ * Loading into one zone set is sequential, but reading the files is not: the
+ * small ones (most zones) are read into memory ahead of the loader, by a
+ * thread of their own when more than one job is asked for, and handed to
+ * mxh_zoneset_load_buffer under their own path (the same name in diagnostics
+ * and findings, the same origin from the file name). A file is left to
+ * mxh_zoneset_load_file, which says what went wrong in its own words, when it
+ * cannot be read here, is not a regular file, is large (the loader maps it),
+ * or contains "$INCLUDE": only a file's own loading knows its directory, the
+ * include root and the include stack. Without $INCLUDE the two calls read the
+ * same bytes the same way, so the output does not depend on --jobs.
+ */
+#define RA_MAX_FILE  ((size_t)1 << 20)    /* larger: load_file maps it */
+#define RA_AHEAD     256                  /* files read ahead at most */
+#define RA_AHEAD_MEM ((size_t)64 << 20)   /* bytes read ahead at most */
+
+typedef struct ra_item {
+    char *buf;                  /* the file's bytes (NUL-terminated) */
+    size_t len;
+    int state;                  /* 0: not yet, 1: buf ready, 2: load_file */
+} ra_item;
+
+typedef struct readahead {
+    const cli_inputs *in;
+    ra_item *items;
+    size_t consumed;            /* items the loader took */
+    size_t bytes;               /* held in ready buffers */
+    size_t loader_waits_for;    /* (size_t)-1: the loader is not waiting */
+    int reader_waits;           /* the reader sleeps on cv_room */
+    pthread_mutex_t mu;
+    pthread_cond_t cv_ready, cv_room;
+} readahead;
+
+/* Whether buf holds the directive $INCLUDE (any case). */
+static int mentions_include(const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + len;
+    while ((p = memchr(p, '$', (size_t)(end - p))) != NULL) {
+        if ((size_t)(end - p) >= 8 && strncasecmp(p, "$include", 8) == 0)
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+/* Read a small regular file without $INCLUDE; 0 and *buf on success, -1 to
+ * leave the file to mxh_zoneset_load_file. */
+static int ra_read(const char *path, char **buf, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+        (size_t)st.st_size >= RA_MAX_FILE) {
+        close(fd);
+        return -1;
+    }
+    size_t size = (size_t)st.st_size, n = 0;
+    char *p = malloc(size + 1);
+    if (!p) {
+        close(fd);
+        return -1;
+    }
+    for (;;) {
+        /* one byte more than the size: a file that grew is left to the loader */
+        ssize_t r = read(fd, p + n, size + 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 || (r > 0 && n + (size_t)r > size)) {
+            free(p);
+            close(fd);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    p[n] = '\0';
+    if (mentions_include(p, n)) {
+        free(p);
+        return -1;
+    }
+    *buf = p;
+    *len = n;
+    return 0;
+}
+
+/* Read (or decline) input i into its slot. */
+static void ra_fill(const cli_input *it, ra_item *x)
+{
+    if (it->error || strcmp(it->path, "-") == 0 || ra_read(it->path, &x->buf, &x->len) != 0) {
+        x->buf = NULL;
+        x->len = 0;
+        x->state = 2;
+    } else {
+        x->state = 1;
+    }
+}
+
+static void *ra_main(void *arg)
+{
+    readahead *ra = arg;
+    for (size_t i = 0; i < ra->in->n; i++) {
+        pthread_mutex_lock(&ra->mu);
+        /* At most RA_AHEAD files or RA_AHEAD_MEM bytes ahead of the loader
+         * (but always the one it needs next). */
+        while (i >= ra->consumed + RA_AHEAD || (ra->bytes >= RA_AHEAD_MEM && i > ra->consumed)) {
+            ra->reader_waits = 1;
+            pthread_cond_wait(&ra->cv_room, &ra->mu);
+        }
+        ra->reader_waits = 0;
+        pthread_mutex_unlock(&ra->mu);
+        ra_item x = {NULL, 0, 0};
+        ra_fill(&ra->in->items[i], &x);
+        pthread_mutex_lock(&ra->mu);
+        ra->items[i] = x;
+        ra->bytes += x.len;
+        if (ra->loader_waits_for == i)
+            pthread_cond_signal(&ra->cv_ready);
+        pthread_mutex_unlock(&ra->mu);
+    }
+    return NULL;
+}
+
+/* The loader takes input i: *buf (to free) or NULL for load_file. */
+static void ra_take(readahead *ra, int threaded, size_t i, char **buf, size_t *len)
+{
+    ra_item x;
+    if (!threaded) {
+        memset(&x, 0, sizeof x);
+        ra_fill(&ra->in->items[i], &x);
+    } else {
+        pthread_mutex_lock(&ra->mu);
+        while (ra->items[i].state == 0) {
+            ra->loader_waits_for = i;
+            pthread_cond_wait(&ra->cv_ready, &ra->mu);
+        }
+        ra->loader_waits_for = (size_t)-1;
+        x = ra->items[i];
+        ra->items[i].buf = NULL;
+        ra->bytes -= x.len;
+        ra->consumed = i + 1;
+        if (ra->reader_waits)
+            pthread_cond_signal(&ra->cv_room);
+        pthread_mutex_unlock(&ra->mu);
+    }
+    *buf = x.state == 1 ? x.buf : NULL;
+    *len = x.len;
 }
 
 static size_t error_diags(const mxh_zoneset *zs, size_t lo, size_t hi)
@@ -110,6 +269,32 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
     lo.format = o->input_format;
     lo.include_root = o->include_root;
 
+    /* Read ahead on a thread of its own when more than one job is asked for. */
+    readahead ra;
+    memset(&ra, 0, sizeof ra);
+    ra.in = in;
+    ra.loader_waits_for = (size_t)-1;
+    unsigned jobs = o->jobs ? o->jobs : cli_cpu_count();
+    int threaded = 0;
+    pthread_t rtid;
+    if (jobs > 1 && in->n > 1) {
+        ra.items = calloc(in->n, sizeof *ra.items);
+        if (ra.items) {
+            pthread_mutex_init(&ra.mu, NULL);
+            pthread_cond_init(&ra.cv_ready, NULL);
+            pthread_cond_init(&ra.cv_room, NULL);
+            if (pthread_create(&rtid, NULL, ra_main, &ra) == 0) {
+                threaded = 1;
+            } else {
+                pthread_mutex_destroy(&ra.mu);
+                pthread_cond_destroy(&ra.cv_ready);
+                pthread_cond_destroy(&ra.cv_room);
+                free(ra.items);
+                ra.items = NULL;
+            }
+        }
+    }
+
     double t0 = cli_now(), last = t0;
     int shown = 0;
     for (size_t i = 0; i < in->n; i++) {
@@ -135,7 +320,22 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
             }
         } else {
             u->file = cli_xstrdup(it->path);
-            u->status = mxh_zoneset_load_file(ld->zs, it->path, &lo, &z);
+            char *buf = NULL;
+            size_t len = 0;
+            ra_take(&ra, threaded, i, &buf, &len);
+            if (buf) {
+                u->status = mxh_zoneset_load_buffer(ld->zs, it->path, buf, len, &lo, &z);
+                free(buf);
+            } else {
+                u->status = mxh_zoneset_load_file(ld->zs, it->path, &lo, &z);
+            }
+        }
+        if (threaded && (it->error || strcmp(it->path, "-") == 0)) {
+            /* the reader declined it; take the slot all the same */
+            char *buf = NULL;
+            size_t len = 0;
+            ra_take(&ra, threaded, i, &buf, &len);
+            free(buf);
         }
         u->zone = z;
         finish_unit(ld, u);
@@ -148,6 +348,13 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
             }
         }
     }
+    if (threaded) {
+        pthread_join(rtid, NULL);
+        pthread_mutex_destroy(&ra.mu);
+        pthread_cond_destroy(&ra.cv_ready);
+        pthread_cond_destroy(&ra.cv_room);
+    }
+    free(ra.items);
     if (shown)
         fprintf(stderr, "\r\033[K");
     return 0;

@@ -32,6 +32,8 @@ typedef struct scan_ctx {
     slot *slots;
     size_t next_take, next_print, zones_done;
     int unbounded;              /* no printer running alongside: no window */
+    size_t printer_waits_for;   /* the slot the printer sleeps on; (size_t)-1: none */
+    unsigned workers_waiting;   /* workers asleep on a full window */
     pthread_mutex_t mu;
     pthread_cond_t cv_done, cv_space;
 } scan_ctx;
@@ -116,8 +118,11 @@ static void *worker_main(void *arg)
     for (;;) {
         pthread_mutex_lock(&c->mu);
         while (!c->unbounded && c->next_take < c->ld->nunits &&
-               c->next_take >= c->next_print + WINDOW)
+               c->next_take >= c->next_print + WINDOW) {
+            c->workers_waiting++;
             pthread_cond_wait(&c->cv_space, &c->mu);
+            c->workers_waiting--;
+        }
         size_t i = c->next_take;
         if (i >= c->ld->nunits) {
             pthread_mutex_unlock(&c->mu);
@@ -132,7 +137,10 @@ static void *worker_main(void *arg)
         c->slots[i].done = 1;
         if (c->ld->units[i].zone)
             c->zones_done++;
-        pthread_cond_signal(&c->cv_done);
+        /* Wake the printer only for the slot it waits on: a wake-up per zone
+         * costs two context switches, more than scanning a small zone. */
+        if (c->printer_waits_for == i)
+            pthread_cond_signal(&c->cv_done);
         pthread_mutex_unlock(&c->mu);
     }
     return NULL;
@@ -357,6 +365,7 @@ int cli_cmd_scan(int argc, char **argv)
     pthread_mutex_init(&c.mu, NULL);
     pthread_cond_init(&c.cv_done, NULL);
     pthread_cond_init(&c.cv_space, NULL);
+    c.printer_waits_for = (size_t)-1;
 
     cli_out out;
     memset(&out, 0, sizeof out);
@@ -387,6 +396,7 @@ int cli_cmd_scan(int argc, char **argv)
     progress pr = {show_progress, 0, cli_now(), 0};
     for (size_t i = 0; i < ld.nunits; i++) {
         pthread_mutex_lock(&c.mu);
+        c.printer_waits_for = i;
         while (!c.slots[i].done) {
             if (pr.on) {
                 struct timespec ts;
@@ -405,6 +415,7 @@ int cli_cmd_scan(int argc, char **argv)
                 pthread_cond_wait(&c.cv_done, &c.mu);
             }
         }
+        c.printer_waits_for = (size_t)-1;
         pthread_mutex_unlock(&c.mu);
 
         const cli_unit *u = &ld.units[i];
@@ -434,7 +445,8 @@ int cli_cmd_scan(int argc, char **argv)
 
         pthread_mutex_lock(&c.mu);
         c.next_print = i + 1;
-        pthread_cond_broadcast(&c.cv_space);
+        if (c.workers_waiting)
+            pthread_cond_broadcast(&c.cv_space);
         pthread_mutex_unlock(&c.mu);
     }
     for (unsigned j = 0; j < started; j++)

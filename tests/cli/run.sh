@@ -357,6 +357,19 @@ run scan $TR --only clitest-mx-info -f json "$T/inc/zones/inc.example.zone"
 check "\$INCLUDE outside the zone's directory is refused by default (load error)" sh -c '[ '"$rc"' -eq 2 ] && jq -e -s "any(.[]; .rule == \"load-error\" and .line == 6)" "$1" >/dev/null' _ "$T/out"
 run scan $TR --only clitest-mx-info -f json --include-root "$T/inc" "$T/inc/zones/inc.example.zone"
 check "--include-root widens \$INCLUDE confinement" sh -c '[ '"$rc"' -eq 0 ] && jq -e -s "length == 1 and .[0].rule == \"clitest-mx-info\"" "$1" >/dev/null' _ "$T/out"
+# Files read ahead of the loader (--jobs > 1) and files the loader reads itself
+# ($INCLUDE in any case, relative to the file's directory) give the same result.
+mkdir -p "$T/ra/sub"
+printf 'mail IN A 192.0.2.10\n' >"$T/ra/sub/hosts.inc"
+printf '$ORIGIN ra1.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mail\n$include hosts.inc\n' >"$T/ra/sub/ra1.example.zone"
+printf '$ORIGIN ra2.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mail.ra1.example.\n' >"$T/ra/ra2.example.zone"
+printf '$ORIGIN ra3.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\n@ IN MX 10 gone\nbad IN A 192.0.2.300\n' >"$T/ra/ra3.example.zone"
+run scan -f json --jobs 1 "$T/ra"
+cp "$T/out" "$T/ra-j1"
+rc1=$rc
+run scan -f json --jobs 2 "$T/ra"
+check "read-ahead: --jobs 1 and --jobs 2 give byte-identical JSON, exit 2 both" sh -c '[ '"$rc1"' -eq 2 ] && [ '"$rc"' -eq 2 ] && cmp -s "$1" "$2"' _ "$T/ra-j1" "$T/out"
+check "read-ahead: lower-case \$include read from the file's directory, a bad line is a load error with its line" jq -e -s 'all(.[]; .rule != "mx-dangling" or .zone == "ra3.example.") and any(.[]; .rule == "load-error" and (.file | endswith("ra3.example.zone")) and .line == 5) and all(.[]; .rule != "load-error" or (.file | endswith("ra3.example.zone")))' "$T/out" >/dev/null
 
 # ---------------------------------------------------------------- inventory, output errors
 # A zone of its own inventory: the shared server still delivers the domain
