@@ -357,7 +357,7 @@ def mib(kb):
 def ratio(a, b):
     if a is None or b is None or not b:
         return "-"
-    return "%.2fx" % (a / b)
+    return ("%.2fx" if a / b >= 0.1 else "%.3fx") % (a / b)
 
 
 def verdict(ok):
