@@ -85,7 +85,8 @@ typedef struct readahead {
     size_t consumed;            /* items the loader took */
     size_t bytes;               /* held in ready buffers */
     size_t loader_waits_for;    /* (size_t)-1: the loader is not waiting */
-    int reader_waits;           /* the reader sleeps on cv_room */
+    int reader_waits;           /* the reader sleeps on cv_room ... */
+    size_t reader_at;           /* ... to read this input */
     pthread_mutex_t mu;
     pthread_cond_t cv_ready, cv_room;
 } readahead;
@@ -167,6 +168,7 @@ static void *ra_main(void *arg)
          * (but always the one it needs next). */
         while (i >= ra->consumed + RA_AHEAD || (ra->bytes >= RA_AHEAD_MEM && i > ra->consumed)) {
             ra->reader_waits = 1;
+            ra->reader_at = i;
             pthread_cond_wait(&ra->cv_room, &ra->mu);
         }
         ra->reader_waits = 0;
@@ -201,7 +203,10 @@ static void ra_take(readahead *ra, int threaded, size_t i, char **buf, size_t *l
         ra->items[i].buf = NULL;
         ra->bytes -= x.len;
         ra->consumed = i + 1;
-        if (ra->reader_waits)
+        /* Wake the reader when half the window is free, not per file: it
+         * then reads a run of files instead of one per wake-up. */
+        if (ra->reader_waits && ra->reader_at <= ra->consumed + RA_AHEAD / 2 &&
+            ra->bytes <= RA_AHEAD_MEM / 2)
             pthread_cond_signal(&ra->cv_room);
         pthread_mutex_unlock(&ra->mu);
     }
