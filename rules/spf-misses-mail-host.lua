@@ -70,14 +70,27 @@ local function spf_parse(text)
   return spf or nil
 end
 
+-- ctx.memo is { t = answers by key, n = how many }: a cache of pure answers
+-- (the zone does not change during a scan), so forgetting it changes no
+-- result. It is emptied between mail domains once it holds MEMO_MAX
+-- answers: a zone with 100,000 mail domains keeps a bounded working set, not
+-- one table per domain for the whole scan.
+local MEMO_MAX = 4096
+local function memo_get(ctx, key) return ctx.memo.t[key] end
+local function memo_put(ctx, key, m)
+  local memo = ctx.memo
+  memo.t[key] = m
+  memo.n = memo.n + 1
+end
+
 local function memo_spf(ctx, domain)
   local key = "spf " .. domain
-  local m = ctx.memo[key]
+  local m = memo_get(ctx, key)
   if not m then
     local rec, text = spf_of(ctx.zone, domain)
     m = { rec = rec, text = text }
     if rec then m.spf = spf_parse(text) end
-    ctx.memo[key] = m
+    memo_put(ctx, key, m)
   end
   return m
 end
@@ -93,7 +106,7 @@ end
 
 local function memo_a(ctx, name, rtype)
   local key = rtype .. " " .. name
-  local m = ctx.memo[key]
+  local m = memo_get(ctx, key)
   if not m then
     local lk = ctx.zone:lookup(name, rtype)
     m = { status = lk:status(), has = {}, list = {} }
@@ -108,14 +121,14 @@ local function memo_a(ctx, name, rtype)
         m.list[#m.list + 1] = a
       end
     end
-    ctx.memo[key] = m
+    memo_put(ctx, key, m)
   end
   return m
 end
 
 local function memo_mx(ctx, domain)
   local key = "mx " .. domain
-  local m = ctx.memo[key]
+  local m = memo_get(ctx, key)
   if not m then
     local route = ctx.zone:mail_route(domain)
     m = { kind = route:kind(), has = {}, list = {}, unknown = false }
@@ -139,7 +152,7 @@ local function memo_mx(ctx, domain)
         end
       end
     end
-    ctx.memo[key] = m
+    memo_put(ctx, key, m)
   end
   return m
 end
@@ -283,24 +296,26 @@ mail 3600 IN A   162.43.120.172
   fix         = "Add the mail host's addresses (or `mx`) to the domain's SPF record.",
 
   check = function(zone, report)
-    local memo = {}
+    local memo = { t = {}, n = 0 }
     for _, d in ipairs(zone:mail_domains()) do
       local route = zone:mail_route(d)
       if route:kind() == "mx" then
+        if memo.n >= MEMO_MAX then memo.t, memo.n = {}, 0 end
         local m = memo_spf({ zone = zone, memo = memo }, d)
         local rec, text, spf = m.rec, m.text, m.spf
         if spf and authorizes(spf) then
-          local ev, what, adds, seen = { rec }, {}, {}, {}
+          local ev, what, adds, seen, results = { rec }, {}, {}, {}, {}
           for _, x in ipairs(route:exchanges()) do
             if x:status() == "addresses" and not explained(zone, x) then
               local hit = false
               for i, a in ipairs(x:addresses()) do
-                local rkey = "result " .. a .. " " .. d
-                local r = memo[rkey]
+                -- The result for (address, d), asked again when two exchanges
+                -- share an address.
+                local r = results[a]
                 if not r then
                   r = check_host({ zone = zone, lookups = 0, depth = 0, memo = memo,
                                    v4 = mxh.is_ipv4(a) }, a, d)
-                  memo[rkey] = r
+                  results[a] = r
                 end
                 -- RFC 7208 §2.6: only "pass" authorizes; unknown never fires.
                 if r ~= "pass" and r ~= "unknown" then

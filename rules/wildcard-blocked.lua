@@ -58,7 +58,6 @@ sel._domainkey.news 3600 IN TXT "v=DKIM1; p=MIGf"
     -- "Has no MX of its own" is absence: not concluded from a zone that lost
     -- lines while loading (already reported as a load error).
     if zone:incomplete() then return end
-    local origin = zone:origin()
     -- Wildcard MX owners, keyed by the parent they cover.
     local wild, any = {}, false
     for rec in zone:records("MX") do
@@ -70,11 +69,13 @@ sel._domainkey.news 3600 IN TXT "v=DKIM1; p=MIGf"
       end
     end
     if not any then return end
-    -- Pass 1: the blocked names. Pass 2 (only when some are empty
-    -- non-terminals): the first record below each, in one walk.
+    -- Pass 1: the blocked names, among the names directly under a wildcard's
+    -- parent only (mxh.children_of: one pass in C, zone:names() order).
+    -- Pass 2 (only when some are empty non-terminals): the first record below
+    -- each (mxh.first_record_below, the same order).
     local blocked, ents = {}, {}
-    for node in zone:names() do
-      local name = node:name()
+    for _, name in ipairs(mxh.children_of(zone, wild)) do
+      local node = zone:node(name)
       local first = name:match("^([^.]*)%.")
       local p = mxh.parent(name)
       local w = p and wild[p]
@@ -94,16 +95,9 @@ sel._domainkey.news 3600 IN TXT "v=DKIM1; p=MIGf"
       end
     end
     if next(ents) then
-      for node in zone:names() do
-        local r = node:records()
-        if #r > 0 then
-          local a = mxh.parent(node:name())
-          while a and mxh.is_strictly_below(a, origin) do
-            local b = ents[a]
-            if b and not b.at then b.at = r[1] end
-            a = mxh.parent(a)
-          end
-        end
+      local below = mxh.first_record_below(zone, ents)
+      for name, b in pairs(ents) do
+        if not b.at then b.at = below[name] end
       end
     end
     -- A pathological zone (thousands of blocked names) gets MAX_EACH findings

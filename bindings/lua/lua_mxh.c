@@ -956,6 +956,9 @@ static int h_exchange_explained(lua_State *L)
     return 1;
 }
 
+MXH_HIDDEN int mxh_lua_children_of(lua_State *L); /* lua_fast.c */
+MXH_HIDDEN int mxh_lua_first_record_below(lua_State *L);
+
 int mxh_lua_open_mxh(lua_State *L)
 {
     static const luaL_Reg fns[] = {
@@ -976,6 +979,7 @@ int mxh_lua_open_mxh(lua_State *L)
         {"exchange_ip_literal", h_exchange_ip_literal},
         {"exchange_missing_dot", h_exchange_missing_dot},
         {"exchange_explained", h_exchange_explained},
+        {"children_of", mxh_lua_children_of}, {"first_record_below", mxh_lua_first_record_below},
         {NULL, NULL}
     };
     luaL_newlib(L, fns);

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lua_fast.c — `mxh` helpers that answer in one pass over a zone's names
+ * what a rule would otherwise learn by walking every name in Lua (a node
+ * object per name: on a 1,000,000-name zone that walk, not the question,
+ * was the cost):
+ *
+ *   mxh.children_of(zone, set)        names directly under a name in set
+ *   mxh.first_record_below(zone, set) per name in set, the first record of
+ *                                     the first name below it
+ *
+ * set is a Lua table whose keys are canonical names (its values are not
+ * read). Both follow zone:names() order (node creation order).
+ */
+#include "lua_engine.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Registered in lua_mxh.c's function table. */
+MXH_HIDDEN int mxh_lua_children_of(lua_State *L);
+MXH_HIDDEN int mxh_lua_first_record_below(lua_State *L);
+
+/* A small read-only hash set of the names given as keys of a Lua table. */
+typedef struct {
+    const char **name;   /* slot -> name (NULL: empty); strings owned by the Lua table */
+    size_t *len;
+    size_t mask;
+    size_t count;
+} name_set;
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static void set_free(name_set *s)
+{
+    free(s->name);
+    free(s->len);
+    s->name = NULL;
+    s->len = NULL;
+}
+
+/* Collect the string keys of the table at idx. Returns 0, or -1 when out of
+ * memory. The strings stay alive as long as the table is on the stack. */
+static int set_build(lua_State *L, int idx, name_set *s)
+{
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        if (lua_type(L, -2) == LUA_TSTRING)
+            n++;
+        lua_pop(L, 1);
+    }
+    size_t cap = 8;
+    while (cap < 2 * n)
+        cap *= 2;
+    s->name = calloc(cap, sizeof *s->name);
+    s->len = calloc(cap, sizeof *s->len);
+    s->mask = cap - 1;
+    s->count = 0;
+    if (s->name == NULL || s->len == NULL) {
+        set_free(s);
+        return -1;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            size_t l;
+            const char *k = lua_tolstring(L, -2, &l);
+            size_t i = name_hash(k, l) & s->mask;
+            while (s->name[i] && !(s->len[i] == l && memcmp(s->name[i], k, l) == 0))
+                i = (i + 1) & s->mask;
+            if (s->name[i] == NULL) {
+                s->name[i] = k;
+                s->len[i] = l;
+                s->count++;
+            }
+        }
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+/* Slot of name (n bytes) in s, or -1. */
+static long set_find(const name_set *s, const char *name, size_t n)
+{
+    size_t i = name_hash(name, n) & s->mask;
+    while (s->name[i]) {
+        if (s->len[i] == n && memcmp(s->name[i], name, n) == 0)
+            return (long)i;
+        i = (i + 1) & s->mask;
+    }
+    return -1;
+}
+
+/* mxh.children_of(zone, set): array of the names of the zone (records or
+ * empty non-terminal alike) whose parent is a key of set, in zone:names()
+ * order. */
+int mxh_lua_children_of(lua_State *L)
+{
+    const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    name_set s;
+    if (set_build(L, 2, &s) != 0)
+        return luaL_error(L, "out of memory");
+    lua_newtable(L);
+    lua_Integer k = 0;
+    for (size_t i = 0; s.count > 0 && i < z->nnodes; i++) {
+        const mxh_node *nd = z->node_list[i];
+        const char *p = mxh_name_parent(nd->name);
+        if (p == NULL)
+            continue;
+        size_t pl = nd->name_len - (size_t)(p - nd->name);
+        if (set_find(&s, p, pl) >= 0) {
+            lua_pushlstring(L, nd->name, nd->name_len);
+            lua_rawseti(L, -2, ++k);
+        }
+    }
+    set_free(&s);
+    return 1;
+}
+
+/* mxh.first_record_below(zone, set): table mapping each key of set to the
+ * first record of the first name (in zone:names() order) that has records
+ * and lies strictly below it; names without one are absent. Only ancestors
+ * strictly below the origin are looked at. */
+int mxh_lua_first_record_below(lua_State *L)
+{
+    const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    name_set s;
+    if (set_build(L, 2, &s) != 0)
+        return luaL_error(L, "out of memory");
+    unsigned char *done = calloc(s.mask + 1, 1);
+    if (done == NULL) {
+        set_free(&s);
+        return luaL_error(L, "out of memory");
+    }
+    size_t olen = strlen(z->origin);
+    size_t left = s.count;
+    lua_newtable(L);
+    for (size_t i = 0; left > 0 && i < z->nnodes; i++) {
+        const mxh_node *nd = z->node_list[i];
+        if (nd->rrs == NULL)
+            continue;
+        const char *end = nd->name + nd->name_len;
+        for (const char *a = mxh_name_parent(nd->name); a && (size_t)(end - a) > olen;
+             a = mxh_name_parent(a)) {
+            long slot = set_find(&s, a, (size_t)(end - a));
+            if (slot >= 0 && !done[slot]) {
+                done[slot] = 1;
+                left--;
+                lua_pushlstring(L, a, (size_t)(end - a));
+                mxh_lua_push_record(L, nd->rrs);
+                lua_rawset(L, -3);
+            }
+        }
+    }
+    free(done);
+    set_free(&s);
+    return 1;
+}
+
