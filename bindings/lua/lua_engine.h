@@ -154,6 +154,7 @@ struct mxh_engine {
     mxh_finding **findings;
     size_t nfindings, capfindings;
     size_t cur_rule_findings;
+    struct mxh_lua_whatif *whatif; /* zone:whatif views of this zone scan (lua_whatif.c) */
     size_t seq;
     int need_rebuild;
 
@@ -218,6 +219,15 @@ MXH_HIDDEN void mxh_lua_push_txt_strings(lua_State *L, const char *rdata, size_t
 /* Both exchange facts, remembered for the zone scan (flags only). */
 MXH_HIDDEN void mxh_lua_exchange_facts(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
                                        int *ip, int *dot);
+
+/* lua_objects.c: push a new route handle of r (not cached; the caller keeps r
+ * alive for the zone scan). */
+MXH_HIDDEN void mxh_lua_push_route(lua_State *L, const mxh_route *r);
+
+/* lua_whatif.c: zone:whatif(changes), and the release of its views and
+ * copies when the zone's scan ends (from mxh_lua_zone_release). */
+MXH_HIDDEN int  mxh_lua_zone_whatif(lua_State *L);
+MXH_HIDDEN void mxh_lua_whatif_release(mxh_engine *e);
 
 /* lua_cdn.c: the CDN/WAF provider of an address (as mxh.cdn_provider), or NULL. */
 MXH_HIDDEN const char *mxh_lua_cdn_of(lua_State *L, const char *addr);

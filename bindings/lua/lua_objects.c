@@ -123,6 +123,11 @@ void mxh_lua_push_zone(lua_State *L, const mxh_zone *z)
     h->zone = z;
 }
 
+void mxh_lua_push_route(lua_State *L, const mxh_route *r)
+{
+    new_handle(L, MXH_LK_ROUTE, r);
+}
+
 void mxh_lua_push_record(lua_State *L, const mxh_rr *rr)
 {
     push_cached(L, MXH_LK_RECORD, rr);
@@ -136,6 +141,7 @@ static void push_node(lua_State *L, const mxh_node *n)
 void mxh_lua_zone_release(mxh_engine *e)
 {
     lua_State *L = e->L;
+    mxh_lua_whatif_release(e); /* its routes and copies (lua_whatif.c) */
     if (L) {
         luaL_unref(L, LUA_REGISTRYINDEX, e->cache_ref);
         luaL_unref(L, LUA_REGISTRYINDEX, e->route_ref);
@@ -806,7 +812,8 @@ static const luaL_Reg zone_methods[] = {
     {"lookup", zone_lookup},         {"mail_route", zone_mail_route},
     {"mail_domains", zone_mail_domains}, {"zoneset", zone_zoneset},
     {"local_servers", zone_local_servers}, {"hint", zone_hint},
-    {"spf_record", zone_spf_record}, {NULL, NULL}
+    {"spf_record", zone_spf_record}, {"whatif", mxh_lua_zone_whatif},
+    {NULL, NULL}
 };
 
 /* ---- node -------------------------------------------------------------- */
