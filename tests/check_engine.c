@@ -1218,6 +1218,166 @@ START_TEST(test_zone_hints)
 }
 END_TEST
 
+/* ---- zone:whatif ------------------------------------------------------ */
+
+static mxh_zoneset *zs_from_file(const char *path)
+{
+    size_t len;
+    char *text = slurp(path, &len);
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    mxh_status st = mxh_zoneset_load_buffer(zs, path, text, len, NULL, NULL);
+    ck_assert_msg(st == MXH_OK, "%s: %s", path, mxh_zoneset_errmsg(zs));
+    free(text);
+    return zs;
+}
+
+/* The rule of tests/engine/whatif-apex-move.lua asks "if the apex A moves to
+ * 11.11.11.11, does mail move?": on seed 000 (MX names the apex) it does, and
+ * the finding says so; with mail.example.com split off first it does not. */
+START_TEST(test_whatif_rule)
+{
+    mxh_engine *e = bare_engine();
+    load_ok(e, FIX "whatif-apex-move.lua");
+
+    mxh_zoneset *zs = zs_from_file(FIX "whatif-seed000.zone");
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.f[0].rule, "whatif-apex-move");
+    ck_assert_str_eq(g.f[0].owner, "example.com.");
+    ck_assert_str_eq(g.f[0].msg, "example.com.: mail moved-non-mx from 10.0.1.100 to "
+                                 "11.11.11.11 (route after: example.com.=11.11.11.11)");
+    /* located at the MX; the evidence is the changed record */
+    ck_assert_str_eq(g.f[0].file, FIX "whatif-seed000.zone");
+    ck_assert_uint_eq(g.f[0].line, 7);
+    ck_assert_uint_eq(g.f[0].nev, 1);
+    ck_assert_str_eq(g.f[0].evfile[0], "changes");
+    ck_assert_uint_eq(g.f[0].evline[0], 1);
+    ck_assert_msg(strstr(g.f[0].ev[0], "A 11.11.11.11") != NULL, "%s", g.f[0].ev[0]);
+    mxh_zoneset_free(zs);
+
+    zs = zs_from_file(FIX "whatif-split.zone");
+    memset(&g, 0, sizeof g);
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    ck_assert_msg(g.n == 0, "split zone: %s", g.n ? g.f[0].msg : "");
+    mxh_zoneset_free(zs);
+    mxh_engine_free(e);
+}
+END_TEST
+
+/* The view's methods, the original left alone, errors as nil + message,
+ * array input, and one copy shared by every rule of the zone scan. */
+START_TEST(test_whatif_view)
+{
+    mxh_engine *e = bare_engine();
+    char rule[4096];
+    rule_text(rule, sizeof rule, "probe", "info", NULL,
+        "local out = {}\n"
+        "local function say(m) out[#out + 1] = m end\n"
+        "local o = zone:origin()\n"
+        "local v = assert(zone:whatif('set @ A 11.11.11.11\\n# comment\\n'))\n"
+        "local r = v:mail_route(o)\n"
+        "local x = r:exchanges()[1]\n"
+        "say('route ' .. r:kind() .. ' ' .. x:name() .. ' ' .. x:addresses()[1])\n"
+        "say('original ' .. zone:mail_route(o):exchanges()[1]:addresses()[1])\n"
+        "local c = v:compare()\n"
+        "say(string.format('counts %d %d %d %d %d', c.unchanged, c.moved,\n"
+        "  c['moved-non-mx'], c.broken, c.restored))\n"
+        "local d = v:domains()\n"
+        "say('domains ' .. #d .. ' ' .. d[1].domain .. ' ' .. d[1].change ..\n"
+        "  ' ' .. tostring(d[1].deliverable_after))\n"
+        "local nd, why = v:compare('nowhere.test')\n"
+        "say('unknown ' .. tostring(nd) .. ' ' .. why)\n"
+        "say('changes ' .. table.concat(v:changes(), ';'))\n"
+        "local bad, err = zone:whatif('frob @ A 1.2.3.4')\n"
+        "say('bad ' .. tostring(bad) .. ' ' .. err)\n"
+        "local bad2, err2 = zone:whatif('frob @ A 1.2.3.4')\n"
+        "say('bad again ' .. tostring(bad2) .. ' ' .. tostring(err2 == err))\n"
+        "local no, err3 = zone:whatif{ 'set @ A 11.11.11.11', 'del nothere A' }\n"
+        "say('apply ' .. tostring(no) .. ' ' .. err3)\n"
+        "local va = assert(zone:whatif{ 'set mail A 192.0.2.9' })\n"
+        "local e2 = assert(va:compare(o))\n"
+        "say('array ' .. e2.change .. ' ' .. e2.before[1] .. ' ' .. e2.after[1])\n"
+        "say('type ' .. tostring(pcall(zone.whatif, zone, 42)))\n"
+        "report { message = table.concat(out, '|') }\n");
+    load_buf_ok(e, "probe.lua", rule);
+    rule_text(rule, sizeof rule, "second", "info", NULL,
+        "local v = zone:whatif('set @ A 11.11.11.11\\n# comment\\n')\n"
+        "report { message = tostring(v) }\n");
+    load_buf_ok(e, "second.lua", rule);
+    mxh_zoneset *zs = zs_from_file(FIX "whatif-split.zone");
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_str_eq(g.f[0].rule, "probe");
+    const char *m = g.f[0].msg;
+    const char *want[] = {
+        "route mx mail.example.com. 10.0.1.100|",
+        "|original 10.0.1.100|",  /* the scanned zone set is untouched */
+        "|counts 1 0 0 0 0|",
+        "|domains 1 example.com. unchanged true|",
+        "|unknown nil nowhere.test. is not a mail domain of the zone set|",
+        "|changes set @ A 11.11.11.11|",
+        "|bad nil changes:1: ",
+        "|bad again nil true|",
+        "|apply nil change #2",
+        "|array moved-non-mx 10.0.1.100 192.0.2.9|",
+        "|type false",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        ck_assert_msg(strstr(m, want[i]) != NULL, "'%s' not in: %s", want[i], m);
+    /* two copies made: the second rule's question shared the first rule's
+     * view, the bad changes left none behind */
+    ck_assert_uint_eq(e->whatif_copies, 2);
+    ck_assert_str_eq(g.f[1].rule, "second");
+    ck_assert_str_eq(g.f[1].msg, "whatif view of example.com. (1 change)");
+    mxh_zoneset_free(zs);
+    mxh_engine_free(e);
+}
+END_TEST
+
+/* A view kept past its zone's scan raises instead of touching freed data;
+ * the next zone gets its own view. */
+START_TEST(test_whatif_released)
+{
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    static const char z1[] = "$ORIGIN one.example.\n@ SOA ns hm 1 2 3 4 5\n@ MX 10 @\n@ A 192.0.2.1\n";
+    static const char z2[] = "$ORIGIN two.example.\n@ SOA ns hm 1 2 3 4 5\n@ MX 10 @\n@ A 192.0.2.2\n";
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "one", z1, sizeof z1 - 1, NULL, NULL), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "two", z2, sizeof z2 - 1, NULL, NULL), MXH_OK);
+    mxh_engine *e = bare_engine();
+    char rule[2048];
+    rule_text(rule, sizeof rule, "keeper", "info", NULL,
+        "local msg = ''\n"
+        "if last then\n"
+        "  local ok, err = pcall(last.mail_route, last, 'one.example')\n"
+        "  msg = 'old ' .. tostring(ok) .. ' ' .. tostring(err):gsub('^.*: ', '') ..\n"
+        "    ' ' .. tostring(last) .. '|'\n"
+        "end\n"
+        "local v = assert(zone:whatif('set @ A 198.51.100.7'))\n"
+        "local c = assert(v:compare(zone:origin()))\n"
+        "report { message = msg .. c.change .. ' ' .. c.after[1] }\n"
+        "last = v\n");
+    load_buf_ok(e, "keeper.lua", rule);
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_str_eq(g.f[0].zone, "one.example.");
+    ck_assert_str_eq(g.f[0].msg, "moved-non-mx 198.51.100.7");
+    ck_assert_str_eq(g.f[1].zone, "two.example.");
+    ck_assert_str_eq(g.f[1].msg, "old false whatif view used after its zone was released "
+                                 "whatif view (released)|moved-non-mx 198.51.100.7");
+    ck_assert_uint_eq(e->whatif_copies, 2);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void)
 {
@@ -1245,6 +1405,9 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_needs_hint);
     tcase_add_test(tc, test_spf_record);
     tcase_add_test(tc, test_handles_not_charged);
+    tcase_add_test(tc, test_whatif_rule);
+    tcase_add_test(tc, test_whatif_view);
+    tcase_add_test(tc, test_whatif_released);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -163,6 +163,7 @@ struct mxh_engine {
     uint64_t rules_run;
     uint64_t rules_skipped;
     uint64_t rebuilds;
+    uint64_t whatif_copies;  /* zone sets copied by zone:whatif */
 };
 
 /* lua_sandbox.c */

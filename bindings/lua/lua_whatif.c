@@ -432,6 +432,7 @@ static int build_view(lua_State *L, mxh_engine *e, wview *v, int idx)
             lua_pushfstring(L, "whatif: %s", mxh_strerror(st));
         return -1;
     }
+    e->whatif_copies++;
     /* The copy holds the zones in the same order (mxh_changeset_apply). */
     size_t nz = mxh_zoneset_zone_count(e->zs);
     for (size_t i = 0; i < nz && v->ctx == NULL; i++)
