@@ -8,19 +8,24 @@
  *   mxh.children_of(zone, set)        names directly under a name in set
  *   mxh.first_record_below(zone, set) per name in set, the first record of
  *                                     the first name below it
+ *   mxh.spf_mx_pass(route, text)      every address of the route's exchanges
+ *                                     passes text's leading ip4/ip6/mx terms
  *
  * set is a Lua table whose keys are canonical names (its values are not
  * read). Both follow zone:names() order (node creation order).
  */
 #include "lua_engine.h"
 
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Registered in lua_mxh.c's function table. */
 MXH_HIDDEN int mxh_lua_children_of(lua_State *L);
 MXH_HIDDEN int mxh_lua_first_record_below(lua_State *L);
+MXH_HIDDEN int mxh_lua_spf_mx_pass(lua_State *L);
 
 /* A small read-only hash set of the names given as keys of a Lua table. */
 typedef struct {
@@ -169,3 +174,118 @@ int mxh_lua_first_record_below(lua_State *L)
     return 1;
 }
 
+
+/* ---- SPF: the common "pass" settled without evaluating in Lua ------------ */
+
+/* Parse an address of family fam (4 or 6) from s[0..n) into out. */
+static int parse_addr(int fam, const char *s, size_t n, unsigned char out[16])
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return inet_pton(fam == 4 ? AF_INET : AF_INET6, buf, out) == 1;
+}
+
+/* Whether the first plen bits of a and b agree. */
+static int prefix_eq(const unsigned char *a, const unsigned char *b, int plen)
+{
+    for (int i = 0; i < plen; i++) {
+        int byte = i / 8, bit = 7 - i % 8;
+        if (((a[byte] >> bit) & 1) != ((b[byte] >> bit) & 1))
+            return 0;
+    }
+    return 1;
+}
+
+/* The outcome of text's leading terms for the address (fam, a): 1 when a
+ * "+" ip4/ip6 term or "+mx" decides "pass", 0 when anything else comes first
+ * (another mechanism or qualifier, a modifier, a term not understood here,
+ * the end of the record): the caller then evaluates the record in full. The
+ * address is one of the domain's own MX hosts, so "mx" (RFC 7208 §5.4, the
+ * first DNS-querying term: within the limit of §4.6.4) matches it. */
+static int leading_pass(const char *text, size_t tl, int fam, const unsigned char *a)
+{
+    if (tl < 6 || strncasecmp(text, "v=spf1", 6) != 0 || (tl > 6 && text[6] != ' '))
+        return 0;
+    size_t i = 6;
+    for (;;) {
+        while (i < tl && text[i] == ' ')
+            i++;
+        if (i >= tl)
+            return 0; /* nothing matched: neutral or a redirect (§4.7, §6.1) */
+        size_t j = i;
+        while (j < tl && text[j] != ' ')
+            j++;
+        const char *t = text + i;
+        size_t n = j - i;
+        i = j;
+        char q = '+';
+        if (n > 0 && strchr("+-~?", t[0])) {
+            q = t[0];
+            t++;
+            n--;
+        }
+        if (n == 2 && strncasecmp(t, "mx", 2) == 0)
+            return q == '+';
+        int tf = 0;
+        if (n > 4 && strncasecmp(t, "ip4:", 4) == 0)
+            tf = 4;
+        else if (n > 4 && strncasecmp(t, "ip6:", 4) == 0)
+            tf = 6;
+        if (tf == 0)
+            return 0;
+        /* RFC 7208 §5.6: ip4:<network>[/<length>], ip6:<network>[/<length>] */
+        const char *v = t + 4;
+        size_t vl = n - 4;
+        const char *slash = memchr(v, '/', vl);
+        size_t al = slash ? (size_t)(slash - v) : vl;
+        unsigned char net[16];
+        if (!parse_addr(tf, v, al, net))
+            return 0;
+        int bits = tf == 4 ? 32 : 128, plen = bits;
+        if (slash) {
+            size_t k = al + 1;
+            if (k >= vl || vl - k > 3)
+                return 0;
+            plen = 0;
+            for (; k < vl; k++) {
+                if (v[k] < '0' || v[k] > '9')
+                    return 0;
+                plen = plen * 10 + (v[k] - '0');
+            }
+            if (plen > bits)
+                return 0;
+        }
+        if (tf == fam && prefix_eq(a, net, plen))
+            return q == '+'; /* §4.6.2: the first match decides */
+    }
+}
+
+/* mxh.spf_mx_pass(route, text): true when every address of every exchange
+ * of route that has addresses gets "pass" from the domain's SPF text by its
+ * leading ip4/ip6 terms or "+mx" alone (route is the domain's own MX route,
+ * text its SPF record). False means "not settled here", never "fails". */
+int mxh_lua_spf_mx_pass(lua_State *L)
+{
+    const mxh_route *r = mxh_lua_check(L, 1, MXH_LK_ROUTE)->ptr;
+    size_t tl;
+    const char *text = luaL_checklstring(L, 2, &tl);
+    int ok = mxh_route_kind_of(r) == MXH_ROUTE_MX;
+    size_t nx = mxh_route_exchange_count(r);
+    for (size_t i = 0; ok && i < nx; i++) {
+        const mxh_exchange *x = mxh_route_exchange(r, i);
+        if (mxh_exchange_status_of(x) != MXH_EX_ADDRESSES)
+            continue;
+        size_t na = mxh_exchange_address_count(x);
+        for (size_t k = 0; ok && k < na; k++) {
+            const char *ad = mxh_exchange_address(x, k);
+            unsigned char a[16];
+            int fam = strchr(ad, ':') ? 6 : 4;
+            ok = parse_addr(fam, ad, strlen(ad), a) && leading_pass(text, tl, fam, a);
+        }
+    }
+    lua_pushboolean(L, ok);
+    return 1;
+}
