@@ -73,9 +73,11 @@ int cli_skip_by_name(const char *name, const char **reason)
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Directory entries are kept as one type byte ('r': readdir says a regular
+ * file; '?': ask lstat) followed by the name; sorted by name. */
+static int cmp_entry(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp(*(const char *const *)a + 1, *(const char *const *)b + 1);
 }
 
 static int same_file(const struct stat *a, const struct stat *b)
@@ -117,16 +119,24 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        cli_strv_push(&names, de->d_name);
+        size_t nl = strlen(de->d_name);
+        char *e = cli_xmalloc(nl + 2);
+        e[0] = de->d_type == DT_REG ? 'r' : '?';
+        memcpy(e + 1, de->d_name, nl + 1);
+        cli_strv_push(&names, e);
+        free(e);
     }
     closedir(d);
     if (names.n > 1)
-        qsort(names.v, names.n, sizeof *names.v, cmp_str);
+        qsort(names.v, names.n, sizeof *names.v, cmp_entry);
 
     size_t dl = strlen(dir);
     int slash = dl > 0 && dir[dl - 1] == '/';
     for (size_t i = 0; i < names.n; i++) {
-        const char *name = names.v[i];
+        const char *name = names.v[i] + 1;
+        /* readdir already says it is a regular file: no lstat needed (one
+         * system call less per zone of a large directory). */
+        int known_regular = names.v[i][0] == 'r' && !inv;
         size_t n = dl + strlen(name) + 2;
         char *path = cli_xmalloc(n);
         snprintf(path, n, slash ? "%s%s" : "%s/%s", dir, name);
@@ -136,6 +146,8 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
             in->skipped++;
             if (verbose)
                 fprintf(stderr, "mxhazard: skipped %s (%s)\n", path, why);
+        } else if (known_regular) {
+            add(in, path, NULL);
         } else if (lstat(path, &lst) != 0) {
             /* Vanished between readdir and now: let the loader report it. */
             add(in, path, NULL);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #define WINDOW 1024
+#define PRINT_BATCH 64   /* < WINDOW */
 
 typedef struct slot {
     cli_fd *v;
@@ -396,8 +397,13 @@ int cli_cmd_scan(int argc, char **argv)
     progress pr = {show_progress, 0, cli_now(), 0};
     for (size_t i = 0; i < ld.nunits; i++) {
         pthread_mutex_lock(&c.mu);
-        c.printer_waits_for = i;
         while (!c.slots[i].done) {
+            /* Sleep until a run of slots is likely done (the one PRINT_BATCH
+             * further on; workers take slots in order), then until slot i
+             * itself if it is still running: one wake-up per run of small
+             * zones instead of one per zone. */
+            size_t j = i + PRINT_BATCH < ld.nunits ? i + PRINT_BATCH : ld.nunits - 1;
+            c.printer_waits_for = c.slots[j].done ? i : j;
             if (pr.on) {
                 struct timespec ts;
                 clock_gettime(CLOCK_REALTIME, &ts);
