@@ -1378,6 +1378,48 @@ START_TEST(test_whatif_released)
 }
 END_TEST
 
+/* Hostile questions: wrong types, NUL bytes, garbage, and a rule asking
+ * edit after edit in a loop (stopped after WV_MAX_QUESTIONS copies). */
+START_TEST(test_whatif_limits)
+{
+    mxh_engine *e = bare_engine();
+    char rule[4096];
+    rule_text(rule, sizeof rule, "greedy", "info", NULL,
+        "local out = {}\n"
+        "local ok, err = pcall(zone.whatif, zone, { 'set @ A 192.0.2.1', 5 })\n"
+        "out[#out + 1] = tostring(ok) .. ' ' .. err\n"
+        "ok, err = pcall(zone.whatif, zone, { 'set @ A 192.0.2.1\\0x' })\n"
+        "out[#out + 1] = tostring(ok) .. ' ' .. err\n"
+        "local v, why = zone:whatif(string.rep('\\1x', 50000))\n"
+        "out[#out + 1] = 'garbage ' .. tostring(v) .. ' ' .. tostring(why ~= nil)\n"
+        "v, why = zone:whatif('set @ A 192.0.2.1\\0set @ MX 10 x')\n"
+        "out[#out + 1] = 'nul ' .. tostring(v == nil and why ~= nil or v ~= nil)\n"
+        "local n = 0\n"
+        "for i = 1, 40 do\n"
+        "  local okk, r = pcall(zone.whatif, zone, 'set @ A 198.51.100.' .. i)\n"
+        "  if okk and r then n = n + 1 elseif not okk then err = r break end\n"
+        "end\n"
+        "out[#out + 1] = 'loop ' .. n .. ' ' .. err\n"
+        "report { message = table.concat(out, '|') }\n");
+    load_buf_ok(e, "greedy.lua", rule);
+    mxh_zoneset *zs = zs_from_file(FIX "whatif-seed000.zone");
+    gots g = {0};
+    ck_assert_int_eq(mxh_engine_scan(e, zs, collect, &g), MXH_OK);
+    no_rule_errors(&g);
+    ck_assert_uint_eq(g.n, 1);
+    const char *m = g.f[0].msg;
+    ck_assert_msg(strstr(m, "false whatif: change 2 is not a string|") == m, "%s", m);
+    ck_assert_msg(strstr(m, "|false whatif: change 1 holds a NUL byte|") != NULL, "%s", m);
+    ck_assert_msg(strstr(m, "|garbage nil true|") != NULL, "%s", m);
+    ck_assert_msg(strstr(m, "|nul true|") != NULL, "%s", m);
+    /* the garbage and NUL questions count: 2 of 32, then 30 edits */
+    ck_assert_msg(strstr(m, "|loop 30 whatif: more than 32 distinct changesets asked in one "
+                            "zone (each is a copy of the zone set)") != NULL, "%s", m);
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void)
 {
@@ -1408,6 +1450,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_whatif_rule);
     tcase_add_test(tc, test_whatif_view);
     tcase_add_test(tc, test_whatif_released);
+    tcase_add_test(tc, test_whatif_limits);
     suite_add_tcase(s, tc);
     return s;
 }

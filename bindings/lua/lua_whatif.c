@@ -26,6 +26,12 @@
 #include <string.h>
 
 #define WV_MAGIC 0x6d785776u
+/* Distinct questions (zone, changes) per zone scan: each answer is a copy of
+ * the whole zone set, made in C outside the rule's budgets, so a rule trying
+ * edits in a loop is stopped here. */
+#define WV_MAX_QUESTIONS 32
+/* Distinct domains routed per view (as zone lookups are bounded). */
+#define WV_MAX_ROUTES    MXH_LUA_MAX_LOOKUPS
 
 /* One applied changeset. */
 typedef struct wview {
@@ -41,6 +47,7 @@ typedef struct wview {
 struct mxh_lua_whatif {
     wview **v;
     size_t n, cap;
+    size_t asked;             /* distinct questions answered, failed ones too */
     int cache_ref;            /* key -> view userdata, or the error text */
 };
 
@@ -155,6 +162,9 @@ static int view_mail_route(lua_State *L)
     if (lua_getfield(L, -1, name) == LUA_TUSERDATA)
         return 1;
     lua_pop(L, 1);
+    if (v->nroutes >= WV_MAX_ROUTES)
+        return luaL_error(L, "whatif: more than %d distinct domains routed in one view",
+                          WV_MAX_ROUTES);
     if (v->nroutes == v->caproutes) {
         size_t cap = v->caproutes ? v->caproutes * 2 : 8;
         mxh_route **nr = realloc(v->routes, cap * sizeof *nr);
@@ -513,6 +523,12 @@ int mxh_lua_zone_whatif(lua_State *L)
     }
     lua_pop(L, 1);
 
+    if (s->asked >= WV_MAX_QUESTIONS) {
+        uncharged_end(e, &u);
+        return luaL_error(L, "whatif: more than %d distinct changesets asked in one zone "
+                          "(each is a copy of the zone set)", WV_MAX_QUESTIONS);
+    }
+    s->asked++;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 4;
         wview **nv = realloc(s->v, cap * sizeof *nv);
