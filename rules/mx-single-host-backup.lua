@@ -40,9 +40,10 @@ mail2 3600 IN A   219.163.200.70
   check = function(zone, report)
     for _, d in ipairs(zone:mail_domains()) do
       local route = zone:mail_route(d)
-      -- A single exchange backs up nothing: no table is built for it (most
-      -- mail domains of a large zone), only the count is read.
-      local xs = route:kind() == "mx" and route:exchanges()
+      -- mxh.mx_one_host (in C) rules out most mail domains of a large zone
+      -- before any table is built: a single exchange, a single preference,
+      -- an exchange without addresses, or exchanges on different addresses.
+      local xs = route:kind() == "mx" and mxh.mx_one_host(route) and route:exchanges()
       if xs and #xs >= 2 then
         local prefs, npref, key, same = {}, 0, nil, true
         for _, x in ipairs(xs) do

@@ -10,6 +10,8 @@
  *                                     the first name below it
  *   mxh.spf_mx_pass(route, text)      every address of the route's exchanges
  *                                     passes text's leading ip4/ip6/mx terms
+ *   mxh.mx_one_host(route)            whether the route's exchanges may all
+ *                                     be one host (a prefilter)
  *
  * set is a Lua table whose keys are canonical names (its values are not
  * read). Both follow zone:names() order (node creation order).
@@ -26,6 +28,7 @@
 MXH_HIDDEN int mxh_lua_children_of(lua_State *L);
 MXH_HIDDEN int mxh_lua_first_record_below(lua_State *L);
 MXH_HIDDEN int mxh_lua_spf_mx_pass(lua_State *L);
+MXH_HIDDEN int mxh_lua_mx_one_host(lua_State *L);
 
 /* A small read-only hash set of the names given as keys of a Lua table. */
 typedef struct {
@@ -286,6 +289,67 @@ int mxh_lua_spf_mx_pass(lua_State *L)
             ok = parse_addr(fam, ad, strlen(ad), a) && leading_pass(text, tl, fam, a);
         }
     }
+    lua_pushboolean(L, ok);
+    return 1;
+}
+
+/* ---- MX: may every exchange be the same host? --------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted copy of x's addresses into a fresh array (*out), or -1. */
+static long sorted_addresses(const mxh_exchange *x, const char ***out)
+{
+    size_t n = mxh_exchange_address_count(x);
+    const char **v = malloc((n ? n : 1) * sizeof *v);
+    if (v == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        v[i] = mxh_exchange_address(x, i);
+    qsort(v, n, sizeof *v, cmp_str);
+    *out = v;
+    return (long)n;
+}
+
+/* mxh.mx_one_host(route): false when the explicit MX route cannot have its
+ * backups on the primary's own server (RFC 5321 §5.1): fewer than two
+ * exchanges or preferences, an exchange without addresses, or two exchanges
+ * whose address sets differ. True means "look closer" (the rule still checks
+ * every exchange itself). */
+int mxh_lua_mx_one_host(lua_State *L)
+{
+    const mxh_route *r = mxh_lua_check(L, 1, MXH_LK_ROUTE)->ptr;
+    size_t nx = mxh_route_exchange_count(r);
+    int ok = mxh_route_kind_of(r) == MXH_ROUTE_MX && nx >= 2;
+    int prefs = 0;
+    for (size_t i = 0; ok && i < nx; i++) {
+        const mxh_exchange *x = mxh_route_exchange(r, i);
+        ok = mxh_exchange_status_of(x) == MXH_EX_ADDRESSES;
+        if (i > 0 && mxh_exchange_preference(x) !=
+                     mxh_exchange_preference(mxh_route_exchange(r, 0)))
+            prefs = 1;
+    }
+    ok = ok && prefs;
+    const char **first = NULL;
+    long nfirst = ok ? sorted_addresses(mxh_route_exchange(r, 0), &first) : 0;
+    if (nfirst < 0)
+        return luaL_error(L, "out of memory");
+    for (size_t i = 1; ok && i < nx; i++) {
+        const char **v = NULL;
+        long n = sorted_addresses(mxh_route_exchange(r, i), &v);
+        if (n < 0) {
+            free(first);
+            return luaL_error(L, "out of memory");
+        }
+        ok = n == nfirst;
+        for (long k = 0; ok && k < n; k++)
+            ok = strcmp(v[k], first[k]) == 0;
+        free(v);
+    }
+    free(first);
     lua_pushboolean(L, ok);
     return 1;
 }
