@@ -104,43 +104,6 @@ static bool parse_u32(const char *s, size_t n, uint32_t max, uint32_t *out)
     return true;
 }
 
-/*
- * Text as typed into the panel -> master-file character-strings (RFC 1035
- * §3.3.14, §5.1): quoted pieces of at most 255 octets each, '"' and '\'
- * escaped, other bytes outside printable ASCII as \DDD. Text that already
- * starts with a quote is taken as master-file character-strings as it is.
- * out must hold 4 * n + 3 * (n / 255 + 1) + 1 bytes.
- */
-static size_t txt_present(const char *s, size_t n, char *out)
-{
-    size_t o = 0;
-    if (n > 0 && s[0] == '"') {
-        memcpy(out, s, n);
-        out[n] = '\0';
-        return n;
-    }
-    size_t i = 0;
-    do {
-        if (o)
-            out[o++] = ' ';
-        out[o++] = '"';
-        size_t end = i + 255 < n ? i + 255 : n;
-        for (; i < end; i++) {
-            unsigned char ch = (unsigned char)s[i];
-            if (ch == '"' || ch == '\\') {
-                out[o++] = '\\';
-                out[o++] = (char)ch;
-            } else if (ch < 0x20 || ch >= 0x7f) {
-                o += (size_t)snprintf(out + o, 5, "\\%03u", (unsigned)ch);
-            } else {
-                out[o++] = (char)ch;
-            }
-        }
-        out[o++] = '"';
-    } while (i < n);
-    out[o] = '\0';
-    return o;
-}
 
 static void reject(pctx *c, unsigned long line, const char *fmt, ...) MXH_PRINTF(3, 4);
 static void reject(pctx *c, unsigned long line, const char *fmt, ...)
@@ -369,7 +332,7 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
     }
     size_t pl;
     if (type == MXH_TYPE_TXT || type == MXH_TYPE_SPF) {
-        pl = txt_present(rest, rest_n, pres);
+        pl = mxh_txt_present(rest, rest_n, pres);
     } else {
         memcpy(pres, rest, rest_n);
         pres[rest_n] = '\0';

@@ -241,37 +241,6 @@ static char line_sep(const char *s, size_t n, char *dst)
     return ' ';
 }
 
-/* Text cell -> master-file character-strings (see load_panel.c); out: 4n + 3(n/255+1) + 1. */
-static size_t txt_present(const char *s, size_t n, char *out)
-{
-    size_t o = 0;
-    if (n > 0 && s[0] == '"') {
-        memcpy(out, s, n);
-        out[n] = '\0';
-        return n;
-    }
-    size_t i = 0;
-    do {
-        if (o)
-            out[o++] = ' ';
-        out[o++] = '"';
-        size_t end = i + 255 < n ? i + 255 : n; /* RFC 1035 §3.3: 255 octets a string */
-        for (; i < end; i++) {
-            unsigned char ch = (unsigned char)s[i];
-            if (ch == '"' || ch == '\\') {
-                out[o++] = '\\';
-                out[o++] = (char)ch;
-            } else if (ch < 0x20 || ch >= 0x7f) {
-                o += (size_t)snprintf(out + o, 5, "\\%03u", (unsigned)ch);
-            } else {
-                out[o++] = (char)ch;
-            }
-        }
-        out[o++] = '"';
-    } while (i < n);
-    out[o] = '\0';
-    return o;
-}
 
 static void reject(tctx *c, unsigned long line, const char *fmt, ...) MXH_PRINTF(3, 4);
 static void reject(tctx *c, unsigned long line, const char *fmt, ...)
@@ -435,7 +404,7 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
         pl += (size_t)nl;
         pres[pl] = '\0';
     } else if (type == MXH_TYPE_TXT || type == MXH_TYPE_SPF) {
-        pl = txt_present(cs, cn, pres);
+        pl = mxh_txt_present(cs, cn, pres);
     } else {
         memcpy(pres, cs, cn);
         pres[cn] = '\0';

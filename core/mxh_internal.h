@@ -374,6 +374,12 @@ MXH_HIDDEN mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const 
 MXH_HIDDEN void mxh_inventory_free(struct mxh_inventory *inv);
 
 /* Small text helpers (core/util.c). */
+/* Text as typed into a panel or table cell -> master-file character-strings
+ * (RFC 1035 §3.3.14, §5.1): quoted pieces of at most 255 octets, '"' and '\'
+ * escaped, other bytes outside printable ASCII as \DDD; text that already
+ * starts with a quote is taken as it is. out must hold 4n + 3(n/255 + 1) + 1
+ * bytes. Returns the length written. */
+MXH_HIDDEN size_t mxh_txt_present(const char *s, size_t n, char *out);
 /* The next line of buf from *pos (LF or CRLF ends it; the end is not included). */
 MXH_HIDDEN bool mxh_next_line(const char *buf, size_t len, size_t *pos, const char **line,
                               size_t *linelen);

@@ -264,3 +264,34 @@ mxh_status mxh_load_origin(mxh_zoneset *zs, uint16_t file, const char *name,
     }
     return MXH_OK;
 }
+
+size_t mxh_txt_present(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    if (n > 0 && s[0] == '"') {
+        memcpy(out, s, n);
+        out[n] = '\0';
+        return n;
+    }
+    size_t i = 0;
+    do {
+        if (o)
+            out[o++] = ' ';
+        out[o++] = '"';
+        size_t end = i + 255 < n ? i + 255 : n;
+        for (; i < end; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (ch == '"' || ch == '\\') {
+                out[o++] = '\\';
+                out[o++] = (char)ch;
+            } else if (ch < 0x20 || ch >= 0x7f) {
+                o += (size_t)snprintf(out + o, 5, "\\%03u", (unsigned)ch);
+            } else {
+                out[o++] = (char)ch;
+            }
+        }
+        out[o++] = '"';
+    } while (i < n);
+    out[o] = '\0';
+    return o;
+}
