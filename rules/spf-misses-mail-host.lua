@@ -10,8 +10,9 @@ local ip_literal = mxh.exchange_ip_literal      -- address as written, or nil
 local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or nil
 -- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
 local explained = mxh.exchange_explained
--- RFC 7208 §4.6.2 for the common case: leading ip4/ip6 terms and "mx".
-local spf_mx_pass = mxh.spf_mx_pass
+-- RFC 7208 §4.6.2 for the common cases: leading ip4/ip6 terms, "mx", an
+-- include whose result can only be unknown.
+local spf_mx_settled = mxh.spf_mx_settled
 
 -- RFC 7208 §4.6.4: at most 10 terms that cause DNS lookups.
 local MAX_LOOKUPS = 10
@@ -303,12 +304,13 @@ mail 3600 IN A   162.43.120.172
       local route = zone:mail_route(d)
       if route:kind() == "mx" then
         if memo.n >= MEMO_MAX then memo.t, memo.n = {}, 0 end
-        -- The usual record ("v=spf1 ip4:<the mail host> mx -all") passes
-        -- every MX address by its leading ip4/ip6/mx terms: settled in C
-        -- (mxh.spf_mx_pass), nothing parsed or memoized for it. Anything
-        -- else is evaluated in full below.
+        -- The usual records ("v=spf1 ip4:<the mail host> mx -all", or an
+        -- include of a provider outside the loaded zones) give every MX
+        -- address "pass" or an unknown result by their leading terms:
+        -- settled in C (mxh.spf_mx_settled), nothing parsed or memoized for
+        -- them. Anything else is evaluated in full below.
         local srec, stext = zone:spf_record(d)
-        local m = srec and not spf_mx_pass(route, stext) and memo_spf({ zone = zone, memo = memo }, d)
+        local m = srec and not spf_mx_settled(zone, route, stext) and memo_spf({ zone = zone, memo = memo }, d)
         local rec, text, spf
         if m then rec, text, spf = m.rec, m.text, m.spf end
         if spf and authorizes(spf) then

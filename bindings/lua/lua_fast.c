@@ -8,8 +8,9 @@
  *   mxh.children_of(zone, set)        names directly under a name in set
  *   mxh.first_record_below(zone, set) per name in set, the first record of
  *                                     the first name below it
- *   mxh.spf_mx_pass(route, text)      every address of the route's exchanges
- *                                     passes text's leading ip4/ip6/mx terms
+ *   mxh.spf_mx_settled(zone, route, text)  every address of the route's
+ *                                     exchanges gets "pass" or an unknown
+ *                                     result from text's leading terms
  *   mxh.mx_one_host(route)            whether the route's exchanges may all
  *                                     be one host (a prefilter)
  *
@@ -27,7 +28,7 @@
 /* Registered in lua_mxh.c's function table. */
 MXH_HIDDEN int mxh_lua_children_of(lua_State *L);
 MXH_HIDDEN int mxh_lua_first_record_below(lua_State *L);
-MXH_HIDDEN int mxh_lua_spf_mx_pass(lua_State *L);
+MXH_HIDDEN int mxh_lua_spf_mx_settled(lua_State *L);
 MXH_HIDDEN int mxh_lua_mx_one_host(lua_State *L);
 
 /* A small read-only hash set of the names given as keys of a Lua table. */
@@ -202,13 +203,35 @@ static int prefix_eq(const unsigned char *a, const unsigned char *b, int plen)
     return 1;
 }
 
+/* Whether an "include:" target's own check_host() can only be unknown: a
+ * macro (RFC 7208 §7, not expanded here), or a name outside every loaded zone
+ * (its SPF record is data we do not have). */
+static int include_unknown(const mxh_zoneset *zs, const char *v, size_t n)
+{
+    if (n == 0 || memchr(v, '/', n) || memchr(v, '\0', n))
+        return 0;
+    if (memchr(v, '%', n))
+        return 1;
+    char raw[MXH_NAME_BUF], canon[MXH_NAME_BUF];
+    if (n >= sizeof raw)
+        return 0;
+    memcpy(raw, v, n);
+    raw[n] = '\0';
+    if (mxh_name_from_user(raw, canon, sizeof canon) <= 0)
+        return 0;
+    return mxh_zoneset_find_zone(zs, canon) == NULL;
+}
+
 /* The outcome of text's leading terms for the address (fam, a): 1 when a
- * "+" ip4/ip6 term or "+mx" decides "pass", 0 when anything else comes first
- * (another mechanism or qualifier, a modifier, a term not understood here,
- * the end of the record): the caller then evaluates the record in full. The
- * address is one of the domain's own MX hosts, so "mx" (RFC 7208 §5.4, the
- * first DNS-querying term: within the limit of §4.6.4) matches it. */
-static int leading_pass(const char *text, size_t tl, int fam, const unsigned char *a)
+ * "+" ip4/ip6 term or "+mx" decides "pass", or an include (any qualifier)
+ * comes whose result can only be unknown (then so is the record's, §5.2);
+ * 0 when anything else comes first (another mechanism or qualifier, a
+ * modifier, a term not understood here, the end of the record): the caller
+ * then evaluates the record in full. The address is one of the domain's own
+ * MX hosts, so "mx" (RFC 7208 §5.4, the first DNS-querying term: within the
+ * limit of §4.6.4) matches it. */
+static int leading_pass(const mxh_zoneset *zs, const char *text, size_t tl, int fam,
+                        const unsigned char *a)
 {
     if (tl < 6 || strncasecmp(text, "v=spf1", 6) != 0 || (tl > 6 && text[6] != ' '))
         return 0;
@@ -232,6 +255,8 @@ static int leading_pass(const char *text, size_t tl, int fam, const unsigned cha
         }
         if (n == 2 && strncasecmp(t, "mx", 2) == 0)
             return q == '+';
+        if (n > 8 && strncasecmp(t, "include:", 8) == 0)
+            return include_unknown(zs, t + 8, n - 8);
         int tf = 0;
         if (n > 4 && strncasecmp(t, "ip4:", 4) == 0)
             tf = 4;
@@ -266,15 +291,18 @@ static int leading_pass(const char *text, size_t tl, int fam, const unsigned cha
     }
 }
 
-/* mxh.spf_mx_pass(route, text): true when every address of every exchange
- * of route that has addresses gets "pass" from the domain's SPF text by its
- * leading ip4/ip6 terms or "+mx" alone (route is the domain's own MX route,
- * text its SPF record). False means "not settled here", never "fails". */
-int mxh_lua_spf_mx_pass(lua_State *L)
+/* mxh.spf_mx_settled(zone, route, text): true when every address of every
+ * exchange of route that has addresses gets "pass" or an unknown result from
+ * the domain's SPF text by its leading terms alone (route is the domain's own
+ * MX route, text its SPF record): nothing to report. False means "not settled
+ * here", never "fails". */
+int mxh_lua_spf_mx_settled(lua_State *L)
 {
-    const mxh_route *r = mxh_lua_check(L, 1, MXH_LK_ROUTE)->ptr;
+    (void)mxh_lua_check(L, 1, MXH_LK_ZONE);
+    const mxh_zoneset *zs = mxh_lua_engine(L)->zs;
+    const mxh_route *r = mxh_lua_check(L, 2, MXH_LK_ROUTE)->ptr;
     size_t tl;
-    const char *text = luaL_checklstring(L, 2, &tl);
+    const char *text = luaL_checklstring(L, 3, &tl);
     int ok = mxh_route_kind_of(r) == MXH_ROUTE_MX;
     size_t nx = mxh_route_exchange_count(r);
     for (size_t i = 0; ok && i < nx; i++) {
@@ -286,7 +314,7 @@ int mxh_lua_spf_mx_pass(lua_State *L)
             const char *ad = mxh_exchange_address(x, k);
             unsigned char a[16];
             int fam = strchr(ad, ':') ? 6 : 4;
-            ok = parse_addr(fam, ad, strlen(ad), a) && leading_pass(text, tl, fam, a);
+            ok = parse_addr(fam, ad, strlen(ad), a) && leading_pass(zs, text, tl, fam, a);
         }
     }
     lua_pushboolean(L, ok);

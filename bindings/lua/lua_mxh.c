@@ -958,7 +958,7 @@ static int h_exchange_explained(lua_State *L)
 
 MXH_HIDDEN int mxh_lua_children_of(lua_State *L); /* lua_fast.c */
 MXH_HIDDEN int mxh_lua_first_record_below(lua_State *L);
-MXH_HIDDEN int mxh_lua_spf_mx_pass(lua_State *L);
+MXH_HIDDEN int mxh_lua_spf_mx_settled(lua_State *L);
 MXH_HIDDEN int mxh_lua_mx_one_host(lua_State *L);
 
 int mxh_lua_open_mxh(lua_State *L)
@@ -982,7 +982,7 @@ int mxh_lua_open_mxh(lua_State *L)
         {"exchange_missing_dot", h_exchange_missing_dot},
         {"exchange_explained", h_exchange_explained},
         {"children_of", mxh_lua_children_of}, {"first_record_below", mxh_lua_first_record_below},
-        {"spf_mx_pass", mxh_lua_spf_mx_pass}, {"mx_one_host", mxh_lua_mx_one_host},
+        {"spf_mx_settled", mxh_lua_spf_mx_settled}, {"mx_one_host", mxh_lua_mx_one_host},
         {NULL, NULL}
     };
     luaL_newlib(L, fns);
