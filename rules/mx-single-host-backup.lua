@@ -11,6 +11,14 @@ local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or ni
 -- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
 local explained = mxh.exchange_explained
 
+-- "Every exchange on the same addresses" needs the whole MX RRset and every
+-- address RRset: not concluded when the zone answering for either lost lines
+-- while loading (a rejected record, a failed $INCLUDE; already a load error).
+local function answered_by_incomplete(zone, name)
+  local z = zone:zoneset():zone_for(name)
+  return z ~= nil and z:incomplete()
+end
+
 return {
   id          = "mx-single-host-backup",
   severity    = "warning",
@@ -25,7 +33,9 @@ never set up.
 
 The rule fires when the MX RRset has more than one preference and every
 exchange resolves to the same set of addresses. Exchanges that are unknown
-(outside the loaded zones) or that do not resolve keep it quiet.]],
+(outside the loaded zones) or that do not resolve keep it quiet, and so does
+a zone that could not be loaded completely (rejected lines, a failed
+$INCLUDE): another MX or address may be in what was lost.]],
   references  = { "RFC 5321 §5.1", "RFC 974", "seed 002" },
   needs       = { "MX", "hint:mx-multi" }, -- zone:hint: skip zones where it cannot fire
   example     = [[$ORIGIN hogehoge.com.
@@ -48,6 +58,10 @@ mail2 3600 IN A   219.163.200.70
         local prefs, npref, key, same = {}, 0, nil, true
         for _, x in ipairs(xs) do
           if x:status() ~= "addresses" or explained(zone, x) then same = false; break end
+          local ar = x:address_records()[1]
+          if answered_by_incomplete(zone, d) or (ar and answered_by_incomplete(zone, ar:owner())) then
+            same = false; break
+          end
           local p = x:preference()
           if not prefs[p] then prefs[p] = true; npref = npref + 1 end
           local a = x:addresses()
