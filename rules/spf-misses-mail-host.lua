@@ -308,9 +308,8 @@ mail 3600 IN A   162.43.120.172
         -- include of a provider outside the loaded zones) give every MX
         -- address "pass" or an unknown result by their leading terms:
         -- settled in C (mxh.spf_mx_settled), nothing parsed or memoized for
-        -- them. Anything else is evaluated in full below.
-        local srec, stext = zone:spf_record(d)
-        local m = srec and not spf_mx_settled(zone, route, stext) and memo_spf({ zone = zone, memo = memo }, d)
+        -- them (nor a lookup kept). Anything else is evaluated in full below.
+        local m = not spf_mx_settled(zone, d, route) and memo_spf({ zone = zone, memo = memo }, d)
         local rec, text, spf
         if m then rec, text, spf = m.rec, m.text, m.spf end
         if spf and authorizes(spf) then

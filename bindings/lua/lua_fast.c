@@ -8,9 +8,9 @@
  *   mxh.children_of(zone, set)        names directly under a name in set
  *   mxh.first_record_below(zone, set) per name in set, the first record of
  *                                     the first name below it
- *   mxh.spf_mx_settled(zone, route, text)  every address of the route's
- *                                     exchanges gets "pass" or an unknown
- *                                     result from text's leading terms
+ *   mxh.spf_mx_settled(zone, domain, route)  the domain's SPF gives every
+ *                                     address of its MX hosts "pass" or an
+ *                                     unknown result by its leading terms
  *   mxh.mx_one_host(route)            whether the route's exchanges may all
  *                                     be one host (a prefilter)
  *
@@ -18,6 +18,7 @@
  * read). Both follow zone:names() order (node creation order).
  */
 #include "lua_engine.h"
+#include "route_internal.h"
 
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -291,18 +292,78 @@ static int leading_pass(const mxh_zoneset *zs, const char *text, size_t tl, int 
     }
 }
 
-/* mxh.spf_mx_settled(zone, route, text): true when every address of every
- * exchange of route that has addresses gets "pass" or an unknown result from
- * the domain's SPF text by its leading terms alone (route is the domain's own
- * MX route, text its SPF record): nothing to report. False means "not settled
- * here", never "fails". */
+/* The domain's one SPF text as zone:spf_record() reads it (RFC 7208 §4.5:
+ * the TXT record whose strings, joined per §3.3, start with "v=spf1" then a
+ * space or the end), asked through zone z without keeping the lookup (a large
+ * zone has one per mail domain). Returns 1 and pushes the text; 0 when there
+ * is no single such record (none, several, or outside the loaded data: the
+ * rule then has nothing to evaluate); -1 when the answer is not plain TXT
+ * (left to zone:spf_record and its error). */
+static int spf_text(lua_State *L, const mxh_zone *z, const char *name)
+{
+    mxh_lookup *lk = NULL;
+    if (mxh_lookup_ctx(mxh_lua_engine(L)->zs, z, name, MXH_TYPE_TXT, &lk) != MXH_OK || lk == NULL) {
+        mxh_lookup_free(lk);
+        return -1;
+    }
+    int found = 0;
+    if (mxh_lookup_status_of(lk) == MXH_LK_ANSWER) {
+        size_t n = mxh_lookup_answer_count(lk);
+        for (size_t i = 0; i < n && found >= 0; i++) {
+            const mxh_rr *rr = mxh_lookup_answer(lk, i);
+            uint16_t t = mxh_rr_type(rr);
+            if (t != MXH_TYPE_TXT && t != MXH_TYPE_SPF) {
+                found = -1;
+                break;
+            }
+            const char *rd = mxh_rr_rdata(rr);
+            mxh_lua_push_txt_strings(L, rd, strlen(rd));
+            size_t tl;
+            const char *tx = lua_tolstring(L, -1, &tl);
+            if (tl < 6 || strncasecmp(tx, "v=spf1", 6) != 0 || (tl > 6 && tx[6] != ' ')) {
+                lua_pop(L, 1);
+                continue;
+            }
+            if (found) {
+                lua_pop(L, 2); /* two: permerror */
+                found = 0;
+                break;
+            }
+            found = 1; /* stays on the stack */
+        }
+        if (found < 0 && lua_gettop(L) > 3)
+            lua_settop(L, 3);
+    }
+    mxh_lookup_free(lk);
+    return found;
+}
+
+/* mxh.spf_mx_settled(zone, domain, route): true when the domain has no single
+ * SPF record, or when every address of every exchange of route (the domain's
+ * own MX route) that has addresses gets "pass" or an unknown result from that
+ * record by its leading terms alone: nothing to report. False means "not
+ * settled here" (evaluate in full), never "fails". */
 int mxh_lua_spf_mx_settled(lua_State *L)
 {
-    (void)mxh_lua_check(L, 1, MXH_LK_ZONE);
+    const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
     const mxh_zoneset *zs = mxh_lua_engine(L)->zs;
-    const mxh_route *r = mxh_lua_check(L, 2, MXH_LK_ROUTE)->ptr;
+    size_t dl;
+    const char *dom = luaL_checklstring(L, 2, &dl);
+    const mxh_route *r = mxh_lua_check(L, 3, MXH_LK_ROUTE)->ptr;
+    lua_settop(L, 3);
+    char buf[MXH_NAME_BUF];
+    if (dl == 0 || strlen(dom) != dl)
+        return lua_pushboolean(L, 0), 1;
+    if (!mxh_lua_plain_canonical(dom, dl)) {
+        if (mxh_name_from_user(dom, buf, sizeof buf) <= 0)
+            return lua_pushboolean(L, 0), 1;
+        dom = buf;
+    }
+    int have = spf_text(L, z, dom);
+    if (have <= 0)
+        return lua_pushboolean(L, have == 0), 1;
     size_t tl;
-    const char *text = luaL_checklstring(L, 3, &tl);
+    const char *text = lua_tolstring(L, -1, &tl);
     int ok = mxh_route_kind_of(r) == MXH_ROUTE_MX;
     size_t nx = mxh_route_exchange_count(r);
     for (size_t i = 0; ok && i < nx; i++) {
