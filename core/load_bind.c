@@ -87,7 +87,15 @@ typedef struct bload {
     unsigned owner_gen;     /* origin generation owner was made under */
     unsigned gen;           /* bumped whenever a current origin changes */
     uint32_t owner_hash;    /* of owner (mxh_zone_prefetch) */
-    /* includes */
+    /* includes: the root and the top file's real path are worked out at the
+     * first $INCLUDE only (include_setup), so most files cost no realpath */
+    bool inc_ready;
+    bool top_is_file;
+    const char *top_name;
+    const char *root_opt;
+    uint16_t top_file;
+    char top_real[PATH_MAX];
+    char top_dir[PATH_MAX];
     char root[PATH_MAX];
     bool have_root;
     unsigned depth, max_depth;
@@ -803,6 +811,39 @@ static size_t tok_plain(const btok *t, char *out, size_t outsz)
     return o;
 }
 
+
+/* Work out, once, what $INCLUDE needs: the top file's real path (for loop
+ * detection) and directory, and the include root (opts, else that
+ * directory). The first $INCLUDE is always in the top file, so top is it. */
+static void include_setup(bload *L, bfile *top)
+{
+    if (L->inc_ready)
+        return;
+    L->inc_ready = true;
+    bool have_top = false;
+    if (L->top_is_file && realpath(L->top_name, L->top_real)) {
+        have_top = true;
+        snprintf(L->top_dir, sizeof L->top_dir, "%s", L->top_real);
+        char *slash = strrchr(L->top_dir, '/');
+        if (slash && slash != L->top_dir)
+            *slash = '\0';
+        else
+            snprintf(L->top_dir, sizeof L->top_dir, "/");
+        top->dir = L->top_dir;
+        if (L->nstack < sizeof L->stack / sizeof L->stack[0])
+            L->stack[L->nstack++] = L->top_real;
+    }
+    const char *root = L->root_opt ? L->root_opt : (have_top ? L->top_dir : NULL);
+    if (root) {
+        if (realpath(root, L->root)) {
+            L->have_root = true;
+        } else {
+            mxh_zs_diag(L->zs, MXH_DIAG_WARNING, L->top_file, 0, NULL,
+                        "include root %s: %s; $INCLUDE will be refused", root, strerror(errno));
+        }
+    }
+}
+
 static void do_include(bload *L, bfile *F, const entry *e)
 {
     const btok *t = L->tok;
@@ -820,6 +861,7 @@ static void do_include(bload *L, bfile *F, const entry *e)
         L->include_failed = true;
         return;
     }
+    include_setup(L, F);
     if (!L->have_root) {
         ERR(L, F, e->line, "$INCLUDE %s refused: includes are not allowed here (no include root)",
             fname);
@@ -1099,29 +1141,12 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
     F.name = name;
     F.file = file;
 
-    /* The top file's directory: relative $INCLUDEs and the default root. */
-    char dir[PATH_MAX];
-    char real_top[PATH_MAX];
-    bool have_top = false;
-    if ((flags & MXH_LOADF_FILE) && realpath(name, real_top)) {
-        have_top = true;
-        snprintf(dir, sizeof dir, "%s", real_top);
-        char *slash = strrchr(dir, '/');
-        if (slash && slash != dir)
-            *slash = '\0';
-        else
-            snprintf(dir, sizeof dir, "/");
-        F.dir = dir;
-    }
-    const char *root = opts && opts->include_root ? opts->include_root : (have_top ? dir : NULL);
-    if (root) {
-        if (realpath(root, L.root)) {
-            L.have_root = true;
-        } else {
-            mxh_zs_diag(zs, MXH_DIAG_WARNING, file, 0, NULL,
-                        "include root %s: %s; $INCLUDE will be refused", root, strerror(errno));
-        }
-    }
+    /* The top file's directory (relative $INCLUDEs, the default root) and
+     * the root itself: at the first $INCLUDE (include_setup). */
+    L.top_is_file = (flags & MXH_LOADF_FILE) != 0;
+    L.top_name = name;
+    L.top_file = file;
+    L.root_opt = opts && opts->include_root ? opts->include_root : NULL;
 
     /* Origin: the one given (as a server's configuration names the zone),
      * else the file's own first $ORIGIN or absolute SOA owner, else the file
@@ -1169,8 +1194,6 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
         free(L.tok);
         return MXH_ERR_NOMEM;
     }
-    if (have_top)
-        L.stack[L.nstack++] = real_top;
     load_entries(&L, &F, buf, len);
 
     free(L.tok);
