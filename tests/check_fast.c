@@ -374,17 +374,10 @@ START_TEST(spf_settled_ip4)
     EXPECT_PROBE(NULL, zone_spf, SETTLED("vminus"), "false");
     EXPECT_PROBE(NULL, zone_spf, SETTLED("v0"), "true");
     EXPECT_PROBE(NULL, zone_spf, SETTLED("vslash"), "false");
-#if MXH_TEST_KNOWN_DEVIATIONS
-    /* KNOWN DEVIATION (reported, not fixed here): RFC 7208 §5.6 writes
-     * ip4-cidr-length = "/" ("0" / %x31-39 0*1DIGIT), so "/024" is a syntax
-     * error (permerror, §4.6) and must not be settled. lua_fast.c (and
-     * rules/spf-misses-mail-host.lua) read it as /24 and answer true. Build
-     * with -DMXH_TEST_KNOWN_DEVIATIONS=1 to run this assertion. */
+    /* RFC 7208 §5.6 writes ip4-cidr-length = "/" ("0" / %x31-39 0*1DIGIT), so
+     * "/024" is a syntax error (permerror, §4.6): not settled here, and the
+     * rule's full evaluation (mxh.spf_parse) refuses it too. */
     EXPECT_PROBE(NULL, zone_spf, SETTLED("v024"), "false");
-#else
-    /* current behaviour, consistent with the full rule; see above */
-    EXPECT_PROBE(NULL, zone_spf, SETTLED("v024"), "true");
-#endif
 }
 END_TEST
 

@@ -276,7 +276,8 @@ static int leading_pass(const mxh_zoneset *zs, const char *text, size_t tl, int 
         int bits = tf == 4 ? 32 : 128, plen = bits;
         if (slash) {
             size_t k = al + 1;
-            if (k >= vl || vl - k > 3)
+            /* §5.6: ip4-cidr-length = "/" ("0" / %x31-39 0*1DIGIT): no leading zero */
+            if (k >= vl || vl - k > 3 || (vl - k > 1 && v[k] == '0'))
                 return 0;
             plen = 0;
             for (; k < vl; k++) {
