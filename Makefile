@@ -150,3 +150,10 @@ clean:
 	rm -rf build $(BA)
 
 -include $(shell find $(B) $(BA) -name '*.d' 2>/dev/null)
+
+# ---- fuzzing (not part of `make check`): libFuzzer harnesses in tests/fuzz/,
+# each run FUZZ_SECONDS (clang with -fsanitize=fuzzer; see tests/fuzz/run.sh).
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz:
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
