@@ -1,5 +1,4 @@
 -- apex-a-mx-collision: the mail host is the website's own name.
-local mxh = require "mxh"
 
 -- Addresses of name (A and AAAA, following CNAMEs), as a set; nil when the
 -- answer lies outside the loaded data (the website is hosted elsewhere).

@@ -1,15 +1,10 @@
 -- mx-as-ip: an MX exchange written as an IP address.
 local mxh = require "mxh"
 
--- An exchange that mx-as-ip or mx-relative-name explains is left to those
--- rules: no other rule reports on it (one mistake, one finding).
--- RFC 1035 §3.3.9 (an address literal is no host name) and a forgotten final
--- dot: computed in C (docs/rules.md, mxh.exchange_*), the same answers the
--- label-by-label Lua version gave, without building tables per exchange.
+-- RFC 1035 §3.3.9 address literals and forgotten final dots are reported by
+-- mx-as-ip and mx-relative-name alone (one mistake, one finding); the checks
+-- are computed in C, once per exchange (docs/rules.md, mxh.exchange_*).
 local ip_literal = mxh.exchange_ip_literal      -- address as written, or nil
-local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or nil
--- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
-local explained = mxh.exchange_explained
 
 return {
   id          = "mx-as-ip",

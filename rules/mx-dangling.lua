@@ -1,30 +1,16 @@
 -- mx-dangling: an in-zone MX exchange that yields no address.
 local mxh = require "mxh"
 
--- An exchange that mx-as-ip or mx-relative-name explains is left to those
--- rules: no other rule reports on it (one mistake, one finding).
--- RFC 1035 §3.3.9 (an address literal is no host name) and a forgotten final
--- dot: computed in C (docs/rules.md, mxh.exchange_*), the same answers the
--- label-by-label Lua version gave, without building tables per exchange.
-local ip_literal = mxh.exchange_ip_literal      -- address as written, or nil
-local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or nil
--- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
-local explained = mxh.exchange_explained
+-- RFC 1035 §3.3.9 address literals and forgotten final dots are reported by
+-- mx-as-ip and mx-relative-name alone (one mistake, one finding); the checks
+-- are computed in C, once per exchange (docs/rules.md, mxh.exchange_*).
+local explained = mxh.exchange_explained        -- either of those, or a null MX root
 
 local WHY = {
   nxdomain = "does not exist",
   nodata   = "has no A or AAAA record",
   loop     = "is a CNAME loop",
 }
-
--- Absence is evidence only from complete data: when the zone that answers for
--- a name lost lines while loading (a rejected record, a failed $INCLUDE), the
--- name or its address may be in what was lost. Such an exchange is unknown,
--- not dangling; the zone itself is already reported as a load error.
-local function answered_by_incomplete(zone, name)
-  local z = zone:zoneset():zone_for(name)
-  return z ~= nil and z:incomplete()
-end
 
 -- The last name reached on the exchange's CNAME chain.
 local function final_name(x)
@@ -77,7 +63,7 @@ already explained by mx-as-ip or mx-relative-name is left to those rules.]],
           -- and NODATA from an incomplete zone do not (RFC 1034 §4.3.2: the
           -- answer is only as good as the authoritative data behind it).
           if WHY[st] and not explained(zone, x)
-             and (st == "loop" or not answered_by_incomplete(zone, final_name(x))) then
+             and (st == "loop" or not zone:incomplete_at(final_name(x))) then
             local rec = x:record()
             at = at or rec
             ev[#ev + 1] = rec

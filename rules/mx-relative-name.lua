@@ -1,23 +1,11 @@
 -- mx-relative-name: an MX exchange that lost its final dot.
 local mxh = require "mxh"
 
--- An exchange that mx-as-ip or mx-relative-name explains is left to those
--- rules: no other rule reports on it (one mistake, one finding).
--- RFC 1035 §3.3.9 (an address literal is no host name) and a forgotten final
--- dot: computed in C (docs/rules.md, mxh.exchange_*), the same answers the
--- label-by-label Lua version gave, without building tables per exchange.
+-- RFC 1035 §3.3.9 address literals and forgotten final dots are reported by
+-- mx-as-ip and mx-relative-name alone (one mistake, one finding); the checks
+-- are computed in C, once per exchange (docs/rules.md, mxh.exchange_*).
 local ip_literal = mxh.exchange_ip_literal      -- address as written, or nil
 local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or nil
--- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
-local explained = mxh.exchange_explained
-
--- Absence is evidence only from complete data: when the zone that answers for
--- a name lost lines while loading (a rejected record, a failed $INCLUDE), the
--- name may be in what was lost. The zone is already reported as a load error.
-local function answered_by_incomplete(zone, name)
-  local z = zone:zoneset():zone_for(name)
-  return z ~= nil and z:incomplete()
-end
 
 return {
   id          = "mx-relative-name",
@@ -55,7 +43,7 @@ zone that could not be loaded completely (rejected lines, a failed $INCLUDE).]],
         for _, x in ipairs(route:exchanges()) do
           -- RFC 1035 §5.1: a name without the final dot gets the origin appended.
           local meant = (ip_literal(zone, x) == nil) and forgotten_dot(zone, x)
-          if meant and not answered_by_incomplete(zone, x:name()) then
+          if meant and not zone:incomplete_at(x:name()) then
             local rec = x:record()
             at = at or rec
             ev[#ev + 1] = rec

@@ -1,24 +1,14 @@
 -- mx-single-host-backup: a backup MX on the primary's own server.
 local mxh = require "mxh"
 
--- An exchange that mx-as-ip or mx-relative-name explains is left to those
--- rules: no other rule reports on it (one mistake, one finding).
--- RFC 1035 §3.3.9 (an address literal is no host name) and a forgotten final
--- dot: computed in C (docs/rules.md, mxh.exchange_*), the same answers the
--- label-by-label Lua version gave, without building tables per exchange.
-local ip_literal = mxh.exchange_ip_literal      -- address as written, or nil
-local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or nil
--- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
-local explained = mxh.exchange_explained
+-- RFC 1035 §3.3.9 address literals and forgotten final dots are reported by
+-- mx-as-ip and mx-relative-name alone (one mistake, one finding); the checks
+-- are computed in C, once per exchange (docs/rules.md, mxh.exchange_*).
+local explained = mxh.exchange_explained        -- either of those, or a null MX root
 
 -- "Every exchange on the same addresses" needs the whole MX RRset and every
 -- address RRset: not concluded when the zone answering for either lost lines
 -- while loading (a rejected record, a failed $INCLUDE; already a load error).
-local function answered_by_incomplete(zone, name)
-  local z = zone:zoneset():zone_for(name)
-  return z ~= nil and z:incomplete()
-end
-
 return {
   id          = "mx-single-host-backup",
   severity    = "warning",
@@ -59,7 +49,7 @@ mail2 3600 IN A   219.163.200.70
         for _, x in ipairs(xs) do
           if x:status() ~= "addresses" or explained(zone, x) then same = false; break end
           local ar = x:address_records()[1]
-          if answered_by_incomplete(zone, d) or (ar and answered_by_incomplete(zone, ar:owner())) then
+          if zone:incomplete_at(d) or (ar and zone:incomplete_at(ar:owner())) then
             same = false; break
           end
           local p = x:preference()

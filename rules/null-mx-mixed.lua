@@ -1,5 +1,4 @@
 -- null-mx-mixed: a null MX next to other MX records.
-local mxh = require "mxh"
 
 return {
   id          = "null-mx-mixed",

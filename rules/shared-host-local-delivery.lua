@@ -2,36 +2,26 @@
 -- while the domain's public mail route goes elsewhere.
 local mxh = require "mxh"
 
--- An exchange that mx-as-ip or mx-relative-name explains is left to those
--- rules: no other rule reports on it (one mistake, one finding).
--- RFC 1035 §3.3.9 (an address literal is no host name) and a forgotten final
--- dot: computed in C (docs/rules.md, mxh.exchange_*), the same answers the
--- label-by-label Lua version gave, without building tables per exchange.
-local ip_literal = mxh.exchange_ip_literal      -- address as written, or nil
-local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or nil
--- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
-local explained = mxh.exchange_explained
+-- RFC 1035 §3.3.9 address literals and forgotten final dots are reported by
+-- mx-as-ip and mx-relative-name alone (one mistake, one finding); the checks
+-- are computed in C, once per exchange (docs/rules.md, mxh.exchange_*).
+local explained = mxh.exchange_explained        -- either of those, or a null MX root
 
 -- "No exchange reaches the server" is a conclusion from absence: not drawn
 -- when the zone of the mail domain lost lines while loading (a rejected
 -- record, a failed $INCLUDE: an MX to the server may be in what was lost), nor
 -- when an exchange's NXDOMAIN/NODATA comes from such a zone. The zone is
 -- already reported as a load error.
-local function answered_by_incomplete(zone, name)
-  local z = zone:zoneset():zone_for(name)
-  return z ~= nil and z:incomplete()
-end
-
 local function route_unsure(zone, d, xs)
-  if answered_by_incomplete(zone, d) then return true end
+  if zone:incomplete_at(d) then return true end
   for _, x in ipairs(xs) do
     local st = x:status()
-    if (st == "nxdomain" or st == "nodata") and answered_by_incomplete(zone, x:name()) then
+    if (st == "nxdomain" or st == "nodata") and zone:incomplete_at(x:name()) then
       return true
     end
     for _, s in ipairs(x:steps()) do
       if s.kind == "cname" and s.target and (st == "nxdomain" or st == "nodata")
-         and answered_by_incomplete(zone, s.target) then
+         and zone:incomplete_at(s.target) then
         return true
       end
     end

@@ -1,15 +1,10 @@
 -- spf-misses-mail-host: the domain's own MX hosts would not pass its SPF.
 local mxh = require "mxh"
 
--- An exchange that mx-as-ip or mx-relative-name explains is left to those
--- rules: no other rule reports on it (one mistake, one finding).
--- RFC 1035 §3.3.9 (an address literal is no host name) and a forgotten final
--- dot: computed in C (docs/rules.md, mxh.exchange_*), the same answers the
--- label-by-label Lua version gave, without building tables per exchange.
-local ip_literal = mxh.exchange_ip_literal      -- address as written, or nil
-local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or nil
--- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
-local explained = mxh.exchange_explained
+-- RFC 1035 §3.3.9 address literals and forgotten final dots are reported by
+-- mx-as-ip and mx-relative-name alone (one mistake, one finding); the checks
+-- are computed in C, once per exchange (docs/rules.md, mxh.exchange_*).
+local explained = mxh.exchange_explained        -- either of those, or a null MX root
 -- RFC 7208 §4.6.2 for the common cases: leading ip4/ip6 terms, "mx", an
 -- include whose result can only be unknown.
 local spf_mx_settled = mxh.spf_mx_settled
@@ -102,11 +97,6 @@ end
 -- answering zone lost lines (a rejected record, a failed $INCLUDE), the name
 -- may be in what was lost, and the term's result is unknown (RFC 7208 §5:
 -- a mechanism is evaluated against the DNS data, which we do not fully have).
-local function answered_by_incomplete(zone, name)
-  local z = zone:zoneset():zone_for(name)
-  return z ~= nil and z:incomplete()
-end
-
 local function memo_a(ctx, name, rtype)
   local key = rtype .. " " .. name
   local m = memo_get(ctx, key)
@@ -114,7 +104,7 @@ local function memo_a(ctx, name, rtype)
     local lk = ctx.zone:lookup(name, rtype)
     m = { status = lk:status(), has = {}, list = {} }
     if (m.status == "nxdomain" or m.status == "nodata")
-       and answered_by_incomplete(ctx.zone, lk:final_name() or name) then
+       and ctx.zone:incomplete_at(lk:final_name() or name) then
       m.status = "unknown"
     end
     if m.status == "answer" then
@@ -135,7 +125,7 @@ local function memo_mx(ctx, domain)
   if not m then
     local route = ctx.zone:mail_route(domain)
     m = { kind = route:kind(), has = {}, list = {}, unknown = false }
-    if m.kind ~= "mx" and m.kind ~= "null-mx" and answered_by_incomplete(ctx.zone, domain) then
+    if m.kind ~= "mx" and m.kind ~= "null-mx" and ctx.zone:incomplete_at(domain) then
       -- "No MX" from a zone that lost lines: its MX may be in what was lost.
       m.kind = "unknown"
     end
@@ -150,7 +140,7 @@ local function memo_mx(ctx, domain)
             end
           end
         elseif (st ~= "nxdomain" and st ~= "nodata")
-               or answered_by_incomplete(ctx.zone, x:name()) then
+               or ctx.zone:incomplete_at(x:name()) then
           m.unknown = true
         end
       end

@@ -1,23 +1,10 @@
 -- wildcard-coverage: an MX exchange that resolves only through a wildcard.
 local mxh = require "mxh"
 
--- An exchange that mx-as-ip or mx-relative-name explains is left to those
--- rules: no other rule reports on it (one mistake, one finding).
--- RFC 1035 §3.3.9 (an address literal is no host name) and a forgotten final
--- dot: computed in C (docs/rules.md, mxh.exchange_*), the same answers the
--- label-by-label Lua version gave, without building tables per exchange.
-local ip_literal = mxh.exchange_ip_literal      -- address as written, or nil
-local forgotten_dot = mxh.exchange_missing_dot  -- name meant (final dot), or nil
--- The root as exchange is a null MX (RFC 7505 §3): null-mx-mixed's business.
-local explained = mxh.exchange_explained
-
--- Absence is evidence only from complete data: when the zone that answers for
--- a name lost lines while loading (a rejected record, a failed $INCLUDE), the
--- name may be in what was lost. The zone is already reported as a load error.
-local function answered_by_incomplete(zone, name)
-  local z = zone:zoneset():zone_for(name)
-  return z ~= nil and z:incomplete()
-end
+-- RFC 1035 §3.3.9 address literals and forgotten final dots are reported by
+-- mx-as-ip and mx-relative-name alone (one mistake, one finding); the checks
+-- are computed in C, once per exchange (docs/rules.md, mxh.exchange_*).
+local explained = mxh.exchange_explained        -- either of those, or a null MX root
 
 return {
   id          = "wildcard-coverage",
@@ -63,7 +50,7 @@ $INCLUDE): the host's own records may be in what was lost.]],
                 host = s.name or host
               end
             end
-            if answered_by_incomplete(zone, host) then goto next_exchange end
+            if zone:incomplete_at(host) then goto next_exchange end
             local rec = x:record()
             at = at or rec
             ev[#ev + 1] = rec

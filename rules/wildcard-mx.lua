@@ -1,5 +1,4 @@
 -- wildcard-mx: MX records at a wildcard owner.
-local mxh = require "mxh"
 
 return {
   id          = "wildcard-mx",

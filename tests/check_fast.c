@@ -642,6 +642,46 @@ START_TEST(mx_one_host_not_mx)
 }
 END_TEST
 
+/* zone:incomplete_at(name): the zone answering for name lost lines while
+ * loading (here: a bad record), seen from another zone of the set. */
+START_TEST(incomplete_at)
+{
+    static const char lossy[] =
+        "$ORIGIN lossy.example.\n@ 3600 IN SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n"
+        "mail A 192.0.2.300\n";
+    static const char main_zone[] =
+        "$ORIGIN example.com.\n@ 3600 IN SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.2\n"
+        "@ MX 10 mail.lossy.example.\n";
+    static const char rule[] =
+        "return { id = \"t-inc\", severity = \"info\", title = \"t\", description = \"t\",\n"
+        "  references = { \"RFC 1034\" },\n"
+        "  check = function(zone, report)\n"
+        "    report { message = tostring(zone:incomplete_at('mail.lossy.example.')) .. ' ' ..\n"
+        "      tostring(zone:incomplete_at('www.example.com.')) .. ' ' ..\n"
+        "      tostring(zone:incomplete_at('elsewhere.example.org.')) }\n"
+        "  end }\n";
+    mxh_zoneset *zs = NULL;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "lossy.zone", lossy, strlen(lossy), NULL, NULL),
+                     MXH_ERR_PARSE);
+    mxh_zone *z = NULL;
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "main.zone", main_zone, strlen(main_zone), NULL, &z),
+                     MXH_OK);
+    mxh_engine_opts eo = { 0 };
+    eo.no_builtin = 1;
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(&eo, &e), MXH_OK);
+    ck_assert_int_eq(mxh_engine_load_rule_buffer(e, "t-inc.lua", rule, strlen(rule)), MXH_OK);
+    fast_out o;
+    memset(&o, 0, sizeof o);
+    ck_assert_int_eq(mxh_engine_scan_zone(e, zs, z, fast_collect, &o), MXH_OK);
+    ck_assert_int_eq(o.count, 1);
+    ck_assert_str_eq(o.text, "true false false");
+    mxh_engine_free(e);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 Suite *fast_suite(void);
 
 Suite *fast_suite(void)
@@ -679,6 +719,7 @@ Suite *fast_suite(void)
     tcase_add_test(tc, mx_one_host_sets);
     tcase_add_test(tc, mx_one_host_cname);
     tcase_add_test(tc, mx_one_host_not_mx);
+    tcase_add_test(tc, incomplete_at);
     suite_add_tcase(s, tc);
     return s;
 }

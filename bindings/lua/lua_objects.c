@@ -258,6 +258,20 @@ static int zone_incomplete(lua_State *L)
     return 1;
 }
 
+/* zone:incomplete_at(name): whether the loaded zone that answers for name
+ * (the closest enclosing one, this zone for its own origin) lost lines while
+ * loading. Rules take absence (NXDOMAIN, NODATA, no MX) as evidence only when
+ * this is false: the missing name may be in what was lost. External: false. */
+static int zone_incomplete_at(lua_State *L)
+{
+    const mxh_zone *z = ZONE(L);
+    char buf[MXH_NAME_BUF];
+    const char *name = check_name(L, 2, buf, sizeof buf);
+    const mxh_zone *at = mxh_zs_zone_for(z->zs, z, name);
+    lua_pushboolean(L, at != NULL && mxh_zone_incomplete(at));
+    return 1;
+}
+
 static int zone_records_iter(lua_State *L)
 {
     const mxh_zone *z = mxh_lua_check(L, lua_upvalueindex(1), MXH_LK_ZONE)->ptr;
@@ -806,7 +820,8 @@ static int zone_tostring(lua_State *L)
 
 static const luaL_Reg zone_methods[] = {
     {"origin", zone_origin},         {"file", zone_file},
-    {"incomplete", zone_incomplete}, {"records", zone_records},
+    {"incomplete", zone_incomplete}, {"incomplete_at", zone_incomplete_at},
+    {"records", zone_records},
     {"rrset", zone_rrset},           {"names", zone_names},
     {"node", zone_node},             {"has_type", zone_has_type},
     {"lookup", zone_lookup},         {"mail_route", zone_mail_route},
