@@ -25,10 +25,7 @@
 #define DETECT_MAX_LINES 5000
 #define DETECT_MAX_TOK 8
 
-typedef struct dtok {
-    const char *s;
-    size_t n;
-} dtok;
+typedef mxh_span dtok;
 
 static bool tok_eq(const dtok *t, const char *word)
 {
@@ -90,34 +87,6 @@ static bool tok_ipv6(const dtok *t)
     return mxh_parse_ipv6(t->s, t->n, a);
 }
 
-/* Whitespace tokens of a line, quotes kept inside one token; returns the
- * total count (may exceed max: only the first max are stored). */
-static size_t split_ws(const char *s, size_t n, dtok *tok, size_t max)
-{
-    size_t cnt = 0, i = 0;
-    while (i < n) {
-        while (i < n && (s[i] == ' ' || s[i] == '\t'))
-            i++;
-        if (i >= n)
-            break;
-        size_t st = i;
-        bool q = false;
-        while (i < n && (q || (s[i] != ' ' && s[i] != '\t'))) {
-            if (s[i] == '\\' && i + 1 < n)
-                i++;
-            else if (s[i] == '"')
-                q = !q;
-            i++;
-        }
-        if (cnt < max) {
-            tok[cnt].s = s + st;
-            tok[cnt].n = i - st;
-        }
-        cnt++;
-    }
-    return cnt;
-}
-
 /* Fields split at sep (tab or comma), trimmed of spaces. */
 static size_t split_sep(const char *s, size_t n, char sep, dtok *tok, size_t max)
 {
@@ -158,7 +127,7 @@ enum { BIND_NO = 0, BIND_OK, BIND_STRONG };
 static int bind_line(const char *s, size_t n, bool lead_ws)
 {
     dtok t[DETECT_MAX_TOK];
-    size_t cnt = split_ws(s, n, t, DETECT_MAX_TOK);
+    size_t cnt = mxh_split_ws(s, n, t, DETECT_MAX_TOK);
     size_t k = lead_ws ? 0 : 1;
     int strong = lead_ws ? 1 : 0;
     for (int pass = 0; pass < 2 && k < cnt && k < DETECT_MAX_TOK; pass++) {
@@ -218,7 +187,7 @@ static bool panel_line(const char *s, size_t n, bool lead_ws)
     if (lead_ws)
         return false;
     dtok t[DETECT_MAX_TOK];
-    size_t cnt = split_ws(s, n, t, DETECT_MAX_TOK);
+    size_t cnt = mxh_split_ws(s, n, t, DETECT_MAX_TOK);
     if (cnt < 3)
         return false;
     const dtok *kw = &t[0];
@@ -255,7 +224,7 @@ static bool panel_shaped(const char *s, size_t n, bool lead_ws)
     if (lead_ws)
         return false;
     dtok t[2];
-    size_t cnt = split_ws(s, n, t, 2);
+    size_t cnt = mxh_split_ws(s, n, t, 2);
     if (cnt < 2 || tok_type(&t[1]) || tok_class(&t[1]))
         return false;
     if (tok_ttl(&t[1]) && !tok_eq(&t[0], "ttl"))
@@ -298,7 +267,7 @@ static bool table_shaped(const char *s, size_t n)
 {
     dtok t[DETECT_MAX_TOK];
     char sep = table_sep(s, n);
-    size_t cnt = sep == ' ' ? split_ws(s, n, t, DETECT_MAX_TOK)
+    size_t cnt = sep == ' ' ? mxh_split_ws(s, n, t, DETECT_MAX_TOK)
                             : split_sep(s, n, sep, t, DETECT_MAX_TOK);
     return cnt >= 2 && tok_type(&t[1]) != 0;
 }
@@ -314,7 +283,7 @@ static bool table_header(const char *s, size_t n, char *sep, size_t *type_col)
 {
     dtok t[DETECT_MAX_TOK];
     *sep = table_sep(s, n);
-    size_t cnt = *sep == ' ' ? split_ws(s, n, t, DETECT_MAX_TOK)
+    size_t cnt = *sep == ' ' ? mxh_split_ws(s, n, t, DETECT_MAX_TOK)
                              : split_sep(s, n, *sep, t, DETECT_MAX_TOK);
     if (cnt < 3)
         return false;
@@ -338,7 +307,7 @@ static bool table_header(const char *s, size_t n, char *sep, size_t *type_col)
 static bool header_row(const char *s, size_t n, char sep, size_t type_col)
 {
     dtok t[DETECT_MAX_TOK];
-    size_t cnt = sep == ' ' ? split_ws(s, n, t, DETECT_MAX_TOK)
+    size_t cnt = sep == ' ' ? mxh_split_ws(s, n, t, DETECT_MAX_TOK)
                             : split_sep(s, n, sep, t, DETECT_MAX_TOK);
     if (type_col >= cnt || type_col >= DETECT_MAX_TOK)
         return false;
@@ -358,7 +327,7 @@ static bool table_line(const char *s, size_t n, bool lead_ws)
         return false;
     dtok t[DETECT_MAX_TOK];
     char sep = table_sep(s, n);
-    size_t cnt = sep == ' ' ? split_ws(s, n, t, DETECT_MAX_TOK)
+    size_t cnt = sep == ' ' ? mxh_split_ws(s, n, t, DETECT_MAX_TOK)
                             : split_sep(s, n, sep, t, DETECT_MAX_TOK);
     if (cnt < 3)
         return false;

@@ -377,7 +377,8 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
         return MXH_ERR_ARG;
     uint16_t file = mxh_zs_file(zs, name);
     char origin[MXH_NAME_BUF];
-    mxh_status ost = mxh_load_origin(zs, file, name, opts, len, "panel text does not name its domain", origin);
+    mxh_status ost =
+        mxh_load_origin(zs, file, name, opts, len, "panel text does not name its domain", origin);
     if (ost != MXH_OK)
         return ost;
 

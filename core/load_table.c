@@ -59,10 +59,7 @@
 
 enum col { COL_IGNORE = 0, COL_HOST, COL_TYPE, COL_CONTENT, COL_PRIO, COL_TTL };
 
-typedef struct tfield {
-    const char *s;
-    size_t n;
-} tfield;
+typedef mxh_span tfield;
 
 typedef struct tctx {
     mxh_zoneset *zs;
@@ -144,33 +141,6 @@ static enum col header_col(const tfield *f)
         if (f_is(f, words[i].w))
             return words[i].c;
     return COL_IGNORE;
-}
-
-/* Blank-space fields; a double-quoted run stays inside one field. */
-static size_t split_ws(const char *s, size_t n, tfield *f, size_t max)
-{
-    size_t cnt = 0, i = 0;
-    while (i < n) {
-        while (i < n && (s[i] == ' ' || s[i] == '\t'))
-            i++;
-        if (i >= n)
-            break;
-        size_t st = i;
-        bool q = false;
-        while (i < n && (q || (s[i] != ' ' && s[i] != '\t'))) {
-            if (s[i] == '\\' && i + 1 < n)
-                i++;
-            else if (s[i] == '"')
-                q = !q;
-            i++;
-        }
-        if (cnt < max) {
-            f[cnt].s = s + st;
-            f[cnt].n = i - st;
-        }
-        cnt++;
-    }
-    return cnt;
 }
 
 /*
@@ -385,7 +355,7 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
             }
         } else if (type == MXH_TYPE_SRV) {
             tfield w[6];
-            size_t nw = split_ws(head, hn, w, 6);
+            size_t nw = mxh_split_ws(head, hn, w, 6);
             if (nw == 2 && prio_given) {
                 pl = (size_t)snprintf(pres, 24, "%u ", (unsigned)prio); /* weight port target */
             } else if (nw != 3) {
@@ -453,7 +423,7 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
 static bool ws_record(tctx *c, const char *s, size_t n, unsigned long line, trec *r)
 {
     tfield f[TABLE_MAX_FIELDS];
-    size_t cnt = split_ws(s, n, f, TABLE_MAX_FIELDS);
+    size_t cnt = mxh_split_ws(s, n, f, TABLE_MAX_FIELDS);
     memset(r, 0, sizeof *r);
     if (cnt < 3) {
         reject(c, line, "too few fields: expected 'host type content [priority] [ttl]'");
@@ -586,7 +556,7 @@ static bool read_header(tctx *c, const char *s, size_t n, char *dst)
 {
     tfield f[TABLE_MAX_FIELDS];
     char sep = line_sep(s, n, dst);
-    size_t cnt = sep == ' ' ? split_ws(s, n, f, TABLE_MAX_FIELDS)
+    size_t cnt = sep == ' ' ? mxh_split_ws(s, n, f, TABLE_MAX_FIELDS)
                             : split_sep(s, n, sep, f, TABLE_MAX_FIELDS, dst);
     if (cnt == (size_t)-1 || cnt < 3 || cnt > TABLE_MAX_FIELDS)
         return false;
@@ -619,7 +589,8 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
         return MXH_ERR_ARG;
     uint16_t file = mxh_zs_file(zs, name);
     char origin[MXH_NAME_BUF];
-    mxh_status ost = mxh_load_origin(zs, file, name, opts, len, "a record table does not name its zone", origin);
+    mxh_status ost =
+        mxh_load_origin(zs, file, name, opts, len, "a record table does not name its zone", origin);
     if (ost != MXH_OK)
         return ost;
 

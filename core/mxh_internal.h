@@ -374,6 +374,15 @@ MXH_HIDDEN mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const 
 MXH_HIDDEN void mxh_inventory_free(struct mxh_inventory *inv);
 
 /* Small text helpers (core/util.c). */
+/* A piece of a line: s[0..n), not NUL-terminated. */
+typedef struct mxh_span {
+    const char *s;
+    size_t n;
+} mxh_span;
+/* Blank-separated fields of s[0..n) (spaces, tabs; a double-quoted run, and a
+ * backslash-escaped character, stay inside one field). Stores at most max;
+ * returns how many there are (may exceed max). */
+MXH_HIDDEN size_t mxh_split_ws(const char *s, size_t n, mxh_span *out, size_t max);
 /* Text as typed into a panel or table cell -> master-file character-strings
  * (RFC 1035 §3.3.14, §5.1): quoted pieces of at most 255 octets, '"' and '\'
  * escaped, other bytes outside printable ASCII as \DDD; text that already

@@ -295,3 +295,29 @@ size_t mxh_txt_present(const char *s, size_t n, char *out)
     out[o] = '\0';
     return o;
 }
+
+size_t mxh_split_ws(const char *s, size_t n, mxh_span *out, size_t max)
+{
+    size_t cnt = 0, i = 0;
+    while (i < n) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i >= n)
+            break;
+        size_t st = i;
+        bool q = false;
+        while (i < n && (q || (s[i] != ' ' && s[i] != '\t'))) {
+            if (s[i] == '\\' && i + 1 < n)
+                i++;
+            else if (s[i] == '"')
+                q = !q;
+            i++;
+        }
+        if (cnt < max) {
+            out[cnt].s = s + st;
+            out[cnt].n = i - st;
+        }
+        cnt++;
+    }
+    return cnt;
+}
