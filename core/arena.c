@@ -100,3 +100,21 @@ char *mxh_arena_strndup(mxh_arena *a, const char *s, size_t len)
     p[len] = '\0';
     return p;
 }
+
+void mxh_arena_take(mxh_arena *dst, mxh_arena *src)
+{
+    if (!src->head)
+        return;
+    mxh_arena_chunk *last = src->head;
+    while (last->next)
+        last = last->next;
+    if (dst->head) {
+        last->next = dst->head->next; /* behind dst's current chunk */
+        dst->head->next = src->head;
+    } else {
+        dst->head = src->head;
+    }
+    dst->total += src->total;
+    src->head = NULL;
+    src->total = 0;
+}

@@ -84,7 +84,7 @@ static void *room(void *p, size_t *cap, size_t n, size_t elem)
 typedef struct ictx {
     mxh_zoneset *zs;
     struct mxh_inventory *inv;
-    uint16_t file;
+    mxh_fileno file;
     const char *file_name;
     size_t errors;
     bool nomem;

@@ -63,7 +63,7 @@ static mxh_status load_common(mxh_zoneset *zs, const char *name, const char *buf
         memset(&dflt, 0, sizeof dflt);
         opts = &dflt;
     }
-    uint16_t file = mxh_zs_file(zs, name);
+    mxh_fileno file = mxh_zs_file(zs, name);
     const char *why = binary_reason(buf, len);
     if (why) {
         mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL, "not a zone file: %s", why);

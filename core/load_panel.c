@@ -46,7 +46,7 @@ typedef struct pctx {
     mxh_zoneset *zs;
     mxh_zone *z;
     const char *origin; /* canonical */
-    uint16_t file;
+    mxh_fileno file;
     uint32_t ttl;
     size_t records;
     bool nomem;
@@ -375,7 +375,7 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
         *out = NULL;
     if (!zs || !name || (!buf && len))
         return MXH_ERR_ARG;
-    uint16_t file = mxh_zs_file(zs, name);
+    mxh_fileno file = mxh_zs_file(zs, name);
     char origin[MXH_NAME_BUF];
     mxh_status ost =
         mxh_load_origin(zs, file, name, opts, len, "panel text does not name its domain", origin);

@@ -65,7 +65,7 @@ typedef struct tctx {
     mxh_zoneset *zs;
     mxh_zone *z;
     const char *origin;
-    uint16_t file;
+    mxh_fileno file;
     uint32_t ttl;
     size_t records;
     bool nomem;
@@ -587,7 +587,7 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
         *out = NULL;
     if (!zs || !name || (!buf && len))
         return MXH_ERR_ARG;
-    uint16_t file = mxh_zs_file(zs, name);
+    mxh_fileno file = mxh_zs_file(zs, name);
     char origin[MXH_NAME_BUF];
     mxh_status ost =
         mxh_load_origin(zs, file, name, opts, len, "a record table does not name its zone", origin);

@@ -79,6 +79,9 @@ MXH_HIDDEN void *mxh_arena_alloc(mxh_arena *a, size_t n);
 MXH_HIDDEN char *mxh_arena_text(mxh_arena *a, size_t n);
 /* Copy of s[0..len) plus NUL. */
 MXH_HIDDEN char *mxh_arena_strndup(mxh_arena *a, const char *s, size_t len);
+/* Move every chunk of src into dst (src is left empty); dst goes on
+ * allocating from its current chunk. */
+MXH_HIDDEN void  mxh_arena_take(mxh_arena *dst, mxh_arena *src);
 
 /* ------------------------------------------------------------------------ */
 /* Names (core/name.c). Canonical form: lower-case ASCII, absolute, final   */
@@ -136,6 +139,10 @@ MXH_HIDDEN int mxh_origin_from_filename(const char *path, char *out, size_t outs
 /* ------------------------------------------------------------------------ */
 /* Records, nodes, zones                                                    */
 
+/* Index into a zone set's file table (0: no file). 32 bits: a batch of
+ * hosting exports holds well over 65,535 files. */
+typedef uint32_t mxh_fileno;
+
 #define MXH_RR_TARGET_RELATIVE 0x01   /* target written without final dot */
 #define MXH_RR_OWNER_RELATIVE  0x02   /* owner written without final dot (or blank/@) */
 #define MXH_RR_GENERIC         0x04   /* RDATA kept in RFC 3597 \# form or given by ldns */
@@ -155,8 +162,8 @@ struct mxh_rr {
     uint16_t type;
     uint16_t rclass;
     uint16_t pref;            /* MX preference, SRV priority */
-    uint16_t file;            /* index into zs->files */
     uint8_t flags;            /* MXH_RR_* */
+    mxh_fileno file;          /* index into zs->files */
 };
 
 #define MXH_NODE_DATA      0x01  /* has records */
@@ -203,12 +210,13 @@ struct mxh_zone {
     size_t last_owner_len;
     struct mxh_node *last_node;  /* loader cache: consecutive records share their owner */
     size_t index;             /* position in zs->zones */
-    uint16_t file;            /* top file */
+    mxh_fileno file;          /* top file */
     mxh_format format;
     bool shadowed;            /* an earlier zone has the same origin */
     bool has_inner_zones;     /* (on the first zone of an origin) another loaded zone's
                                * origin lies strictly below this origin */
     const struct mxh_zone *first; /* the first loaded zone with this origin (maybe itself) */
+    size_t diag_at;           /* zs->ndiags when the zone was made (mxh_zoneset_merge) */
     bool finished;            /* mxh_zone_finish() done */
     uint8_t types[32];        /* bitmap of RR types 0..255 seen */
     bool type_other;          /* some type >= 256 seen */
@@ -220,11 +228,12 @@ struct mxh_zone {
 
 struct mxh_diag {
     mxh_diag_level level;
-    uint16_t file;
+    mxh_fileno file;
     const char *file_name;    /* zs->files[file] */
     unsigned long line;
     const struct mxh_zone *zone;
     const char *message;      /* arena */
+    bool shadow;              /* the "already loaded" warning of mxh_zone_create */
 };
 
 /* The zone set's string pool (interned names), indexed like the nodes. */
@@ -235,6 +244,7 @@ typedef struct mxh_str_slot {
 } mxh_str_slot;
 
 struct mxh_inventory;         /* core/inventory.c */
+struct mxh_ancestor;          /* core/zoneset.c */
 
 struct mxh_zoneset {
     mxh_arena arena;
@@ -249,6 +259,8 @@ struct mxh_zoneset {
     size_t ndiags, capdiags;
     struct mxh_inventory *inventory;
     size_t nrecords;
+    struct mxh_ancestor *ancestors; /* every proper ancestor of a loaded origin (uthash) */
+    bool ancestors_lost;      /* out of memory once: every zone counts as having inner zones */
     char **nblocks;           /* every zone's nodes live in these (64 KiB doubling to 1 MiB) */
     uint32_t nnblocks, capnblocks;
     uint32_t nblock_used, nblock_size; /* bytes of the last block */
@@ -258,17 +270,17 @@ struct mxh_zoneset {
 /* Intern s[0..len) (caller gives canonical text); NULL on out of memory. */
 MXH_HIDDEN const char *mxh_zs_intern(mxh_zoneset *zs, const char *s, size_t len);
 /* Add a file path to the file table, returning its index (existing index if known). */
-MXH_HIDDEN uint16_t mxh_zs_file(mxh_zoneset *zs, const char *path);
-MXH_HIDDEN const char *mxh_zs_file_name(const mxh_zoneset *zs, uint16_t file);
+MXH_HIDDEN mxh_fileno mxh_zs_file(mxh_zoneset *zs, const char *path);
+MXH_HIDDEN const char *mxh_zs_file_name(const mxh_zoneset *zs, mxh_fileno file);
 /* Record a diagnostic; also copies it into zs->errmsg as "file:line: message". */
-MXH_HIDDEN void mxh_zs_diag(mxh_zoneset *zs, mxh_diag_level lvl, uint16_t file,
+MXH_HIDDEN void mxh_zs_diag(mxh_zoneset *zs, mxh_diag_level lvl, mxh_fileno file,
                             unsigned long line, const mxh_zone *z, const char *fmt, ...)
     MXH_PRINTF(6, 7);
 MXH_HIDDEN void mxh_zs_seterr(mxh_zoneset *zs, const char *fmt, ...) MXH_PRINTF(2, 3);
 
 /* Create a zone (origin canonical). An origin already loaded gives a new,
  * shadowed zone and a warning diagnostic. NULL on out of memory. */
-MXH_HIDDEN mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, uint16_t file,
+MXH_HIDDEN mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file,
                                      mxh_format fmt);
 /* Find or create the node for a canonical name inside z (creating empty
  * non-terminals up to the apex). NULL if the name is not at or below the
@@ -287,7 +299,7 @@ typedef struct mxh_rr_in {
     const char *rdata_text;   /* as written (copied); NULL = same as rdata */
     const char *target;       /* canonical or NULL (interned by the callee) */
     uint16_t pref;
-    uint16_t file;
+    mxh_fileno file;
     uint32_t line;
     uint8_t flags;
     /* Optional, for a loader that looked ahead (mxh_zone_prefetch): hashes
@@ -395,7 +407,7 @@ MXH_HIDDEN bool mxh_next_line(const char *buf, size_t len, size_t *pos, const ch
 /* For formats whose text does not name its zone (panel text, record tables):
  * the origin from opts, else from the file name `name` (else a diagnostic
  * saying `what`); also refuses input over MXH_FILE_MAX. */
-MXH_HIDDEN mxh_status mxh_load_origin(mxh_zoneset *zs, uint16_t file, const char *name,
+MXH_HIDDEN mxh_status mxh_load_origin(mxh_zoneset *zs, mxh_fileno file, const char *name,
                                       const mxh_load_opts *opts, size_t len, const char *what,
                                       char origin[MXH_NAME_BUF]);
 MXH_HIDDEN int  mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t errsz);

@@ -139,6 +139,24 @@ MXH_API mxh_status mxh_zoneset_load_inventory(mxh_zoneset *zs, const char *path)
 MXH_API mxh_status mxh_zoneset_load_inventory_buffer(mxh_zoneset *zs, const char *name,
                                                      const char *buf, size_t len);
 
+/**
+ * Move everything src holds into dst and free src: its zones (after dst's, in
+ * src's order), records, file names and diagnostics. The result is the zone
+ * set that loading src's inputs into dst, after what dst held, would have
+ * made; so inputs can be loaded on several threads, one zone set each, and
+ * joined in input order. Pointers to src's zones, records and diagnostics
+ * stay valid: they now belong to dst.
+ * The one diagnostic that depends on what else is loaded, the warning that a
+ * zone's origin was already loaded, is recomputed against dst: dropped where
+ * dst holds no earlier zone of that origin, added where it does, at the place
+ * loading would have put it (after the zone's earlier diagnostics, before its
+ * later ones); every other diagnostic keeps its order.
+ * MXH_ERR_ARG: src is dst, or src holds an inventory (load it into dst).
+ * MXH_ERR_LIMIT: the two together hold more node blocks than one zone set can
+ * address (join fewer, larger sets). On any error both sets are unchanged.
+ */
+MXH_API mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src);
+
 /** The last error's detailed text ("a.zone:12: bad TTL"); valid until the next call on zs. */
 MXH_API const char *mxh_zoneset_errmsg(const mxh_zoneset *zs);
 
@@ -165,6 +183,9 @@ MXH_API mxh_format    mxh_zone_format(const mxh_zone *z);
 MXH_API size_t        mxh_zone_record_count(const mxh_zone *z);
 MXH_API size_t        mxh_zone_rejected_count(const mxh_zone *z); /* lines not loaded */
 MXH_API int           mxh_zone_incomplete(const mxh_zone *z);     /* rejected_count > 0 */
+/** Whether a zone loaded earlier has the same origin (names then resolve to
+ *  that first copy, except from within this zone). */
+MXH_API int           mxh_zone_shadowed(const mxh_zone *z);
 /** Records in file order (includes expanded in place). i < mxh_zone_record_count(). */
 MXH_API const mxh_rr *mxh_zone_record(const mxh_zone *z, size_t i);
 /** Whether the zone holds at least one record of this type. */

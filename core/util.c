@@ -240,7 +240,7 @@ bool mxh_next_line(const char *buf, size_t len, size_t *pos, const char **line, 
     return true;
 }
 
-mxh_status mxh_load_origin(mxh_zoneset *zs, uint16_t file, const char *name,
+mxh_status mxh_load_origin(mxh_zoneset *zs, mxh_fileno file, const char *name,
                            const mxh_load_opts *opts, size_t len, const char *what,
                            char origin[MXH_NAME_BUF])
 {

@@ -648,16 +648,18 @@ typedef struct apply_ctx {
     const mxh_zoneset *old;
     mxh_zoneset *zs;
     wzone *wz;               /* per old zone, NULL until touched */
-    uint16_t *filemap;       /* old file index -> new, 0xffff unknown */
+    mxh_fileno *filemap;     /* old file index -> new, FILE_UNMAPPED unknown */
     int errors;
     int nomem;
 } apply_ctx;
 
-static uint16_t map_file(apply_ctx *a, uint16_t f)
+#define FILE_UNMAPPED UINT32_MAX
+
+static mxh_fileno map_file(apply_ctx *a, mxh_fileno f)
 {
     if (f >= a->old->nfiles)
         return 0;
-    if (a->filemap[f] == 0xffff)
+    if (a->filemap[f] == FILE_UNMAPPED)
         a->filemap[f] = mxh_zs_file(a->zs, a->old->files[f]);
     return a->filemap[f];
 }
@@ -716,7 +718,7 @@ static void apply_err(apply_ctx *a, const mxh_change *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    uint16_t f = mxh_zs_file(a->zs, c->source);
+    mxh_fileno f = mxh_zs_file(a->zs, c->source);
     mxh_zs_diag(a->zs, MXH_DIAG_ERROR, f, c->line, NULL, "%s: %s", c->text, msg);
     a->errors++;
 }
@@ -729,7 +731,7 @@ static void apply_warn(apply_ctx *a, const mxh_change *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    uint16_t f = mxh_zs_file(a->zs, c->source);
+    mxh_fileno f = mxh_zs_file(a->zs, c->source);
     mxh_zs_diag(a->zs, MXH_DIAG_WARNING, f, c->line, NULL, "%s: %s", c->text, msg);
 }
 
@@ -1160,10 +1162,10 @@ mxh_status mxh_changeset_apply(const mxh_changeset *cs, const mxh_zoneset *zs, m
     if (!a.wz || !a.filemap)
         goto nomem;
     for (size_t i = 0; i < zs->nfiles; i++)
-        a.filemap[i] = 0xffff;
+        a.filemap[i] = FILE_UNMAPPED;
     /* The file table in the old order first, so indexes read the same. */
     for (size_t i = 1; i < zs->nfiles; i++)
-        map_file(&a, (uint16_t)i);
+        map_file(&a, (mxh_fileno)i);
 
     int inv_changes = 0;
     for (size_t i = 0; i < cs->n; i++)

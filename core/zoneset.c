@@ -11,6 +11,14 @@
 
 #pragma weak mxh_inventory_free
 
+/* The proper ancestors of every loaded origin, so that a zone learns that a
+ * zone inside it is loaded whichever of the two comes first. */
+struct mxh_ancestor {
+    const char *name;         /* a suffix of an interned origin */
+    UT_hash_handle hh;
+};
+
+
 const char *mxh_version(void) { return MXH_VERSION_STRING; }
 
 const char *mxh_strerror(mxh_status st)
@@ -60,6 +68,7 @@ void mxh_zoneset_free(mxh_zoneset *zs)
         free(z->rrs);
     }
     HASH_CLEAR(hh, zs->by_origin);
+    HASH_CLEAR(hh, zs->ancestors);
     free(zs->strings);
     for (uint32_t i = 0; i < zs->nnblocks; i++)
         free(zs->nblocks[i]);
@@ -143,17 +152,17 @@ static const char *intern_h(mxh_zoneset *zs, const char *s, size_t len, uint32_t
     return copy;
 }
 
-uint16_t mxh_zs_file(mxh_zoneset *zs, const char *path)
+mxh_fileno mxh_zs_file(mxh_zoneset *zs, const char *path)
 {
     /* Few files per zone set in the common case; but a batch of 100,000
      * zones has 100,000 files, so search from the end (the usual hit). */
     for (size_t i = zs->nfiles; i-- > 0;) {
         if (strcmp(zs->files[i], path) == 0)
-            return (uint16_t)i;
+            return (mxh_fileno)i;
         if (zs->nfiles - i > 8)
             break;
     }
-    if (zs->nfiles >= 65535)
+    if (zs->nfiles >= UINT32_MAX)
         return 0; /* table full: the record keeps "no file"; line numbers still hold */
     if (zs->nfiles == zs->capfiles) {
         size_t nc = zs->capfiles ? zs->capfiles * 2 : 16;
@@ -167,10 +176,10 @@ uint16_t mxh_zs_file(mxh_zoneset *zs, const char *path)
     if (!copy)
         return 0;
     zs->files[zs->nfiles] = copy;
-    return (uint16_t)zs->nfiles++;
+    return (mxh_fileno)zs->nfiles++;
 }
 
-const char *mxh_zs_file_name(const mxh_zoneset *zs, uint16_t file)
+const char *mxh_zs_file_name(const mxh_zoneset *zs, mxh_fileno file)
 {
     return file < zs->nfiles ? zs->files[file] : "";
 }
@@ -183,7 +192,7 @@ void mxh_zs_seterr(mxh_zoneset *zs, const char *fmt, ...)
     va_end(ap);
 }
 
-void mxh_zs_diag(mxh_zoneset *zs, mxh_diag_level lvl, uint16_t file, unsigned long line,
+void mxh_zs_diag(mxh_zoneset *zs, mxh_diag_level lvl, mxh_fileno file, unsigned long line,
                  const mxh_zone *z, const char *fmt, ...)
 {
     char msg[1024];
@@ -214,6 +223,7 @@ void mxh_zs_diag(mxh_zoneset *zs, mxh_diag_level lvl, uint16_t file, unsigned lo
     d->line = line;
     d->zone = z;
     d->message = m;
+    d->shadow = false;
 }
 
 const char *mxh_zoneset_errmsg(const mxh_zoneset *zs)
@@ -243,7 +253,72 @@ static void set_type_bit(mxh_zone *z, uint16_t type)
         z->type_other = true;
 }
 
-mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, uint16_t file, mxh_format fmt)
+/* Everything counts as having inner zones: always correct, only slower. */
+static void ancestors_lost(mxh_zoneset *zs)
+{
+    zs->ancestors_lost = true;
+    for (size_t i = 0; i < zs->nzones; i++)
+        zs->zones[i]->has_inner_zones = true;
+}
+
+/* Tell z and the loaded zones above it about each other (RFC 1034 §4.3.2
+ * step 2 needs the closest enclosing zone: a lookup must know when a closer
+ * zone may lie below the one it is in). */
+static void link_nesting(mxh_zoneset *zs, mxh_zone *z)
+{
+    size_t olen = strlen(z->origin);
+    struct mxh_ancestor *a;
+    HASH_FIND(hh, zs->ancestors, z->origin, olen, a);
+    if (a || zs->ancestors_lost)
+        z->has_inner_zones = true; /* a zone loaded before lies below this origin */
+    for (const char *p = mxh_name_parent(z->origin); p; p = mxh_name_parent(p)) {
+        size_t pl = olen - (size_t)(p - z->origin);
+        mxh_zone *up;
+        HASH_FIND(hh, zs->by_origin, p, pl, up);
+        if (up)
+            up->has_inner_zones = true;
+    }
+    if (zs->ancestors_lost)
+        return;
+    for (const char *p = mxh_name_parent(z->origin); p; p = mxh_name_parent(p)) {
+        size_t pl = olen - (size_t)(p - z->origin);
+        HASH_FIND(hh, zs->ancestors, p, pl, a);
+        if (a)
+            break; /* and so are all above it */
+        a = mxh_arena_alloc(&zs->arena, sizeof *a);
+        if (!a) {
+            ancestors_lost(zs);
+            z->has_inner_zones = true;
+            return;
+        }
+        a->name = p;
+        HASH_ADD_KEYPTR(hh, zs->ancestors, a->name, pl, a);
+    }
+}
+
+/* Register z under its origin: the first zone of an origin answers for it;
+ * a later one is shadowed, with a warning. */
+static void register_origin(mxh_zoneset *zs, mxh_zone *z)
+{
+    mxh_zone *first;
+    HASH_FIND(hh, zs->by_origin, z->origin, strlen(z->origin), first);
+    z->first = first ? first : z;
+    z->shadowed = first != NULL;
+    link_nesting(zs, z);
+    if (first) {
+        size_t before = zs->ndiags;
+        mxh_zs_diag(zs, MXH_DIAG_WARNING, z->file, 0, z,
+                    "zone %s was already loaded from %s; names in it resolve to that copy "
+                    "except from within this file",
+                    z->origin, mxh_zs_file_name(zs, first->file));
+        if (zs->ndiags > before)
+            zs->diags[zs->ndiags - 1].shadow = true;
+    } else {
+        HASH_ADD_KEYPTR(hh, zs->by_origin, z->origin, strlen(z->origin), z);
+    }
+}
+
+mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, mxh_format fmt)
 {
     if (zs->nzones == zs->capzones) {
         size_t nc = zs->capzones ? zs->capzones * 2 : 16;
@@ -264,26 +339,8 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, uint16_t file, mx
     if (!z->origin)
         return NULL;
     z->index = zs->nzones;
-    mxh_zone *first;
-    HASH_FIND(hh, zs->by_origin, z->origin, strlen(z->origin), first);
-    z->first = first ? first : z;
-    /* Tell the zones above this one that a zone is loaded inside them, so
-     * lookups there know when they must look for a closer zone. */
-    for (const char *p = mxh_name_parent(z->origin); p; p = mxh_name_parent(p)) {
-        mxh_zone *up;
-        HASH_FIND(hh, zs->by_origin, p, strlen(p), up);
-        if (up)
-            up->has_inner_zones = true;
-    }
-    if (first) {
-        z->shadowed = true;
-        mxh_zs_diag(zs, MXH_DIAG_WARNING, file, 0, z,
-                    "zone %s was already loaded from %s; names in it resolve to that copy "
-                    "except from within this file",
-                    z->origin, mxh_zs_file_name(zs, first->file));
-    } else {
-        HASH_ADD_KEYPTR(hh, zs->by_origin, z->origin, strlen(z->origin), z);
-    }
+    z->diag_at = zs->ndiags;
+    register_origin(zs, z);
     z->apex = mxh_zone_node(z, z->origin, strlen(z->origin));
     if (!z->apex)
         return NULL;
@@ -605,6 +662,114 @@ nomem:
     return NULL;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Joining zone sets                                                        */
+
+/* Make room for n more items in an array of item size sz (*v, *cap). */
+static bool reserve(void **v, size_t *cap, size_t used, size_t n, size_t sz)
+{
+    if (used + n <= *cap)
+        return true;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < used + n)
+        nc *= 2;
+    void *nv = realloc(*v, nc * sz);
+    if (!nv)
+        return false;
+    *v = nv;
+    *cap = nc;
+    return true;
+}
+
+mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src)
+{
+    if (!dst || !src || dst == src || src->inventory)
+        return MXH_ERR_ARG;
+    if ((size_t)dst->nnblocks + src->nnblocks >= ((size_t)1 << (32 - NBLOCK_BITS)) - 1) {
+        mxh_zs_seterr(dst, "cannot merge: the zone sets hold %u + %u node blocks, more than "
+                           "one zone set addresses", dst->nnblocks, src->nnblocks);
+        return MXH_ERR_LIMIT;
+    }
+    /* Everything that can fail first, so that a failure changes nothing. */
+    size_t cz = dst->capzones, cd = dst->capdiags, cb = dst->capnblocks;
+    if (!reserve((void **)&dst->zones, &cz, dst->nzones, src->nzones, sizeof *dst->zones))
+        return MXH_ERR_NOMEM;
+    dst->capzones = cz;
+    if (!reserve((void **)&dst->diags, &cd, dst->ndiags, src->ndiags + src->nzones,
+                 sizeof *dst->diags))
+        return MXH_ERR_NOMEM;
+    dst->capdiags = cd;
+    if (!reserve((void **)&dst->nblocks, &cb, dst->nnblocks, src->nnblocks,
+                 sizeof *dst->nblocks))
+        return MXH_ERR_NOMEM;
+    dst->capnblocks = (uint32_t)cb;
+    mxh_fileno *fmap = malloc((src->nfiles ? src->nfiles : 1) * sizeof *fmap);
+    if (!fmap)
+        return MXH_ERR_NOMEM;
+    size_t nfiles_before = dst->nfiles;
+    fmap[0] = 0;
+    for (size_t i = 1; i < src->nfiles; i++) {
+        fmap[i] = mxh_zs_file(dst, src->files[i]);
+        if (fmap[i] == 0) {
+            dst->nfiles = nfiles_before; /* the copies stay in the arena, unused */
+            free(fmap);
+            return MXH_ERR_NOMEM;
+        }
+    }
+
+    /* The memory: src's arena chunks and node blocks now belong to dst (its
+     * strings, including the interned names src's records point at, stay
+     * where they are; dst's pool does not learn them, which only means a
+     * later equal name gets a copy of its own). */
+    mxh_arena_take(&dst->arena, &src->arena);
+    uint32_t boff = dst->nnblocks;
+    if (src->nnblocks) {
+        memcpy(dst->nblocks + dst->nnblocks, src->nblocks, src->nnblocks * sizeof *src->nblocks);
+        dst->nnblocks += src->nnblocks;
+        dst->nblock_used = src->nblock_used; /* the last block is src's now */
+        dst->nblock_size = src->nblock_size;
+    }
+    HASH_CLEAR(hh, src->by_origin);  /* the zones are registered with dst below */
+    HASH_CLEAR(hh, src->ancestors);
+
+    /* Zones in src's order, each registered as mxh_zone_create would have;
+     * src's diagnostics in their order, the "already loaded" warnings
+     * recomputed against dst where the zone was made. */
+    size_t di = 0;
+    for (size_t zi = 0; zi <= src->nzones; zi++) {
+        size_t upto = zi < src->nzones ? src->zones[zi]->diag_at : src->ndiags;
+        for (; di < upto && di < src->ndiags; di++) {
+            const struct mxh_diag *d = &src->diags[di];
+            if (d->shadow)
+                continue;
+            struct mxh_diag *nd = &dst->diags[dst->ndiags++];
+            *nd = *d;
+            nd->file = d->file < src->nfiles ? fmap[d->file] : 0;
+            nd->file_name = mxh_zs_file_name(dst, nd->file);
+        }
+        if (zi == src->nzones)
+            break;
+        mxh_zone *z = src->zones[zi];
+        z->zs = dst;
+        z->file = z->file < src->nfiles ? fmap[z->file] : 0;
+        z->index = dst->nzones;
+        z->diag_at = dst->ndiags;
+        for (size_t k = 0; k < z->nslots; k++)
+            if (z->slots[k].ref)
+                z->slots[k].ref += boff << NBLOCK_BITS;
+        for (size_t k = 0; k < z->nrr; k++)
+            z->rrs[k]->file = z->rrs[k]->file < src->nfiles ? fmap[z->rrs[k]->file] : 0;
+        register_origin(dst, z);
+        dst->zones[dst->nzones++] = z;
+    }
+    dst->nrecords += src->nrecords;
+    free(fmap);
+    src->nzones = 0; /* the zones and node blocks are dst's: freed with it */
+    src->nnblocks = 0;
+    mxh_zoneset_free(src);
+    return MXH_OK;
+}
+
 /* The delegation points of a zone, for the walk in mxh_zone_finish: a small
  * table that stays in cache, where the name index would miss on every probe. */
 typedef struct cut_slot {
@@ -718,6 +883,7 @@ mxh_format mxh_zone_format(const mxh_zone *z) { return z->format; }
 size_t mxh_zone_record_count(const mxh_zone *z) { return z->nrr; }
 size_t mxh_zone_rejected_count(const mxh_zone *z) { return z->rejected; }
 int mxh_zone_incomplete(const mxh_zone *z) { return z->rejected > 0; }
+int mxh_zone_shadowed(const mxh_zone *z) { return z->shadowed; }
 const mxh_rr *mxh_zone_record(const mxh_zone *z, size_t i) { return i < z->nrr ? z->rrs[i] : NULL; }
 int mxh_zone_has_type(const mxh_zone *z, uint16_t type)
 {

@@ -378,7 +378,7 @@ static void diff_file(const char *path, const char *shown, const char *origin, d
         }
     }
     /* Every entry ldns rejected: an error of ours on those lines. */
-    uint16_t fi = z->file;
+    mxh_fileno fi = z->file;
     for (size_t e = 0; e < L.ne; e++) {
         int ok = 0;
         for (size_t d = 0; d < mxh_zoneset_diag_count(zs) && !ok; d++) {
