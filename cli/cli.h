@@ -38,6 +38,10 @@ char *cli_xstrdup(const char *s);
 
 /* Monotonic seconds. */
 double cli_now(void);
+/* Whether to free the zone set and engines before exiting: under a leak
+ * checker (an ASan build, or MXH_FREE_AT_EXIT=1 in the environment) yes;
+ * otherwise the exit returns the memory at once. */
+int cli_free_at_exit(void);
 /* Number of online processors (at least 1). */
 unsigned cli_cpu_count(void);
 

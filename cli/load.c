@@ -223,20 +223,264 @@ static size_t error_diags(const mxh_zoneset *zs, size_t lo, size_t hi)
     return n;
 }
 
-static void finish_unit(cli_loaded *ld, cli_unit *u)
+/* Right after loading u into zs (its diagnostics are zs's [diag_lo, diag_hi)):
+ * never lose a failure that left no error diagnostic, say what the library said. */
+static void note_failure(const mxh_zoneset *zs, cli_unit *u)
 {
-    u->diag_hi = mxh_zoneset_diag_count(ld->zs);
-    size_t errs = error_diags(ld->zs, u->diag_lo, u->diag_hi);
-    if (u->status != MXH_OK && errs == 0 && !u->extra_error) {
-        /* Never lose a failure: say what the library said. */
-        const char *m = mxh_zoneset_errmsg(ld->zs);
+    if (u->status != MXH_OK && error_diags(zs, u->diag_lo, u->diag_hi) == 0 && !u->extra_error) {
+        const char *m = mxh_zoneset_errmsg(zs);
         u->extra_error = fmt_msg(m && *m ? m : mxh_strerror(u->status), "");
     }
+}
+
+/* Count u's problems once its diagnostics are ld->zs's [diag_lo, diag_hi). */
+static void count_unit(cli_loaded *ld, const cli_unit *u)
+{
+    size_t errs = error_diags(ld->zs, u->diag_lo, u->diag_hi);
     if (u->extra_error)
         errs++;
     ld->load_errors += errs;
     if (errs || u->status != MXH_OK)
         ld->failed = 1;
+}
+
+static void finish_unit(cli_loaded *ld, cli_unit *u)
+{
+    u->diag_hi = mxh_zoneset_diag_count(ld->zs);
+    note_failure(ld->zs, u);
+    count_unit(ld, u);
+}
+
+/* Load input `it` into zs as unit u (file name, status, zone, diagnostics);
+ * buf, when not NULL, holds the file's bytes (read ahead) and is freed. */
+static void load_one(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *lo, cli_unit *u,
+                     char *buf, size_t len)
+{
+    mxh_zone *z = NULL;
+    u->diag_lo = mxh_zoneset_diag_count(zs);
+    if (it->error) {
+        u->file = cli_xstrdup(it->path);
+        u->status = MXH_ERR_IO;
+        u->extra_error = fmt_msg("cannot read directory: ", it->error);
+    } else if (strcmp(it->path, "-") == 0) {
+        u->file = cli_xstrdup("<stdin>");
+        const char *err = NULL;
+        char *in = read_stdin(&len, &err);
+        if (!in) {
+            u->status = MXH_ERR_IO;
+            u->extra_error = fmt_msg("cannot read standard input: ", err);
+        } else {
+            u->status = mxh_zoneset_load_buffer(zs, u->file, in, len, lo, &z);
+            free(in);
+        }
+    } else {
+        u->file = cli_xstrdup(it->path);
+        if (buf)
+            u->status = mxh_zoneset_load_buffer(zs, it->path, buf, len, lo, &z);
+        else
+            u->status = mxh_zoneset_load_file(zs, it->path, lo, &z);
+    }
+    free(buf);
+    u->zone = z;
+    u->diag_hi = mxh_zoneset_diag_count(zs);
+    note_failure(zs, u);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading on several threads                                                */
+/*
+ * With more than one job, inputs are cut into batches of consecutive files;
+ * each worker loads a batch into a zone set of its own (loading is pure work
+ * on that set: lexing, RDATA, the name index), and the main thread joins the
+ * batches into the one zone set strictly in input order with
+ * mxh_zoneset_merge, which gives the zone set that loading everything in one
+ * go would have made: the output does not depend on --jobs. Workers run at
+ * most AHEAD batches ahead of the join, so memory stays that of the result.
+ */
+#define BATCH_MIN 8
+#define BATCH_MAX 256
+#define BATCHES_MAX 4096    /* each batch brings node blocks: stay far below the limit */
+
+typedef struct batch {
+    mxh_zoneset *zs;        /* NULL until loaded (or when it could not be made) */
+    size_t from, to;        /* inputs [from, to) = units [from + 1, to + 1) */
+    unsigned char *shadowed;/* per unit: its zone was a duplicate within the batch */
+    int done;
+} batch;
+
+typedef struct ploader {
+    const cli_inputs *in;
+    const mxh_load_opts *lo;
+    cli_loaded *ld;
+    batch *b;
+    size_t nb, next, joined;
+    unsigned ahead;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_done, cv_room;
+} ploader;
+
+static void load_batch(ploader *P, batch *bt)
+{
+    size_t n = bt->to - bt->from;
+    bt->shadowed = cli_xmalloc(n ? n : 1);
+    memset(bt->shadowed, 0, n ? n : 1);
+    if (mxh_zoneset_new(&bt->zs) != MXH_OK) {
+        bt->zs = NULL;
+        for (size_t i = bt->from; i < bt->to; i++) {
+            cli_unit *u = &P->ld->units[i + 1];
+            u->file = cli_xstrdup(P->in->items[i].path);
+            u->status = MXH_ERR_NOMEM;
+            u->extra_error = fmt_msg(mxh_strerror(MXH_ERR_NOMEM), "");
+        }
+        return;
+    }
+    for (size_t i = bt->from; i < bt->to; i++) {
+        cli_unit *u = &P->ld->units[i + 1];
+        load_one(bt->zs, &P->in->items[i], P->lo, u, NULL, 0);
+        bt->shadowed[i - bt->from] = u->zone && mxh_zone_shadowed(u->zone);
+    }
+}
+
+static void *pl_main(void *arg)
+{
+    ploader *P = arg;
+    pthread_mutex_lock(&P->mu);
+    for (;;) {
+        while (P->next < P->nb && P->next >= P->joined + P->ahead)
+            pthread_cond_wait(&P->cv_room, &P->mu);
+        if (P->next >= P->nb)
+            break;
+        batch *bt = &P->b[P->next++];
+        pthread_mutex_unlock(&P->mu);
+        load_batch(P, bt);
+        pthread_mutex_lock(&P->mu);
+        bt->done = 1;
+        pthread_cond_broadcast(&P->cv_done);
+    }
+    pthread_mutex_unlock(&P->mu);
+    return NULL;
+}
+
+/* Join batch bt into ld->zs; the units' diagnostic ranges move with it. */
+static void join_batch(cli_loaded *ld, batch *bt)
+{
+    size_t n = bt->to - bt->from;
+    if (!bt->zs) {
+        for (size_t k = 0; k < n; k++) {
+            cli_unit *u = &ld->units[bt->from + k + 1];
+            u->diag_lo = u->diag_hi = mxh_zoneset_diag_count(ld->zs);
+            count_unit(ld, u);
+        }
+        return;
+    }
+    size_t at = mxh_zoneset_diag_count(ld->zs);
+    mxh_status st = mxh_zoneset_merge(ld->zs, bt->zs);
+    if (st != MXH_OK) {
+        /* Never lose a zone silently: every input of the batch says why. */
+        char msg[1200];
+        snprintf(msg, sizeof msg, "could not be joined to the other zones: %s (%s)",
+                 mxh_strerror(st), mxh_zoneset_errmsg(ld->zs));
+        mxh_zoneset_free(bt->zs);
+        for (size_t k = 0; k < n; k++) {
+            cli_unit *u = &ld->units[bt->from + k + 1];
+            u->zone = NULL;
+            u->status = st;
+            u->diag_lo = u->diag_hi = at;
+            free(u->extra_error);
+            u->extra_error = fmt_msg(msg, "");
+            count_unit(ld, u);
+        }
+        bt->zs = NULL;
+        return;
+    }
+    bt->zs = NULL; /* merged: freed by mxh_zoneset_merge */
+    /* Each unit's diagnostics, in order, minus the "already loaded" warning
+     * the batch gave, plus the one the merge gave (see mxh_zoneset_merge). */
+    for (size_t k = 0; k < n; k++) {
+        cli_unit *u = &ld->units[bt->from + k + 1];
+        size_t cnt = u->diag_hi - u->diag_lo;
+        cnt -= bt->shadowed[k];
+        cnt += u->zone && mxh_zone_shadowed(u->zone);
+        u->diag_lo = at;
+        u->diag_hi = at + cnt;
+        at += cnt;
+        count_unit(ld, u);
+    }
+}
+
+/* Load inputs on `jobs` threads; 0 when done, -1 when no thread could be made
+ * (nothing loaded: the caller loads on this thread). */
+static int load_parallel(cli_loaded *ld, const cli_inputs *in, const mxh_load_opts *lo,
+                         unsigned jobs, int show_progress)
+{
+    size_t per = in->n / ((size_t)jobs * 16);
+    if (per < BATCH_MIN)
+        per = BATCH_MIN;
+    if (per > BATCH_MAX)
+        per = BATCH_MAX;
+    if ((in->n + per - 1) / per > BATCHES_MAX)
+        per = (in->n + BATCHES_MAX - 1) / BATCHES_MAX;
+    ploader P;
+    memset(&P, 0, sizeof P);
+    P.in = in;
+    P.lo = lo;
+    P.ld = ld;
+    P.nb = (in->n + per - 1) / per;
+    P.b = cli_xmalloc(P.nb * sizeof *P.b);
+    memset(P.b, 0, P.nb * sizeof *P.b);
+    for (size_t i = 0; i < P.nb; i++) {
+        P.b[i].from = i * per;
+        P.b[i].to = i * per + per < in->n ? i * per + per : in->n;
+    }
+    P.ahead = jobs * 4;
+    pthread_mutex_init(&P.mu, NULL);
+    pthread_cond_init(&P.cv_done, NULL);
+    pthread_cond_init(&P.cv_room, NULL);
+    pthread_t *tids = cli_xmalloc(jobs * sizeof *tids);
+    unsigned nt = 0;
+    for (unsigned j = 0; j < jobs; j++)
+        if (pthread_create(&tids[nt], NULL, pl_main, &P) == 0)
+            nt++;
+    if (nt == 0) {
+        free(tids);
+        free(P.b);
+        pthread_mutex_destroy(&P.mu);
+        pthread_cond_destroy(&P.cv_done);
+        pthread_cond_destroy(&P.cv_room);
+        return -1;
+    }
+    double t0 = cli_now(), last = t0;
+    int shown = 0;
+    for (size_t i = 0; i < P.nb; i++) {
+        pthread_mutex_lock(&P.mu);
+        while (!P.b[i].done)
+            pthread_cond_wait(&P.cv_done, &P.mu);
+        pthread_mutex_unlock(&P.mu);
+        join_batch(ld, &P.b[i]);
+        free(P.b[i].shadowed);
+        pthread_mutex_lock(&P.mu);
+        P.joined = i + 1;
+        pthread_cond_broadcast(&P.cv_room);
+        pthread_mutex_unlock(&P.mu);
+        if (show_progress) {
+            double now = cli_now();
+            if (now - t0 > 1.0 && now - last > 0.2) {
+                fprintf(stderr, "\rmxhazard: loading %zu/%zu files", P.b[i].to, in->n);
+                last = now;
+                shown = 1;
+            }
+        }
+    }
+    for (unsigned j = 0; j < nt; j++)
+        pthread_join(tids[j], NULL);
+    free(tids);
+    free(P.b);
+    pthread_mutex_destroy(&P.mu);
+    pthread_cond_destroy(&P.cv_done);
+    pthread_cond_destroy(&P.cv_room);
+    if (shown)
+        fprintf(stderr, "\r\033[K");
+    return 0;
 }
 
 int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int show_progress)
@@ -274,12 +518,17 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
     lo.format = o->input_format;
     lo.include_root = o->include_root;
 
-    /* Read ahead on a thread of its own when more than one job is asked for. */
+    unsigned jobs = o->jobs ? o->jobs : cli_cpu_count();
+    if (jobs > 1 && in->n >= 2 * BATCH_MIN &&
+        load_parallel(ld, in, &lo, jobs, show_progress) == 0)
+        return 0;
+
+    /* One thread loads; the files are read ahead on another when more than
+     * one job is asked for. */
     readahead ra;
     memset(&ra, 0, sizeof ra);
     ra.in = in;
     ra.loader_waits_for = (size_t)-1;
-    unsigned jobs = o->jobs ? o->jobs : cli_cpu_count();
     int threaded = 0;
     pthread_t rtid;
     if (jobs > 1 && in->n > 1) {
@@ -305,45 +554,12 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
     for (size_t i = 0; i < in->n; i++) {
         const cli_input *it = &in->items[i];
         u = &ld->units[i + 1];
-        u->diag_lo = mxh_zoneset_diag_count(ld->zs);
-        mxh_zone *z = NULL;
-        if (it->error) {
-            u->file = cli_xstrdup(it->path);
-            u->status = MXH_ERR_IO;
-            u->extra_error = fmt_msg("cannot read directory: ", it->error);
-        } else if (strcmp(it->path, "-") == 0) {
-            u->file = cli_xstrdup("<stdin>");
-            size_t len = 0;
-            const char *err = NULL;
-            char *buf = read_stdin(&len, &err);
-            if (!buf) {
-                u->status = MXH_ERR_IO;
-                u->extra_error = fmt_msg("cannot read standard input: ", err);
-            } else {
-                u->status = mxh_zoneset_load_buffer(ld->zs, u->file, buf, len, &lo, &z);
-                free(buf);
-            }
-        } else {
-            u->file = cli_xstrdup(it->path);
-            char *buf = NULL;
-            size_t len = 0;
-            ra_take(&ra, threaded, i, &buf, &len);
-            if (buf) {
-                u->status = mxh_zoneset_load_buffer(ld->zs, it->path, buf, len, &lo, &z);
-                free(buf);
-            } else {
-                u->status = mxh_zoneset_load_file(ld->zs, it->path, &lo, &z);
-            }
-        }
-        if (threaded && (it->error || strcmp(it->path, "-") == 0)) {
-            /* the reader declined it; take the slot all the same */
-            char *buf = NULL;
-            size_t len = 0;
-            ra_take(&ra, threaded, i, &buf, &len);
-            free(buf);
-        }
-        u->zone = z;
-        finish_unit(ld, u);
+        char *buf = NULL;
+        size_t len = 0;
+        /* the reader declines errors and stdin, but they take a slot all the same */
+        ra_take(&ra, threaded, i, &buf, &len);
+        load_one(ld->zs, it, &lo, u, buf, len);
+        count_unit(ld, u);
         if (show_progress) {
             double now = cli_now();
             if (now - t0 > 1.0 && now - last > 0.2) {

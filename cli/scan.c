@@ -30,6 +30,8 @@ typedef struct slot {
 
 typedef struct scan_ctx {
     cli_loaded *ld;
+    const cli_scan_opts *o;     /* for the engines the workers make */
+    const mxh_cdn_ranges *cdn;
     slot *slots;
     size_t next_take, next_print, zones_done;
     int unbounded;              /* no printer running alongside: no window */
@@ -116,6 +118,17 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     scan_ctx *c = w->ctx;
+    if (!w->engine) {
+        /* Made here, so that the workers compile their rules at the same
+         * time. The first engine already loaded the same rules, so only a
+         * lack of memory can fail here: the other workers take the zones. */
+        int usage = 0;
+        w->engine = cli_engine_make(c->o, 0, &usage);
+        if (!w->engine)
+            return NULL;
+        if (c->cdn)
+            mxh_engine_set_cdn_ranges(w->engine, c->cdn);
+    }
     for (;;) {
         pthread_mutex_lock(&c->mu);
         while (!c->unbounded && c->next_take < c->ld->nunits &&
@@ -342,25 +355,14 @@ int cli_cmd_scan(int argc, char **argv)
         jobs = nzones ? (unsigned)nzones : 1;
 
     worker *ws = cli_xmalloc(jobs * sizeof *ws);
-    ws[0].engine = first;
-    for (unsigned j = 1; j < jobs; j++) {
-        ws[j].engine = cli_engine_make(&o, 0, &usage);
-        if (ws[j].engine && cdn)
-            mxh_engine_set_cdn_ranges(ws[j].engine, cdn);
-        if (!ws[j].engine) {
-            for (unsigned k = 0; k < j; k++)
-                mxh_engine_free(ws[k].engine);
-            free(ws);
-            mxh_cdn_ranges_free(cdn);
-            cli_loaded_free(&ld);
-            cli_opts_free(&o);
-            return CLI_EXIT_USAGE;
-        }
-    }
+    memset(ws, 0, jobs * sizeof *ws);
+    ws[0].engine = first;       /* the others make theirs on their thread */
 
     scan_ctx c;
     memset(&c, 0, sizeof c);
     c.ld = &ld;
+    c.o = &o;
+    c.cdn = cdn;
     c.slots = cli_xmalloc(ld.nunits * sizeof *c.slots);
     memset(c.slots, 0, ld.nunits * sizeof *c.slots);
     pthread_mutex_init(&c.mu, NULL);
@@ -478,15 +480,19 @@ int cli_cmd_scan(int argc, char **argv)
                 fail = 1;
     rc = ld.failed || nunreadable ? CLI_EXIT_USAGE : fail ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 
-    for (unsigned j = 0; j < jobs; j++)
-        mxh_engine_free(ws[j].engine);
-    free(ws);
-    mxh_cdn_ranges_free(cdn);   /* after the engines that borrowed it */
     pthread_mutex_destroy(&c.mu);
     pthread_cond_destroy(&c.cv_done);
     pthread_cond_destroy(&c.cv_space);
     free(c.slots);
-    cli_loaded_free(&ld);
+    if (cli_free_at_exit()) {
+        for (unsigned j = 0; j < jobs; j++)
+            mxh_engine_free(ws[j].engine);
+        mxh_cdn_ranges_free(cdn);   /* after the engines that borrowed it */
+        cli_loaded_free(&ld);
+    }
+    /* else: the process ends now, and the system takes the zone set back at
+     * once; freeing it block by block first costs time and nothing else */
+    free(ws);
     cli_opts_free(&o);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fputs("mxhazard: error writing the output\n", stderr);

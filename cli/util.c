@@ -63,6 +63,21 @@ double cli_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int cli_free_at_exit(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return 1;
+#else
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return 1;
+#endif
+#endif
+    const char *v = getenv("MXH_FREE_AT_EXIT");
+    return v && *v && strcmp(v, "0") != 0;
+#endif
+}
+
 unsigned cli_cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
