@@ -3,6 +3,7 @@
  * mail of two zone sets, the safe order of seed 000, CDN ranges, and the
  * findings a change introduces. Fixtures: tests/whatif/. */
 #include <check.h>
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -620,6 +621,154 @@ START_TEST(test_cdn_ranges)
 }
 END_TEST
 
+/* The indexed lookup against a plain scan of every prefix in file order
+ * (longest match, the first listed of equal ones): the built-in table plus
+ * generated prefixes that nest, repeat with other providers and share
+ * networks at different lengths, asked at and around their edges. */
+typedef struct { int fam; unsigned char net[16]; unsigned len; char prov[32]; } ref_prefix;
+
+static void ref_mask(unsigned char *a, unsigned bytes, unsigned len)
+{
+    for (unsigned i = 0; i < bytes; i++) {
+        unsigned bits = len > i * 8 ? len - i * 8 : 0;
+        if (bits < 8)
+            a[i] &= (unsigned char)(0xff00u >> bits);
+    }
+}
+
+static size_t ref_add_text(ref_prefix *v, size_t n, size_t cap, const char *text)
+{
+    const char *p = text;
+    while (*p && n < cap) {
+        const char *eol = strchr(p, '\n');
+        size_t ll = eol ? (size_t)(eol - p) : strlen(p);
+        char line[256], prov[64], pre[128];
+        snprintf(line, sizeof line, "%.*s", (int)(ll < 255 ? ll : 255), p);
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        if (sscanf(line, "%63s %127s", prov, pre) == 2) {
+            ref_prefix *r = &v[n];
+            char *slash = strchr(pre, '/');
+            if (slash)
+                *slash = '\0';
+            r->fam = strchr(pre, ':') ? 6 : 4;
+            ck_assert_int_eq(inet_pton(r->fam == 4 ? AF_INET : AF_INET6, pre, r->net), 1);
+            r->len = slash ? (unsigned)atoi(slash + 1) : r->fam == 4 ? 32 : 128;
+            ref_mask(r->net, r->fam == 4 ? 4 : 16, r->len);
+            snprintf(r->prov, sizeof r->prov, "%s", prov);
+            n++;
+        }
+        p = eol ? eol + 1 : p + ll;
+    }
+    return n;
+}
+
+static const char *ref_lookup(const ref_prefix *v, size_t n, int fam, const unsigned char *a)
+{
+    const char *best = NULL;
+    int bestlen = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].fam != fam)
+            continue;
+        unsigned char t[16];
+        memcpy(t, a, 16);
+        ref_mask(t, fam == 4 ? 4 : 16, v[i].len);
+        if (memcmp(t, v[i].net, fam == 4 ? 4 : 16) == 0 && (int)v[i].len > bestlen) {
+            best = v[i].prov;
+            bestlen = (int)v[i].len;
+        }
+    }
+    return best;
+}
+
+START_TEST(test_cdn_index_matches_scan)
+{
+    static ref_prefix ref[4096];
+    size_t n = ref_add_text(ref, 0, 4096, mxh_cdn_builtin_text());
+    ck_assert_uint_gt(n, 200);
+    /* generated prefixes: xorshift, fixed seed */
+    static char user[65536];
+    size_t ul = 0;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+#define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
+    static const unsigned char heads4[][2] = {{104, 16}, {10, 0}, {203, 0}, {151, 101}, {2, 2}};
+    for (int i = 0; i < 600; i++) {
+        uint64_t r = NEXT();
+        unsigned fam = (r & 7) == 0 ? 6 : 4;
+        unsigned char a[16] = {0};
+        unsigned len;
+        if (fam == 4) {
+            const unsigned char *h = heads4[(r >> 3) % 5];
+            a[0] = h[0];
+            a[1] = (r >> 6) & 1 ? h[1] : (unsigned char)(r >> 8);
+            a[2] = (unsigned char)(r >> 16) & 0x0f;
+            a[3] = (unsigned char)(r >> 24);
+            len = (unsigned)((r >> 32) % 33);
+            if (len < 6)
+                len += 6;
+        } else {
+            a[0] = 0x26;
+            a[1] = (r >> 3) & 1 ? 0x06 : 0x00;
+            a[2] = (unsigned char)(r >> 8) & 0x47;
+            a[15] = (unsigned char)(r >> 16);
+            len = (unsigned)((r >> 32) % 129);
+            if (len < 12)
+                len += 12;
+        }
+        char txt[64];
+        inet_ntop(fam == 4 ? AF_INET : AF_INET6, a, txt, sizeof txt);
+        ul += (size_t)snprintf(user + ul, sizeof user - ul, "p%u %s/%u\n", (unsigned)(r >> 40) % 7,
+                               txt, len);
+        if ((r >> 48) % 5 == 0) /* the same prefix again, another provider: the first wins */
+            ul += (size_t)snprintf(user + ul, sizeof user - ul, "q%u %s/%u\n",
+                                   (unsigned)(r >> 52) % 3, txt, len);
+    }
+    ck_assert_uint_lt(ul, sizeof user - 1);
+    n = ref_add_text(ref, n, 4096, user);
+    mxh_cdn_ranges *t = NULL;
+    ck_assert_int_eq(mxh_cdn_ranges_new(&t), MXH_OK);
+    ck_assert_int_eq(mxh_cdn_ranges_load_buffer(t, "gen.txt", user, ul), MXH_OK);
+    ck_assert_uint_eq(mxh_cdn_ranges_count(t), n);
+    size_t hits = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* each prefix's first and last address, one before and one after */
+        for (int k = 0; k < 4; k++) {
+            unsigned char a[16];
+            unsigned bytes = ref[i].fam == 4 ? 4 : 16;
+            memcpy(a, ref[i].net, 16);
+            if (k >= 1) { /* last address of the prefix */
+                for (unsigned b = 0; b < bytes; b++) {
+                    unsigned bits = ref[i].len > b * 8 ? ref[i].len - b * 8 : 0;
+                    if (bits < 8)
+                        a[b] |= (unsigned char)(0xffu >> bits);
+                }
+            }
+            if (k == 2) { /* one after it */
+                for (int b = (int)bytes - 1; b >= 0 && ++a[b] == 0; b--)
+                    ;
+            }
+            if (k == 3) { /* one before the first */
+                memcpy(a, ref[i].net, 16);
+                for (int b = (int)bytes - 1; b >= 0 && a[b]-- == 0; b--)
+                    ;
+            }
+            char txt[64];
+            inet_ntop(ref[i].fam == 4 ? AF_INET : AF_INET6, a, txt, sizeof txt);
+            const char *want = ref_lookup(ref, n, ref[i].fam, a);
+            const char *got = mxh_cdn_provider(t, txt);
+            ck_assert_msg((want == NULL && got == NULL) ||
+                          (want && got && strcmp(want, got) == 0),
+                          "%s: want %s, got %s", txt, want ? want : "(none)", got ? got : "(none)");
+            hits += want != NULL;
+        }
+    }
+    ck_assert_uint_gt(hits, n); /* most asked addresses are inside some range */
+#undef NEXT
+    mxh_cdn_ranges_free(t);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* Findings introduced and removed                                          */
 
@@ -819,6 +968,7 @@ Suite *whatif_suite(void)
     tcase_add_test(tc, test_inventory_seed004);
     tcase_add_test(tc, test_diff_directories);
     tcase_add_test(tc, test_cdn_ranges);
+    tcase_add_test(tc, test_cdn_index_matches_scan);
     tcase_add_test(tc, test_findings_introduced_removed);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_malformed);
