@@ -644,6 +644,9 @@ void mxh_engine_free(mxh_engine *e)
         free(e->notices[i]);
     free(e->notices);
     free(e->routes);
+    free(e->route_zone);
+    free(e->route_hash);
+    free(e->route_map);
     free(e->lookups);
     free(e->findings);
     mxh_lua_psl_free(e);

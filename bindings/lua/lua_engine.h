@@ -136,7 +136,7 @@ struct mxh_engine {
     const mxh_zone *zone;
     mxh_rule *cur_rule;
     int cache_ref;           /* handle cache: light userdata -> handle */
-    int route_ref;           /* route cache: domain -> route handle */
+    int route_ref;           /* route handles: route index + 1 -> handle */
     int lookup_ref;          /* lookup cache: "name\0type" -> lookup handle */
     uint32_t hints_gen;      /* gen the hints below belong to (0: none yet) */
     unsigned hints;          /* zone:hint() bits of e->zone (lua_objects.c) */
@@ -148,7 +148,14 @@ struct mxh_engine {
     size_t nxfacts;
     uint32_t xfacts_gen;     /* gen the facts belong to */
     mxh_route **routes;      /* C routes owned for this zone */
+    const mxh_zone **route_zone; /* ... the zone each was asked through */
+    uint32_t *route_hash;    /* ... the hash of its domain */
     size_t nroutes, caproutes;
+    struct mxh_route_slot {  /* routes by (zone, domain): open addressing */
+        uint32_t gen;        /* slot in use when gen == the engine's gen */
+        uint32_t idx;        /* index into routes */
+    } *route_map;
+    size_t route_map_cap;    /* a power of two, or 0 */
     mxh_lookup **lookups;
     size_t nlookups, caplookups;
     mxh_finding **findings;

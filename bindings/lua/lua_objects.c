@@ -499,37 +499,135 @@ static int zone_spf_record(lua_State *L)
     return 2;
 }
 
-/* Push the route handle of name asked through zone z, computing the route on
- * first use (cached per zone scan by the question); returns the route. */
-static const mxh_route *push_route(lua_State *L, mxh_engine *e, const mxh_zone *z,
-                                   const char *name)
+/* Routes of this zone scan are kept in C, found by (zone asked through,
+ * domain) in e->route_map, whose slots are stamped with the generation:
+ * a new zone scan starts with an empty map without clearing it. The zone
+ * hints compute the routes of every mail domain without making a handle;
+ * a rule's zone:mail_route() makes one on first use, kept in the table at
+ * e->route_ref under the route's index, so the same question always gives
+ * the same userdata. No Lua string is made to find a route. */
+static uint32_t route_key_hash(const mxh_zone *z, const char *name)
 {
-    push_cache(L, &e->route_ref, 4);
-    push_key(L, z, name, 0);
-    lua_pushvalue(L, -1);
-    if (lua_rawget(L, -3) == LUA_TUSERDATA) {
-        lua_replace(L, -3);
-        lua_pop(L, 1);
-        return ((const mxh_lhandle *)lua_touserdata(L, -1))->ptr;
+    uint32_t h = 2166136261u; /* FNV-1a over the name, then the zone's address */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    uintptr_t zp = (uintptr_t)z;
+    h ^= (uint32_t)(zp >> 4) ^ (uint32_t)((uint64_t)zp >> 36);
+    h ^= h >> 15;
+    return h * 0x2c1b3c6du;
+}
+
+/* The slot of (z, name) in the map: its route index, or -1 with *slot the
+ * empty slot to fill. */
+static long route_map_find(const mxh_engine *e, const mxh_zone *z, const char *name, uint32_t h,
+                           size_t *slot)
+{
+    size_t mask = e->route_map_cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const struct mxh_route_slot *s = &e->route_map[i];
+        if (s->gen != e->gen) {
+            *slot = i;
+            return -1;
+        }
+        if (e->route_hash[s->idx] == h && e->route_zone[s->idx] == z &&
+            strcmp(mxh_route_domain(e->routes[s->idx]), name) == 0)
+            return (long)s->idx;
     }
-    lua_pop(L, 1); /* cache, key */
+}
+
+/* Make room for one more route (arrays and map); 0 or -1. */
+static int route_room(mxh_engine *e)
+{
     if (e->nroutes == e->caproutes) {
         size_t cap = e->caproutes ? e->caproutes * 2 : 16;
         mxh_route **nr = realloc(e->routes, cap * sizeof *nr);
         if (nr == NULL)
-            luaL_error(L, "out of memory");
+            return -1;
         e->routes = nr;
+        const mxh_zone **nz = realloc(e->route_zone, cap * sizeof *nz);
+        if (nz == NULL)
+            return -1;
+        e->route_zone = nz;
+        uint32_t *nh = realloc(e->route_hash, cap * sizeof *nh);
+        if (nh == NULL)
+            return -1;
+        e->route_hash = nh;
         e->caproutes = cap;
     }
+    if ((e->nroutes + 1) * 2 > e->route_map_cap) { /* at most half full */
+        size_t cap = e->route_map_cap ? e->route_map_cap * 2 : 64;
+        while ((e->nroutes + 1) * 2 > cap)
+            cap *= 2;
+        struct mxh_route_slot *nm = calloc(cap, sizeof *nm);
+        if (nm == NULL)
+            return -1;
+        struct mxh_route_slot *old = e->route_map;
+        size_t oldcap = e->route_map_cap;
+        e->route_map = nm;
+        e->route_map_cap = cap;
+        /* gen 0 is never a scan's generation (a scan bumps it first) unless
+         * it wrapped around: then stamp the fresh map as unused explicitly */
+        if (e->gen == 0)
+            for (size_t i = 0; i < cap; i++)
+                nm[i].gen = 1;
+        for (size_t i = 0; i < oldcap; i++) {
+            if (old[i].gen != e->gen)
+                continue;
+            size_t mask = cap - 1, j = e->route_hash[old[i].idx] & mask;
+            while (nm[j].gen == e->gen)
+                j = (j + 1) & mask;
+            nm[j] = old[i];
+        }
+        free(old);
+    }
+    return 0;
+}
+
+/* The route of name asked through zone z, computed on first use; its index
+ * in e->routes into *idx. Raises Lua errors. */
+static const mxh_route *get_route(lua_State *L, mxh_engine *e, const mxh_zone *z,
+                                  const char *name, size_t *idx)
+{
+    uint32_t h = route_key_hash(z, name);
+    size_t slot = 0;
+    long found = e->route_map_cap ? route_map_find(e, z, name, h, &slot) : -1;
+    if (found >= 0) {
+        *idx = (size_t)found;
+        return e->routes[found];
+    }
+    if (route_room(e) < 0)
+        luaL_error(L, "out of memory");
     mxh_route *r = NULL;
     mxh_status st = mxh_mail_route_ctx(e->zs, z, name, &r);
     if (st != MXH_OK || r == NULL)
         luaL_error(L, "mail route of %s failed: %s", name, mxh_strerror(st));
-    e->routes[e->nroutes++] = r;
+    size_t i = e->nroutes++;
+    e->routes[i] = r;
+    e->route_zone[i] = z;
+    e->route_hash[i] = h;
+    route_map_find(e, z, name, h, &slot); /* the map may have grown */
+    e->route_map[slot].gen = e->gen;
+    e->route_map[slot].idx = (uint32_t)i;
+    *idx = i;
+    return r;
+}
+
+/* Push the route handle of name asked through zone z (see get_route);
+ * returns the route. */
+static const mxh_route *push_route(lua_State *L, mxh_engine *e, const mxh_zone *z,
+                                   const char *name)
+{
+    size_t idx;
+    const mxh_route *r = get_route(L, e, z, name, &idx);
+    push_cache(L, &e->route_ref, 4);
+    if (lua_rawgeti(L, -1, (lua_Integer)idx + 1) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return r;
+    }
+    lua_pop(L, 1);
     new_handle(L, MXH_LK_ROUTE, r);
     lua_pushvalue(L, -1);
-    lua_insert(L, -3); /* cache, handle, key, handle */
-    lua_rawset(L, -4);
+    lua_rawseti(L, -3, (lua_Integer)idx + 1);
     lua_remove(L, -2);
     return r;
 }
@@ -690,8 +788,8 @@ static unsigned hints_records(const mxh_engine *e, const mxh_zone *z)
 /* Route facts of one mail domain d. */
 static unsigned hints_route(lua_State *L, mxh_engine *e, const mxh_zone *z, const char *d)
 {
-    const mxh_route *r = push_route(L, e, z, d);
-    lua_pop(L, 1);
+    size_t idx;
+    const mxh_route *r = get_route(L, e, z, d, &idx);
     mxh_route_kind k = mxh_route_kind_of(r);
     unsigned h = 0;
     if (k == MXH_ROUTE_IMPLICIT && z->apex && strcmp(d, mxh_zone_origin(z)) == 0)
