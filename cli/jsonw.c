@@ -42,6 +42,13 @@ static size_t utf8_len(const unsigned char *s)
     return 0;
 }
 
+/* Bytes written as they are inside a JSON string: printable ASCII but '"'
+ * and '\\' (UTF-8 sequences are checked one by one). */
+static inline int json_plain(unsigned c)
+{
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void cli_json_str(FILE *f, const char *str)
 {
     if (!str) {
@@ -50,8 +57,16 @@ void cli_json_str(FILE *f, const char *str)
     }
     const unsigned char *s = (const unsigned char *)str;
     fputc('"', f);
-    while (*s) {
+    for (;;) {
+        /* the plain run in one write: most strings are nothing else */
+        const unsigned char *run = s;
+        while (json_plain(*s))
+            s++;
+        if (s > run)
+            fwrite(run, 1, (size_t)(s - run), f);
         unsigned c = *s;
+        if (c == 0)
+            break;
         if (c < 0x80) {
             switch (c) {
             case '"': fputs("\\\"", f); break;
@@ -61,11 +76,7 @@ void cli_json_str(FILE *f, const char *str)
             case '\t': fputs("\\t", f); break;
             case '\b': fputs("\\b", f); break;
             case '\f': fputs("\\f", f); break;
-            default:
-                if (c < 0x20 || c == 0x7f)
-                    fprintf(f, "\\u%04x", c);
-                else
-                    fputc((int)c, f);
+            default: fprintf(f, "\\u%04x", c); /* other controls and DEL */
             }
             s++;
             continue;
