@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * load.c — load every input into one zone set, sequentially (loading is not
- * thread-safe), remembering which diagnostics each input produced so that
- * load errors are printed in input order beside the zone they belong to.
+ * load.c — load every input into one zone set (on one thread, or on several
+ * into zone sets of their own joined in input order), remembering which
+ * diagnostics each input produced so that load errors are printed in input
+ * order beside the zone they belong to.
  */
 #include "cli.h"
 
