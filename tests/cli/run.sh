@@ -371,6 +371,37 @@ run scan -f json --jobs 2 "$T/ra"
 check "read-ahead: --jobs 1 and --jobs 2 give byte-identical JSON, exit 2 both" sh -c '[ '"$rc1"' -eq 2 ] && [ '"$rc"' -eq 2 ] && cmp -s "$1" "$2"' _ "$T/ra-j1" "$T/out"
 check "read-ahead: lower-case \$include read from the file's directory, a bad line is a load error with its line" jq -e -s 'all(.[]; .rule != "mx-dangling" or .zone == "ra3.example.") and any(.[]; .rule == "load-error" and (.file | endswith("ra3.example.zone")) and .line == 5) and all(.[]; .rule != "load-error" or (.file | endswith("ra3.example.zone")))' "$T/out" >/dev/null
 
+# Loading on several threads: batches of files load into zone sets of their
+# own and are joined in input order. Duplicate origins across batches, a zone
+# loaded before the zone around it, broken and non-zone files, an $INCLUDE:
+# output, warnings and exit status must not depend on --jobs.
+mkdir -p "$T/par/inc"
+printf 'mail IN A 192.0.2.77\n' >"$T/par/inc/hosts.inc"
+i=0
+while [ $i -lt 70 ]; do
+    n=$(printf '%02d' $i)
+    case $((i % 10)) in
+    3) printf '$ORIGIN p%02d.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mail.other.example.\n' $((i - 3)) ;;
+    5) printf 'not a zone\njust words\n' ;;
+    7) printf '$ORIGIN p%s.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mail\nbad IN A 192.0.2.300\n$INCLUDE inc/hosts.inc\n' "$n" ;;
+    *) printf '$ORIGIN p%s.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mail\nmail IN A 192.0.2.%d\n' "$n" $((i + 1)) ;;
+    esac >"$T/par/f$n.zone"
+    i=$((i + 1))
+done
+# the inner zone first (f01), the zone around it last (f69): its MX lies in f01
+printf '$ORIGIN sub.outer.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\nhost IN A 192.0.2.200\n' >"$T/par/f01.zone"
+printf '$ORIGIN outer.example.\n@ 3600 IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 host.sub\nsub IN NS ns1.sub\n' >"$T/par/f69.zone"
+for j in 1 2 4; do
+    run scan -f json --verbose --jobs $j "$T/par"
+    cp "$T/out" "$T/par-j$j.json"
+    grep -v -e 'seconds' -e ' s$' -e 'zones/s' "$T/err" >"$T/par-j$j.err"
+    echo "$rc" >"$T/par-j$j.rc"
+done
+check "parallel load: --jobs 1, 2 and 4 give byte-identical JSON and warnings, exit 2" sh -c 'cmp -s "$1/par-j1.json" "$1/par-j2.json" && cmp -s "$1/par-j1.json" "$1/par-j4.json" && cmp -s "$1/par-j1.err" "$1/par-j2.err" && cmp -s "$1/par-j1.err" "$1/par-j4.err" && [ "$(cat "$1/par-j1.rc" "$1/par-j2.rc" "$1/par-j4.rc")" = "$(printf "2\n2\n2")" ]' _ "$T"
+check "parallel load: every broken file and duplicate origin is reported, the zone inside is found" sh -c 'jq -e -s "([.[] | select(.rule == \"load-error\")] | length) == 14 and all(.[]; .rule != \"mx-dangling\" or (.zone | startswith(\"outer\") | not))" "$1" >/dev/null && [ "$(grep -c "already loaded" "$2")" -eq 7 ]' _ "$T/par-j2.json" "$T/par-j2.err"
+run route outer.example "$T/par"
+check "parallel load: the route of the outer zone reaches the inner zone's address" out_has '192.0.2.200'
+
 # ---------------------------------------------------------------- inventory, output errors
 # A zone of its own inventory: the shared server still delivers the domain
 # locally although its MX moved away (seed 004).
