@@ -58,9 +58,10 @@ sel._domainkey.news 3600 IN TXT "v=DKIM1; p=MIGf"
     -- "Has no MX of its own" is absence: not concluded from a zone that lost
     -- lines while loading (already reported as a load error).
     if zone:incomplete() then return end
-    -- Wildcard MX owners, keyed by the parent they cover.
+    -- Wildcard MX owners, keyed by the parent they cover (mxh.wildcard_mx:
+    -- the MX records with a wildcard owner, zone:records() order, from C).
     local wild, any = {}, false
-    for rec in zone:records("MX") do
+    for _, rec in ipairs(mxh.wildcard_mx(zone)) do
       local owner = rec:owner()
       if owner:sub(1, 2) == "*." then
         local p = owner:sub(3)

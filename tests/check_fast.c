@@ -642,6 +642,37 @@ START_TEST(mx_one_host_not_mx)
 }
 END_TEST
 
+/* mxh.wildcard_mx: the MX records with a wildcard owner, in zone:records()
+ * order; compared with the walk it replaces. */
+START_TEST(wildcard_mx_records)
+{
+    static const char zone_wild[] =
+        "$ORIGIN example.com.\n"
+        SOA
+        "*.w MX 20 mx2\n"
+        "@ MX 10 mx1\n"
+        "* MX 10 mx1\n"
+        "*.w A 192.0.2.7\n"           /* not an MX */
+        "sub.*.w MX 10 mx1\n"         /* '*' not the first label */
+        "a*.x MX 10 mx1\n"            /* '*' inside a label: no wildcard */
+        "\\*.y MX 10 mx1\n"           /* escaped: the same octet in the canonical name, as the walk sees it */
+        "*.w MX 10 mx1\n"
+        "mx1 A 192.0.2.25\nmx2 A 192.0.2.26\n";
+    EXPECT_PROBE(NULL, zone_wild,
+                 "local a, b = {}, {}\n"
+                 "    for _, r in ipairs(mxh.wildcard_mx(zone)) do a[#a + 1] = r:owner() .. ' ' .. r:target() end\n"
+                 "    for r in zone:records('MX') do\n"
+                 "      if r:owner():sub(1, 2) == '*.' then b[#b + 1] = r:owner() .. ' ' .. r:target() end\n"
+                 "    end\n"
+                 "    out = table.concat(a, ',') .. (table.concat(a, ',') == table.concat(b, ',') and ' =' or ' /')\n",
+                 "*.w.example.com. mx2.example.com.,*.example.com. mx1.example.com.,"
+                 "*.y.example.com. mx1.example.com.,*.w.example.com. mx1.example.com. =");
+    /* a zone without any */
+    EXPECT_PROBE(NULL, "$ORIGIN example.com.\n" SOA "@ MX 10 ns\n",
+                 "out = tostring(#mxh.wildcard_mx(zone))\n", "0");
+}
+END_TEST
+
 /* zone:incomplete_at(name): the zone answering for name lost lines while
  * loading (here: a bad record), seen from another zone of the set. */
 START_TEST(incomplete_at)
@@ -694,6 +725,7 @@ Suite *fast_suite(void)
     tcase_add_test(tc, children_of_escaped_dot);
     tcase_add_test(tc, children_of_wildcard);
     tcase_add_test(tc, children_of_zone_order);
+    tcase_add_test(tc, wildcard_mx_records);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("first_record_below");

@@ -13,6 +13,8 @@
  *                                     unknown result by its leading terms
  *   mxh.mx_one_host(route)            whether the route's exchanges may all
  *                                     be one host (a prefilter)
+ *   mxh.wildcard_mx(zone)             the MX records whose owner is a
+ *                                     wildcard, in zone:records() order
  *
  * set is a Lua table whose keys are canonical names (its values are not
  * read). Both follow zone:names() order (node creation order).
@@ -31,6 +33,7 @@ MXH_HIDDEN int mxh_lua_children_of(lua_State *L);
 MXH_HIDDEN int mxh_lua_first_record_below(lua_State *L);
 MXH_HIDDEN int mxh_lua_spf_mx_settled(lua_State *L);
 MXH_HIDDEN int mxh_lua_mx_one_host(lua_State *L);
+MXH_HIDDEN int mxh_lua_wildcard_mx(lua_State *L);
 
 /* A small read-only hash set of the names given as keys of a Lua table. */
 typedef struct {
@@ -38,7 +41,21 @@ typedef struct {
     size_t *len;
     size_t mask;
     size_t count;
+    uint64_t lens[4];    /* bit l: some name has l bytes (l < 256; longer: bit 255) */
 } name_set;
+
+static void set_len_mark(name_set *s, size_t l)
+{
+    l = l < 255 ? l : 255;
+    s->lens[l >> 6] |= 1ull << (l & 63);
+}
+
+/* Whether some name of s may have n bytes (no false "no"). */
+static int set_len_may(const name_set *s, size_t n)
+{
+    n = n < 255 ? n : 255;
+    return (s->lens[n >> 6] >> (n & 63)) & 1;
+}
 
 static uint32_t name_hash(const char *s, size_t n)
 {
@@ -76,6 +93,7 @@ static int set_build(lua_State *L, int idx, name_set *s)
     s->len = calloc(cap, sizeof *s->len);
     s->mask = cap - 1;
     s->count = 0;
+    memset(s->lens, 0, sizeof s->lens);
     if (s->name == NULL || s->len == NULL) {
         set_free(s);
         return -1;
@@ -92,6 +110,7 @@ static int set_build(lua_State *L, int idx, name_set *s)
                 s->name[i] = k;
                 s->len[i] = l;
                 s->count++;
+                set_len_mark(s, l);
             }
         }
         lua_pop(L, 1);
@@ -102,6 +121,8 @@ static int set_build(lua_State *L, int idx, name_set *s)
 /* Slot of name (n bytes) in s, or -1. */
 static long set_find(const name_set *s, const char *name, size_t n)
 {
+    if (!set_len_may(s, n))
+        return -1;
     size_t i = name_hash(name, n) & s->mask;
     while (s->name[i]) {
         if (s->len[i] == n && memcmp(s->name[i], name, n) == 0)
@@ -123,18 +144,55 @@ int mxh_lua_children_of(lua_State *L)
         return luaL_error(L, "out of memory");
     lua_newtable(L);
     lua_Integer k = 0;
+    /* Most names are one label below the origin: their parent is the origin,
+     * whose answer is looked up once. */
+    size_t olen = strlen(z->origin);
+    int origin_in = s.count > 0 && set_find(&s, z->origin, olen) >= 0;
     for (size_t i = 0; s.count > 0 && i < z->nnodes; i++) {
         const mxh_node *nd = z->node_list[i];
-        const char *p = mxh_name_parent(nd->name);
+        const char *nm = nd->name, *p = nm;
+        /* the parent: after the first unescaped dot (mxh_name_parent when
+         * the first label holds an escape, or for the root) */
+        while (*p && *p != '.' && *p != '\\')
+            p++;
+        if (*p == '.' && p != nm)
+            p = p[1] ? p + 1 : p;
+        else
+            p = mxh_name_parent(nm);
         if (p == NULL)
             continue;
-        size_t pl = nd->name_len - (size_t)(p - nd->name);
-        if (set_find(&s, p, pl) >= 0) {
+        size_t pl = nd->name_len - (size_t)(p - nm);
+        int hit = pl == olen && memcmp(p, z->origin, olen) == 0 ? origin_in
+                                                                 : set_find(&s, p, pl) >= 0;
+        if (hit) {
             lua_pushlstring(L, nd->name, nd->name_len);
             lua_rawseti(L, -2, ++k);
         }
     }
     set_free(&s);
+    return 1;
+}
+
+/* mxh.wildcard_mx(zone): array of the zone's MX records whose owner is a
+ * wildcard (its first label is exactly "*", RFC 4592 §2.1.1), in
+ * zone:records("MX") order: one pass in C instead of a record handle and an
+ * owner string per MX record in Lua. */
+int mxh_lua_wildcard_mx(lua_State *L)
+{
+    const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
+    lua_newtable(L);
+    lua_Integer k = 0;
+    size_t n = mxh_zone_record_count(z);
+    for (size_t i = 0; i < n; i++) {
+        const mxh_rr *rr = mxh_zone_record(z, i);
+        if (mxh_rr_type(rr) != MXH_TYPE_MX)
+            continue;
+        const char *o = mxh_rr_owner(rr);
+        if (o && o[0] == '*' && o[1] == '.') {
+            mxh_lua_push_record(L, rr);
+            lua_rawseti(L, -2, ++k);
+        }
+    }
     return 1;
 }
 

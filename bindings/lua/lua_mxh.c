@@ -960,6 +960,7 @@ MXH_HIDDEN int mxh_lua_children_of(lua_State *L); /* lua_fast.c */
 MXH_HIDDEN int mxh_lua_first_record_below(lua_State *L);
 MXH_HIDDEN int mxh_lua_spf_mx_settled(lua_State *L);
 MXH_HIDDEN int mxh_lua_mx_one_host(lua_State *L);
+MXH_HIDDEN int mxh_lua_wildcard_mx(lua_State *L);
 
 int mxh_lua_open_mxh(lua_State *L)
 {
@@ -983,6 +984,7 @@ int mxh_lua_open_mxh(lua_State *L)
         {"exchange_explained", h_exchange_explained},
         {"children_of", mxh_lua_children_of}, {"first_record_below", mxh_lua_first_record_below},
         {"spf_mx_settled", mxh_lua_spf_mx_settled}, {"mx_one_host", mxh_lua_mx_one_host},
+        {"wildcard_mx", mxh_lua_wildcard_mx},
         {NULL, NULL}
     };
     luaL_newlib(L, fns);
