@@ -125,7 +125,8 @@ static int ra_read(const char *path, char **buf, size_t *len)
     }
     for (;;) {
         /* one byte more than the size: a file that grew is left to the loader */
-        ssize_t r = read(fd, p + n, size + 1 - n);
+        size_t want = size + 1 - n;
+        ssize_t r = read(fd, p + n, want);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0 || (r > 0 && n + (size_t)r > size)) {
@@ -133,9 +134,10 @@ static int ra_read(const char *path, char **buf, size_t *len)
             close(fd);
             return -1;
         }
-        if (r == 0)
-            break;
         n += (size_t)r;
+        /* a regular file reads short only at its end: no read just to see 0 */
+        if (r == 0 || (size_t)r < want)
+            break;
     }
     close(fd);
     p[n] = '\0';
@@ -337,7 +339,9 @@ static void load_batch(ploader *P, batch *bt)
     }
     for (size_t i = bt->from; i < bt->to; i++) {
         cli_unit *u = &P->ld->units[i + 1];
-        load_one(bt->zs, &P->in->items[i], P->lo, u, NULL, 0);
+        ra_item x = {NULL, 0, 0};
+        ra_fill(&P->in->items[i], &x); /* as on one thread: the same bytes, read once */
+        load_one(bt->zs, &P->in->items[i], P->lo, u, x.buf, x.len);
         bt->shadowed[i - bt->from] = u->zone && mxh_zone_shadowed(u->zone);
     }
 }
