@@ -23,6 +23,9 @@
 #include <unistd.h>
 
 #include <ldns/ldns.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 
 #define MAX_TOKENS 100000 /* more fields than any RDATA (65535 octets) can need */
@@ -44,6 +47,64 @@ static const uint8_t cls[256] = {
     ['('] = C_LP,    [')'] = C_RP,    ['\\'] = C_BS,   [0x7f] = C_CTRL,
 };
 
+/* Index of the first byte at or after i that does not continue a plain word
+ * (cls[] != C_ORD), or n. Words are short, but a 16-byte compare finds the
+ * end of most of them in one step where a byte loop takes one per byte. */
+#if defined(__SSE2__)
+static inline size_t word_end(const char *b, size_t i, size_t n)
+{
+    const __m128i sp = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                  lp = _mm_set1_epi8('('), rp = _mm_set1_epi8(')'), semi = _mm_set1_epi8(';'),
+                  bs = _mm_set1_epi8('\\'), del = _mm_set1_epi8(0x7f);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        /* 0x00..0x20 (unsigned): blanks, newlines, control characters */
+        __m128i m = _mm_cmpeq_epi8(_mm_min_epu8(v, sp), v);
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, semi)));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, lp), _mm_cmpeq_epi8(v, rp)));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, del)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+    while (i < n && cls[(unsigned char)b[i]] == C_ORD)
+        i++;
+    return i;
+}
+/* Index of the first '"', backslash or newline at or after i, or n. */
+static inline size_t quoted_end(const char *b, size_t i, size_t n)
+{
+    const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+                  nl = _mm_set1_epi8('\n');
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, nl)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+    while (i < n && b[i] != '"' && b[i] != '\\' && b[i] != '\n')
+        i++;
+    return i;
+}
+#else
+static inline size_t quoted_end(const char *b, size_t i, size_t n)
+{
+    while (i < n && b[i] != '"' && b[i] != '\\' && b[i] != '\n')
+        i++;
+    return i;
+}
+static inline size_t word_end(const char *b, size_t i, size_t n)
+{
+    while (i < n && cls[(unsigned char)b[i]] == C_ORD)
+        i++;
+    return i;
+}
+#endif
+
 typedef struct btok {
     const char *p;    /* as written (a quoted token includes its quotes) */
     uint32_t len;
@@ -62,6 +123,15 @@ typedef struct entry {
     size_t ntok;
     char err[160];    /* lexing error, "" if none */
 } entry;
+
+/* A parsed record waiting for mxh_zone_add (see stage_record): its strings
+ * are copied into bload.stage, at these offsets. */
+#define PEND_MAX 16
+#define NO_OFF UINT32_MAX
+typedef struct pend {
+    mxh_rr_in in;           /* the strings' pointers are set when it is added */
+    uint32_t owner_off, otext_off, rdata_off, rtext_off, target_off;
+} pend;
 
 /* The whole load: one top file and its includes. */
 typedef struct bload {
@@ -93,7 +163,7 @@ typedef struct bload {
     bool top_is_file;
     const char *top_name;
     const char *root_opt;
-    mxh_fileno top_file;
+    uint16_t top_file;
     char top_real[PATH_MAX];
     char top_dir[PATH_MAX];
     char root[PATH_MAX];
@@ -103,6 +173,13 @@ typedef struct bload {
     unsigned nstack;
     bool include_failed;
     bool nomem;
+    /* records parsed but not yet added: the index slots they will probe are
+     * fetched meanwhile (mxh_zone_prefetch), several records ahead */
+    pend pend[PEND_MAX];
+    unsigned npend;
+    char *stage;
+    size_t stage_n, stage_cap;
+    uint32_t owner_off;     /* owner's copy in stage, or NO_OFF */
     /* the top buffer's pages may be dropped once read (MXH_LOADF_DISCARD) */
     bool discard;
     uintptr_t dropped;      /* dropped up to here */
@@ -112,7 +189,7 @@ typedef struct bload {
 typedef struct bfile {
     const char *name;       /* as shown */
     const char *dir;        /* directory for relative $INCLUDE, or NULL */
-    mxh_fileno file;
+    uint16_t file;
     char origin[MXH_NAME_BUF];
     size_t origin_len;      /* kept by set_origin */
     bool origin_plain;      /* no backslash in origin */
@@ -137,6 +214,69 @@ static int grow_tokens(bload *L)
 }
 
 /*
+ * The usual entry, lexed 16 bytes at a time: a line of at most 64 bytes
+ * holding nothing but plain words, spaces and tabs, ended by a newline.
+ * Returns 1 with the entry in e and L->tok (ntok may be 0: a blank line),
+ * x moved past the newline; 0, changing nothing, for anything else (a
+ * quote, a comment, a parenthesis, a backslash, CR or another control
+ * character, a longer line, the last 64 bytes of the input), which the
+ * general loop below then reads. Same tokens as that loop gives.
+ */
+#if defined(__SSE2__)
+static int lex_plain_line(bload *L, lexer *x, entry *e)
+{
+    if (x->n - x->pos < 64 || (L->captok < 32 && grow_tokens(L) != 0))
+        return 0;
+    const char *b = x->b + x->pos;
+    const __m128i sp = _mm_set1_epi8(0x20), tab = _mm_set1_epi8('\t'),
+                  quote = _mm_set1_epi8('"'), lp = _mm_set1_epi8('('), rp = _mm_set1_epi8(')'),
+                  semi = _mm_set1_epi8(';'), bs = _mm_set1_epi8('\\'),
+                  del = _mm_set1_epi8(0x7f);
+    uint64_t blank = 0, stop = 0;
+    for (unsigned k = 0; k < 64; k += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + k));
+        __m128i w = _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab));
+        /* 0x00..0x20 but not a blank: newline, CR, other control characters */
+        __m128i m = _mm_andnot_si128(w, _mm_cmpeq_epi8(_mm_min_epu8(v, sp), v));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, semi)));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, lp), _mm_cmpeq_epi8(v, rp)));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, del)));
+        blank |= (uint64_t)(unsigned)_mm_movemask_epi8(w) << k;
+        unsigned mm = (unsigned)_mm_movemask_epi8(m);
+        if (mm) {
+            stop = (uint64_t)mm << k;
+            break;
+        }
+    }
+    if (!stop)
+        return 0;
+    unsigned end = (unsigned)__builtin_ctzll(stop);
+    if (b[end] != '\n')
+        return 0;
+    uint64_t word = ~blank & ((UINT64_C(1) << end) - 1); /* end < 64 */
+    uint64_t starts = word & ~(word << 1), ends = word & ~(word >> 1);
+    btok *t = L->tok;
+    size_t nt = 0;
+    while (starts) {
+        unsigned s0 = (unsigned)__builtin_ctzll(starts), s1 = (unsigned)__builtin_ctzll(ends);
+        t[nt].p = b + s0;
+        t[nt].len = s1 - s0 + 1;
+        t[nt].quoted = 0;
+        nt++;
+        starts &= starts - 1;
+        ends &= ends - 1;
+    }
+    e->line = x->line;
+    e->blank_owner = (int)(blank & 1);
+    e->ntok = nt;
+    e->err[0] = '\0';
+    x->pos += end + 1;
+    x->line++;
+    return 1;
+}
+#endif
+
+/*
  * Next entry from x into L->tok. Returns 0 at end of input, 1 with an entry
  * (ntok > 0, or err set). Blank and comment-only lines are skipped.
  * RFC 1035 §5.1: "(" and ")" let an entry span lines; ";" starts a comment;
@@ -148,6 +288,14 @@ static int lex_entry(bload *L, lexer *x, entry *e)
     const size_t n = x->n;
     size_t i = x->pos;
     for (;;) {
+#if defined(__SSE2__)
+        x->pos = i;
+        while (lex_plain_line(L, x, e)) {
+            if (e->ntok > 0)
+                return 1;
+        }
+        i = x->pos;
+#endif
         if (i >= n) {
             x->pos = i;
             return 0;
@@ -165,6 +313,8 @@ static int lex_entry(bload *L, lexer *x, entry *e)
             switch (cls[c]) {
             case C_WS:
                 i++;
+                while (i < n && (b[i] == ' ' || b[i] == '\t'))
+                    i++;
                 break;
             case C_NL:
                 i++;
@@ -198,8 +348,11 @@ static int lex_entry(bload *L, lexer *x, entry *e)
                 break;
             case C_QUOTE: {
                 size_t st = i++;
-                while (i < n && b[i] != '"' && b[i] != '\n') {
-                    if (b[i] == '\\' && i + 1 < n && b[i + 1] != '\n')
+                for (;;) {
+                    i = quoted_end(b, i, n);
+                    if (i >= n || b[i] != '\\')
+                        break;
+                    if (i + 1 < n && b[i + 1] != '\n')
                         i++;
                     i++;
                 }
@@ -226,8 +379,7 @@ static int lex_entry(bload *L, lexer *x, entry *e)
             default: { /* C_ORD, C_BS: a word */
                 size_t st = i;
                 for (;;) {
-                    while (i < n && cls[(unsigned char)b[i]] == C_ORD)
-                        i++;
+                    i = word_end(b, i, n);
                     if (i < n && b[i] == '\\') {
                         if (i + 1 < n && b[i + 1] != '\n' && b[i + 1] != '\r') {
                             i += 2;
@@ -442,10 +594,15 @@ static void find_fields(const entry *e, const btok *t, fields *f)
 /* ------------------------------------------------------------------------ */
 /* Diagnostics                                                              */
 
+/* Records still staged are added first, so diagnostics keep file order. */
+static void flush_records(bload *L);
+
 #define ERR(L, F, line, ...)                                                          \
-    mxh_zs_diag((L)->zs, MXH_DIAG_ERROR, (F)->file, (line), (L)->z, __VA_ARGS__)
+    (flush_records(L),                                                                \
+     mxh_zs_diag((L)->zs, MXH_DIAG_ERROR, (F)->file, (line), (L)->z, __VA_ARGS__))
 #define WARN(L, F, line, ...)                                                         \
-    mxh_zs_diag((L)->zs, MXH_DIAG_WARNING, (F)->file, (line), (L)->z, __VA_ARGS__)
+    (flush_records(L),                                                                \
+     mxh_zs_diag((L)->zs, MXH_DIAG_WARNING, (F)->file, (line), (L)->z, __VA_ARGS__))
 
 static void reject(bload *L)
 {
@@ -592,6 +749,146 @@ static int fast_rdata(bload *L, const bfile *F, uint16_t type, const btok *t, si
     return 1;
 }
 
+/*
+ * Records are added to the zone in batches of PEND_MAX: a record's owner and
+ * target are hashed and their index slots prefetched when it is parsed, and
+ * it is added after the next few have been parsed, by which time those
+ * slots are in cache (adding it at once, the probe waited for memory). Its
+ * strings are copied into L->stage, the lexer's and parser's buffers being
+ * reused by the next record. Same adds in the same order, so the same zone;
+ * flush_records runs before any diagnostic of the loader and at the end.
+ */
+/* Room for need more bytes in L->stage; false if out of memory. */
+static bool stage_room(bload *L, size_t need)
+{
+    if (L->stage_n + need <= L->stage_cap)
+        return true;
+    size_t nc = L->stage_cap ? L->stage_cap : 4096;
+    while (nc < L->stage_n + need)
+        nc *= 2;
+    if (nc > UINT32_MAX)
+        return false;
+    char *nb = realloc(L->stage, nc);
+    if (!nb)
+        return false;
+    L->stage = nb;
+    L->stage_cap = nc;
+    return true;
+}
+
+/* s[0..len) and a NUL into the stage (room made by the caller). */
+static uint32_t stage_put(bload *L, const char *s, size_t len)
+{
+    uint32_t off = (uint32_t)L->stage_n;
+    memcpy(L->stage + off, s, len);
+    L->stage[off + len] = '\0';
+    L->stage_n += len + 1;
+    return off;
+}
+
+static void flush_records(bload *L)
+{
+    unsigned n = L->npend;
+    if (!n)
+        return;
+    L->npend = 0;
+    /* A target already in the string pool is compared with the pooled copy:
+     * start fetching that too (the pool's slot was fetched at parse time). */
+    const mxh_zoneset *zs = L->zs;
+    if (zs->nstrslots) {
+        for (unsigned i = 0; i < n; i++) {
+            const mxh_rr_in *in = &L->pend[i].in;
+            if (in->hashed & 2) {
+                const mxh_str_slot *sl = &zs->strings[in->target_hash & (zs->nstrslots - 1)];
+                if (sl->s && sl->hash == in->target_hash)
+                    __builtin_prefetch(sl->s);
+            }
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        pend *p = &L->pend[i];
+        p->in.owner = L->stage + p->owner_off;
+        p->in.owner_text = L->stage + p->otext_off;
+        p->in.rdata = L->stage + p->rdata_off;
+        p->in.rdata_text = p->rtext_off != NO_OFF ? L->stage + p->rtext_off : NULL;
+        p->in.target = p->target_off != NO_OFF ? L->stage + p->target_off : NULL;
+        size_t before = L->z->rejected;
+        if (!mxh_zone_add(L->z, &p->in) && L->z->rejected != before) {
+            L->nomem = true; /* loading stops here, as it would have at once */
+            break;
+        }
+    }
+    L->stage_n = 0;
+    L->owner_off = NO_OFF;
+}
+
+/*
+ * Stage in for flush_records, with copies of its strings: the owner (once
+ * per owner), the owner as written (ot[0..otl)), the canonical RDATA, and
+ * the RDATA as written when it differs: rtext[0..rtl) if given, else the
+ * fields rt[0..nrt) joined by single spaces.
+ */
+static void stage_record(bload *L, const mxh_rr_in *in, const char *ot, size_t otl,
+                         const char *rtext, size_t rtl, const btok *rt, size_t nrt)
+{
+    size_t need = otl + in->rdata_len + 2;
+    if (L->owner_off == NO_OFF)
+        need += in->owner_len + 1;
+    if (!rtext)
+        for (size_t i = 0; i < nrt; i++)
+            need += rt[i].len + 1;
+    else
+        need += rtl + 1;
+    if (in->target)
+        need += in->target_len + 1;
+    if (need > (size_t)UINT32_MAX / 2 || !stage_room(L, need + 1)) {
+        flush_records(L);
+        L->nomem = true;
+        return;
+    }
+    pend *p = &L->pend[L->npend];
+    p->in = *in;
+    if (L->owner_off == NO_OFF)
+        L->owner_off = stage_put(L, in->owner, in->owner_len);
+    p->owner_off = L->owner_off;
+    p->otext_off = stage_put(L, ot, otl);
+    p->rdata_off = stage_put(L, in->rdata, in->rdata_len);
+    /* the RDATA as written, unless it is the canonical text (mxh_zone_add
+     * keeps it only when it differs) */
+    uint32_t at = (uint32_t)L->stage_n;
+    if (rtext) {
+        stage_put(L, rtext, rtl);
+    } else {
+        char *w = L->stage + at;
+        for (size_t i = 0; i < nrt; i++) {
+            if (i)
+                *w++ = ' ';
+            memcpy(w, rt[i].p, rt[i].len);
+            w += rt[i].len;
+        }
+        *w = '\0';
+        rtl = (size_t)(w - (L->stage + at));
+        L->stage_n += rtl + 1;
+    }
+    if (rtl == in->rdata_len && memcmp(L->stage + at, L->stage + p->rdata_off, rtl) == 0) {
+        L->stage_n = at;
+        p->rtext_off = NO_OFF;
+        p->in.rdata_text_len = 0;
+    } else {
+        p->rtext_off = at;
+        p->in.rdata_text_len = rtl;
+    }
+    p->target_off = NO_OFF;
+    if (in->target) {
+        if (in->target >= in->rdata && in->target + in->target_len == in->rdata + in->rdata_len)
+            p->target_off = p->rdata_off + (uint32_t)(in->target - in->rdata);
+        else
+            p->target_off = stage_put(L, in->target, in->target_len);
+    }
+    if (++L->npend == PEND_MAX)
+        flush_records(L);
+}
+
 static void do_record(bload *L, bfile *F, const entry *e)
 {
     const btok *t = L->tok;
@@ -656,6 +953,7 @@ static void do_record(bload *L, bfile *F, const entry *e)
             }
             memcpy(L->owner, canon, (size_t)nl + 1);
             L->owner_len = (size_t)nl;
+            L->owner_off = NO_OFF;
             L->have_owner = true;
             L->owner_tp = o->p;
             L->owner_tl = o->len;
@@ -676,40 +974,44 @@ static void do_record(bload *L, bfile *F, const entry *e)
     /* Class. */
     uint16_t rclass = f.klass >= 0 ? f.rclass : 1;
 
-    /* RDATA as written: fields joined by single spaces. */
-    size_t first = (size_t)f.type + 1, need = 1;
-    for (size_t i = first; i < e->ntok; i++)
-        need += t[i].len + 1;
-    if (need > L->rcap) {
-        size_t nc = L->rcap ? L->rcap : 1024;
-        while (nc < need)
-            nc *= 2;
-        char *nb = realloc(L->rbuf, nc);
-        if (!nb) {
-            L->nomem = true;
+    /* RDATA: the common cases from the fields themselves; the rest from the
+     * RDATA as written, fields joined by single spaces. */
+    size_t first = (size_t)f.type + 1;
+    const char *rtext = NULL; /* the joined text, when made */
+    size_t rl = 0;
+    mxh_rdata_out ro;
+    if (!fast_rdata(L, F, type, t + first, e->ntok - first, &ro)) {
+        size_t need = 1;
+        for (size_t i = first; i < e->ntok; i++)
+            need += t[i].len + 1;
+        if (need > L->rcap) {
+            size_t nc = L->rcap ? L->rcap : 1024;
+            while (nc < need)
+                nc *= 2;
+            char *nb = realloc(L->rbuf, nc);
+            if (!nb) {
+                L->nomem = true;
+                return;
+            }
+            L->rbuf = nb;
+            L->rcap = nc;
+        }
+        for (size_t i = first; i < e->ntok; i++) {
+            if (i > first)
+                L->rbuf[rl++] = ' ';
+            memcpy(L->rbuf + rl, t[i].p, t[i].len);
+            rl += t[i].len;
+        }
+        L->rbuf[rl] = '\0';
+        rtext = L->rbuf;
+        if (mxh_rdata_canon(L->zs, type, L->rbuf, rl, F->origin, &L->cbuf, &L->ccap, &ro, err,
+                            sizeof err, 0) != 0) {
+            if (strcmp(err, "out of memory") == 0)
+                L->nomem = true;
+            ERR(L, F, e->line, "%s", err);
+            reject(L);
             return;
         }
-        L->rbuf = nb;
-        L->rcap = nc;
-    }
-    size_t rl = 0;
-    for (size_t i = first; i < e->ntok; i++) {
-        if (i > first)
-            L->rbuf[rl++] = ' ';
-        memcpy(L->rbuf + rl, t[i].p, t[i].len);
-        rl += t[i].len;
-    }
-    L->rbuf[rl] = '\0';
-
-    mxh_rdata_out ro;
-    if (!fast_rdata(L, F, type, t + first, e->ntok - first, &ro) &&
-        mxh_rdata_canon(L->zs, type, L->rbuf, rl, F->origin, &L->cbuf, &L->ccap, &ro, err,
-                        sizeof err, 0) != 0) {
-        if (strcmp(err, "out of memory") == 0)
-            L->nomem = true;
-        ERR(L, F, e->line, "%s", err);
-        reject(L);
-        return;
     }
     if (ro.target) {
         in.target_len = strlen(ro.target);
@@ -739,6 +1041,7 @@ static void do_record(bload *L, bfile *F, const entry *e)
         ttl = L->last_ttl;
         if (!L->warned_1035) {
             L->warned_1035 = true;
+            flush_records(L);
             mxh_zs_diag(L->zs, MXH_DIAG_NOTICE, F->file, e->line, L->z,
                         "no $TTL: records without a TTL take the previous record's TTL (RFC 1035 §5.1)");
         }
@@ -759,33 +1062,26 @@ static void do_record(bload *L, bfile *F, const entry *e)
         L->default_known = true;
     }
 
-    char owner_text[MXH_NAME_BUF * 4 + 1];
+    /* the owner as written (a canonical owner never needs more) */
     size_t ol = 0;
-    if (f.owner >= 0) {
-        ol = t[f.owner].len < sizeof owner_text - 1 ? t[f.owner].len : sizeof owner_text - 1;
-        memcpy(owner_text, t[f.owner].p, ol);
-    }
-    owner_text[ol] = '\0';
+    if (f.owner >= 0)
+        ol = t[f.owner].len < MXH_NAME_BUF * 4 ? t[f.owner].len : MXH_NAME_BUF * 4;
 
     in.owner = L->owner;
     in.owner_len = L->owner_len;
-    in.owner_text = owner_text;
     in.owner_text_len = ol;
     in.type = type;
     in.rclass = rclass;
     in.ttl = ttl;
     in.rdata = ro.rdata;
     in.rdata_len = ro.rdata_len;
-    in.rdata_text = L->rbuf;
-    in.rdata_text_len = rl;
     in.target = ro.target;
     in.pref = ro.pref;
     in.file = F->file;
     in.line = e->line;
     in.flags = (uint8_t)(ro.flags | (owner_rel ? MXH_RR_OWNER_RELATIVE : 0));
-    size_t before = L->z->rejected;
-    if (!mxh_zone_add(L->z, &in) && L->z->rejected != before)
-        L->nomem = true;
+    stage_record(L, &in, f.owner >= 0 ? t[f.owner].p : "", ol, rtext, rl, t + first,
+                 e->ntok - first);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1046,15 +1342,17 @@ static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
             reject(L);
             continue;
         }
-        if (!e.blank_owner && L->tok[0].len > 0 && L->tok[0].p[0] == '$' && !L->tok[0].quoted)
+        if (!e.blank_owner && L->tok[0].len > 0 && L->tok[0].p[0] == '$' && !L->tok[0].quoted) {
+            flush_records(L);
             do_directive(L, F, &e);
-        else
+        } else
             do_record(L, F, &e);
         if (drop && x.pos >= next_drop) {
             drop_read(L, buf, x.pos);
             next_drop = x.pos + DROP_EVERY;
         }
     }
+    flush_records(L);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1135,7 +1433,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
     if (L.max_depth > MXH_INCLUDE_DEPTH * 4)
         L.max_depth = MXH_INCLUDE_DEPTH * 4;
 
-    mxh_fileno file = mxh_zs_file(zs, name);
+    uint16_t file = mxh_zs_file(zs, name);
     bfile F;
     memset(&F, 0, sizeof F);
     F.name = name;
@@ -1189,6 +1487,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
     }
     set_origin(&F, origin, strlen(origin));
 
+    L.owner_off = NO_OFF;
     L.z = mxh_zone_create(zs, origin, file, MXH_FMT_BIND);
     if (!L.z) {
         free(L.tok);
@@ -1199,6 +1498,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
     free(L.tok);
     free(L.rbuf);
     free(L.cbuf);
+    free(L.stage);
     if (out)
         *out = L.z;
     if (L.nomem) {
