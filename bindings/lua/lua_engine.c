@@ -647,6 +647,7 @@ void mxh_engine_free(mxh_engine *e)
     free(e->route_zone);
     free(e->route_hash);
     free(e->route_map);
+    free(e->xfacts);
     free(e->lookups);
     free(e->findings);
     mxh_lua_psl_free(e);

@@ -141,12 +141,13 @@ struct mxh_engine {
     uint32_t hints_gen;      /* gen the hints below belong to (0: none yet) */
     unsigned hints;          /* zone:hint() bits of e->zone (lua_objects.c) */
     unsigned hints_done;     /* which groups of them are computed */
-    struct {                 /* exchange facts of this zone scan (lua_mxh.c) */
+    struct mxh_xfact {       /* exchange facts of this zone scan (lua_mxh.c) */
         const void *x, *z;   /* exchange, zone asked through */
+        uint32_t gen;        /* slot in use when gen == xfacts_gen == the engine's gen */
         uint8_t ip, dot;     /* an address literal / missing its final dot */
-    } xfacts[16];
-    size_t nxfacts;
-    uint32_t xfacts_gen;     /* gen the facts belong to */
+    } *xfacts;               /* open addressing, xfacts_cap slots (a power of two) */
+    size_t xfacts_cap, nxfacts;
+    uint32_t xfacts_gen;     /* gen nxfacts counts for */
     mxh_route **routes;      /* C routes owned for this zone */
     const mxh_zone **route_zone; /* ... the zone each was asked through */
     uint32_t *route_hash;    /* ... the hash of its domain */

@@ -796,39 +796,52 @@ static size_t name_prefix(const char *n, const char *o, size_t *np)
     return label_end(n, *np - 1, &st);
 }
 
+/* What both exchange facts start from: the exchange's name and the zone's
+ * origin as canonical text, and the part of the name before the origin
+ * (name_prefix). Made once per exchange. */
+typedef struct xprep {
+    const char *xn;           /* the exchange's name as the route has it */
+    const char *n, *o;        /* canonical forms (maybe in a, b), or NULL */
+    size_t pl, np;            /* name_prefix(n, o) */
+    char a[MXH_NAME_BUF], b[MXH_NAME_BUF];
+} xprep;
+
+static void xprep_init(xprep *p, const mxh_zone *z, const mxh_exchange *x)
+{
+    p->xn = mxh_exchange_name(x);
+    p->n = p->xn ? canon_str(p->xn, p->a, sizeof p->a) : NULL;
+    p->o = canon_str(mxh_zone_origin(z), p->b, sizeof p->b);
+    p->pl = name_prefix(p->n, p->o, &p->np);
+}
+
 /* The address an MX exchange was meant to be (RFC 1035 §3.3.9: EXCHANGE is a
  * host name, an address literal is not one), into out; 0 if none. Written
  * with a final dot, the exchange is the literal itself; without it, the
  * origin (of this zone, or of another $ORIGIN: then the text as written
  * holds the address) was appended. */
-int mxh_lua_exchange_ip_literal(const mxh_zone *z, const mxh_exchange *x, char *out,
-                                size_t outsz)
+static int ip_literal_p(const xprep *p, const mxh_exchange *x, char *out, size_t outsz)
 {
-    const char *xn = mxh_exchange_name(x);
+    const char *xn = p->xn;
     size_t xl = xn ? strlen(xn) : 0;
     if (xn && addr_family(xn, xl, NULL)) {
         snprintf(out, outsz, "%.*s", (int)(xl - 1), xn);
         return 1;
     }
-    char a[MXH_NAME_BUF], b[MXH_NAME_BUF];
-    const char *n = xn ? canon_str(xn, a, sizeof a) : NULL;
-    const char *o = canon_str(mxh_zone_origin(z), b, sizeof b);
-    size_t np, pl = name_prefix(n, o, &np);
-    if (pl > 0 && addr_family(n, pl, NULL)) {
-        snprintf(out, outsz, "%.*s", (int)pl, n);
+    if (p->pl > 0 && addr_family(p->n, p->pl, NULL)) {
+        snprintf(out, outsz, "%.*s", (int)p->pl, p->n);
         return 1;
     }
     const mxh_rr *rec = mxh_exchange_record(x);
     if (rec && mxh_rr_target_relative(rec)) {
         const char *t = mxh_rr_rdata_text(rec);
-        const char *p = t ? t : "";
-        while (*p) {
-            while (*p && isspace((unsigned char)*p))
-                p++;
-            const char *w = p;
-            while (*p && !isspace((unsigned char)*p))
-                p++;
-            size_t wl = (size_t)(p - w);
+        const char *q = t ? t : "";
+        while (*q) {
+            while (*q && isspace((unsigned char)*q))
+                q++;
+            const char *w = q;
+            while (*q && !isspace((unsigned char)*q))
+                q++;
+            size_t wl = (size_t)(q - w);
             if (wl > 0 && (memchr(w, '.', wl) || memchr(w, ':', wl)) &&
                 addr_family(w, wl, NULL)) {
                 if (w[wl - 1] == '.')
@@ -841,25 +854,29 @@ int mxh_lua_exchange_ip_literal(const mxh_zone *z, const mxh_exchange *x, char *
     return 0;
 }
 
+int mxh_lua_exchange_ip_literal(const mxh_zone *z, const mxh_exchange *x, char *out,
+                                size_t outsz)
+{
+    xprep p;
+    xprep_init(&p, z, x);
+    return ip_literal_p(&p, x, out, outsz);
+}
+
 /* A forgotten final dot: the exchange is under the origin, has no records of
  * its own (a wildcard answer does not count) and is not below a cut, and the
  * part before the origin repeats the origin or is a full domain name (ends in
  * a TLD). The name meant, with its final dot, into out; 0 if none. */
-int mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
-                                 char *out, size_t outsz)
+static int missing_dot_p(mxh_engine *e, const xprep *p, const mxh_zone *z,
+                         const mxh_exchange *x, char *out, size_t outsz)
 {
-    const char *xn = mxh_exchange_name(x);
-    char a[MXH_NAME_BUF], b[MXH_NAME_BUF], c[MXH_NAME_BUF];
-    const char *n = xn ? canon_str(xn, a, sizeof a) : NULL;
-    const char *o = canon_str(mxh_zone_origin(z), b, sizeof b);
-    size_t np, pl = name_prefix(n, o, &np);
+    const char *n = p->n, *o = p->o;
+    size_t np = p->np, pl = p->pl;
     if (pl == 0)
         return 0;
     if (mxh_exchange_status_of(x) == MXH_EX_DELEGATED)
         return 0;
-    /* zone:node(name): the name as a plain canonical name or converted */
-    const char *nn = xn ? canon_str(xn, c, sizeof c) : NULL;
-    const mxh_node *node = nn ? mxh_zone_find(z, nn) : NULL;
+    /* zone:node(name): the name as a plain canonical name or converted (n) */
+    const mxh_node *node = n ? mxh_zone_find(z, n) : NULL;
     if (node && (node->rrs != NULL || (node->flags & MXH_NODE_BELOW_CUT)))
         return 0;
     size_t no = label_count(o);
@@ -886,28 +903,76 @@ int mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z, const mxh_exc
     return 0;
 }
 
-void mxh_lua_exchange_facts(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
-                            int *ip, int *dot)
+int mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
+                                 char *out, size_t outsz)
+{
+    xprep p;
+    xprep_init(&p, z, x);
+    return missing_dot_p(e, &p, z, x, out, outsz);
+}
+
+/* The facts are kept per zone scan in e->xfacts, an open-addressing table
+ * keyed by (exchange, zone asked through) whose slots are stamped with the
+ * generation (a new zone scan starts empty without clearing it): the hints
+ * compute them for every exchange, the MX rules ask again. */
+static size_t xfacts_slot(const mxh_engine *e, const void *x, const void *z)
+{
+    uint64_t k = (uint64_t)(uintptr_t)x * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)z;
+    k ^= k >> 29;
+    size_t mask = e->xfacts_cap - 1;
+    for (size_t i = (size_t)k & mask;; i = (i + 1) & mask) {
+        const struct mxh_xfact *f = &e->xfacts[i];
+        if (f->gen != e->gen || (f->x == x && f->z == z))
+            return i;
+    }
+}
+
+/* Room for one more fact; 0, or -1 (then the fact is just not kept). */
+static int xfacts_room(mxh_engine *e)
 {
     if (e->xfacts_gen != e->gen) {
         e->xfacts_gen = e->gen;
         e->nxfacts = 0;
     }
-    for (size_t i = 0; i < e->nxfacts; i++) {
-        if (e->xfacts[i].x == (const void *)x && e->xfacts[i].z == (const void *)z) {
-            *ip = e->xfacts[i].ip;
-            *dot = e->xfacts[i].dot;
+    if ((e->nxfacts + 1) * 2 <= e->xfacts_cap)
+        return 0;
+    size_t cap = e->xfacts_cap ? e->xfacts_cap * 2 : 64;
+    struct mxh_xfact *nf = calloc(cap, sizeof *nf);
+    if (nf == NULL)
+        return -1;
+    if (e->gen == 0) /* calloc's zeros would read as this generation's */
+        for (size_t i = 0; i < cap; i++)
+            nf[i].gen = 1;
+    struct mxh_xfact *old = e->xfacts;
+    size_t oldcap = e->xfacts_cap;
+    e->xfacts = nf;
+    e->xfacts_cap = cap;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].gen == e->gen)
+            e->xfacts[xfacts_slot(e, old[i].x, old[i].z)] = old[i];
+    free(old);
+    return 0;
+}
+
+void mxh_lua_exchange_facts(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
+                            int *ip, int *dot)
+{
+    if (e->xfacts_cap && e->xfacts_gen == e->gen) {
+        const struct mxh_xfact *f = &e->xfacts[xfacts_slot(e, x, z)];
+        if (f->gen == e->gen) {
+            *ip = f->ip;
+            *dot = f->dot;
             return;
         }
     }
     char out[MXH_NAME_BUF + 8];
-    *ip = mxh_lua_exchange_ip_literal(z, x, out, sizeof out);
-    *dot = mxh_lua_exchange_missing_dot(e, z, x, out, sizeof out);
-    if (e->nxfacts < sizeof e->xfacts / sizeof e->xfacts[0]) {
-        e->xfacts[e->nxfacts].x = x;
-        e->xfacts[e->nxfacts].z = z;
-        e->xfacts[e->nxfacts].ip = (uint8_t)*ip;
-        e->xfacts[e->nxfacts].dot = (uint8_t)*dot;
+    xprep p;
+    xprep_init(&p, z, x);
+    *ip = ip_literal_p(&p, x, out, sizeof out);
+    *dot = missing_dot_p(e, &p, z, x, out, sizeof out);
+    if (xfacts_room(e) == 0) {
+        struct mxh_xfact *f = &e->xfacts[xfacts_slot(e, x, z)];
+        *f = (struct mxh_xfact){ x, z, e->gen, (uint8_t)*ip, (uint8_t)*dot };
         e->nxfacts++;
     }
 }
