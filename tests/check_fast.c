@@ -447,6 +447,45 @@ START_TEST(spf_settled_records)
 }
 END_TEST
 
+/* Long TXT records (joined as Lua strings) next to short ones (joined in a
+ * C buffer): the same answers, with escapes and several strings. */
+START_TEST(spf_settled_long_records)
+{
+    static char zone[16384];
+    /* strings of at most 255 octets each (RFC 1035 §3.3) */
+    char pad[3000], filler[3000];
+    size_t pl = 0, fl = 0;
+    for (int i = 0; i < 13; i++)
+        pl += (size_t)snprintf(pad + pl, sizeof pad - pl, "\"%0200d\" ", i);
+    for (int i = 0; i < 100; i++)
+        fl += (size_t)snprintf(filler + fl, sizeof filler - fl, "\" ip4:198.51.%d.0/24\" ", i);
+    ck_assert_uint_gt(pl, 2048);
+    ck_assert_uint_gt(fl, 2048);
+    snprintf(zone, sizeof zone,
+             "$ORIGIN example.com.\n" SOA
+             "mx4 A 192.0.2.10\n"
+             /* a long non-SPF TXT, then the short SPF that settles */
+             "a MX 10 mx4\na TXT %s\na TXT \"v=spf1 ip4:192.0.2.10 -all\"\n"
+             /* a long SPF in many strings, the match at its end */
+             "b MX 10 mx4\nb TXT \"v=spf1\" %s \" ip4:192.0.2.10 -all\"\n"
+             /* the same but the address is missed: not settled */
+             "c MX 10 mx4\nc TXT \"v=spf1\" %s \" -all\"\n"
+             /* a short SPF and a long one: two records, permerror */
+             "d MX 10 mx4\nd TXT \"v=spf1 ip4:192.0.2.10 -all\"\nd TXT \"v=spf1\" %s \" -all\"\n"
+             /* escapes: \\118 is 'v'; the short one joined in C */
+             "e MX 10 mx4\ne TXT \"\\118=spf1 ip4:192.0.2.10 -all\"\n"
+             /* a long record that only starts like SPF */
+             "f MX 10 mx4\nf TXT \"v=spf10 \" %s\nf TXT \"v=spf1 ip4:192.0.2.10 -all\"\n",
+             pad, filler, filler, filler, pad);
+    EXPECT_PROBE(NULL, zone, SETTLED("a"), "true");
+    EXPECT_PROBE(NULL, zone, SETTLED("b"), "true");
+    EXPECT_PROBE(NULL, zone, SETTLED("c"), "false");
+    EXPECT_PROBE(NULL, zone, SETTLED("d"), "true");
+    EXPECT_PROBE(NULL, zone, SETTLED("e"), "true");
+    EXPECT_PROBE(NULL, zone, SETTLED("f"), "true");
+}
+END_TEST
+
 START_TEST(spf_settled_domain_forms)
 {
     /* non-canonical spelling of the domain is accepted */
@@ -741,6 +780,7 @@ Suite *fast_suite(void)
     tcase_add_test(tc, spf_settled_include);
     tcase_add_test(tc, spf_settled_macro);
     tcase_add_test(tc, spf_settled_records);
+    tcase_add_test(tc, spf_settled_long_records);
     tcase_add_test(tc, spf_settled_domain_forms);
     tcase_add_test(tc, spf_settled_cname);
     tcase_add_test(tc, spf_settled_agrees_with_rule);

@@ -224,6 +224,8 @@ MXH_HIDDEN int  mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z,
 
 /* Push the strings of TXT presentation rdata joined (mxh.txt_strings). */
 MXH_HIDDEN void mxh_lua_push_txt_strings(lua_State *L, const char *rdata, size_t len);
+/* The same joined text into out: its first bufsz bytes (no NUL added); returns their count. */
+MXH_HIDDEN size_t mxh_lua_join_txt(const char *rdata, size_t len, char *out, size_t bufsz);
 
 /* Both exchange facts, remembered for the zone scan (flags only). */
 MXH_HIDDEN void mxh_lua_exchange_facts(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,

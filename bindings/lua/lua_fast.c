@@ -246,6 +246,11 @@ static int parse_addr(int fam, const char *s, size_t n, unsigned char out[16])
     char buf[64];
     if (n == 0 || n >= sizeof buf)
         return 0;
+    /* mxh_parse_ipv4 accepts what inet_pton(AF_INET) does (core/util.c),
+     * without the copy; text with a NUL in it still goes the long way (there
+     * inet_pton reads up to the NUL) */
+    if (fam == 4 && memchr(s, '\0', n) == NULL)
+        return mxh_parse_ipv4(s, n, out);
     memcpy(buf, s, n);
     buf[n] = '\0';
     return inet_pton(fam == 4 ? AF_INET : AF_INET6, buf, out) == 1;
@@ -358,7 +363,8 @@ static int leading_pass(const mxh_zoneset *zs, const char *text, size_t tl, int 
  * is no single such record (none, several, or outside the loaded data: the
  * rule then has nothing to evaluate); -1 when the answer is not plain TXT
  * (left to zone:spf_record and its error). */
-static int spf_text(lua_State *L, const mxh_zone *z, const char *name)
+static int spf_text(lua_State *L, const mxh_zone *z, const char *name, char *jb, size_t jbsz,
+                    const char **text, size_t *textlen)
 {
     mxh_lookup *lk = NULL;
     if (mxh_lookup_ctx(mxh_lua_engine(L)->zs, z, name, MXH_TYPE_TXT, &lk) != MXH_OK || lk == NULL) {
@@ -376,21 +382,38 @@ static int spf_text(lua_State *L, const mxh_zone *z, const char *name)
                 break;
             }
             const char *rd = mxh_rr_rdata(rr);
-            mxh_lua_push_txt_strings(L, rd, strlen(rd));
-            size_t tl;
-            const char *tx = lua_tolstring(L, -1, &tl);
+            size_t rl = strlen(rd), tl;
+            const char *tx;
+            /* The joined strings are never longer than the RDATA text: a
+             * short record is joined into jb (the first SPF one found stays
+             * there; later ones only need their first bytes looked at), a
+             * long one as a Lua string left on the stack. */
+            int in_lua = rl >= jbsz;
+            char tmp[16];
+            if (in_lua) {
+                mxh_lua_push_txt_strings(L, rd, rl);
+                tx = lua_tolstring(L, -1, &tl);
+            } else if (found) {
+                tl = mxh_lua_join_txt(rd, rl, tmp, sizeof tmp); /* "v=spf1" and one more */
+                tx = tmp;
+            } else {
+                tl = mxh_lua_join_txt(rd, rl, jb, jbsz);
+                tx = jb;
+            }
             if (tl < 6 || strncasecmp(tx, "v=spf1", 6) != 0 || (tl > 6 && tx[6] != ' ')) {
-                lua_pop(L, 1);
+                if (in_lua)
+                    lua_pop(L, 1);
                 continue;
             }
             if (found) {
-                lua_pop(L, 2); /* two: permerror */
-                found = 0;
+                found = 0; /* two: permerror */
                 break;
             }
-            found = 1; /* stays on the stack */
+            found = 1;
+            *text = tx; /* in jb, or on the stack */
+            *textlen = tl;
         }
-        if (found < 0 && lua_gettop(L) > 3)
+        if (found <= 0 && lua_gettop(L) > 3)
             lua_settop(L, 3);
     }
     mxh_lookup_free(lk);
@@ -418,11 +441,12 @@ int mxh_lua_spf_mx_settled(lua_State *L)
             return lua_pushboolean(L, 0), 1;
         dom = buf;
     }
-    int have = spf_text(L, z, dom);
+    char jb[2048];
+    const char *text = NULL;
+    size_t tl = 0;
+    int have = spf_text(L, z, dom, jb, sizeof jb, &text, &tl);
     if (have <= 0)
         return lua_pushboolean(L, have == 0), 1;
-    size_t tl;
-    const char *text = lua_tolstring(L, -1, &tl);
     int ok = mxh_route_kind_of(r) == MXH_ROUTE_MX;
     size_t nx = mxh_route_exchange_count(r);
     for (size_t i = 0; ok && i < nx; i++) {

@@ -361,6 +361,44 @@ static void join_strings(luaL_Buffer *b, const char *p, size_t len)
     }
 }
 
+/* join_strings into a C buffer: the first bufsz bytes of the joined text
+ * are written (no NUL added), their count returned. */
+size_t mxh_lua_join_txt(const char *p, size_t len, char *out, size_t bufsz)
+{
+    size_t i = 0, k = 0;
+    while (i < len && k < bufsz) {
+        while (i < len && (p[i] == ' ' || p[i] == '\t'))
+            i++;
+        if (i >= len)
+            break;
+        int quoted = p[i] == '"';
+        if (quoted)
+            i++;
+        while (i < len && k < bufsz) {
+            char c = p[i];
+            if (quoted ? c == '"' : (c == ' ' || c == '\t'))
+                break;
+            if (c == '\\' && i + 1 < len) {
+                if (i + 3 < len && isdigit((unsigned char)p[i + 1]) &&
+                    isdigit((unsigned char)p[i + 2]) && isdigit((unsigned char)p[i + 3])) {
+                    int v = (p[i + 1] - '0') * 100 + (p[i + 2] - '0') * 10 + (p[i + 3] - '0');
+                    out[k++] = (char)(v & 0xff);
+                    i += 4;
+                } else {
+                    out[k++] = p[i + 1];
+                    i += 2;
+                }
+                continue;
+            }
+            out[k++] = c;
+            i++;
+        }
+        if (quoted && i < len)
+            i++; /* closing quote */
+    }
+    return k;
+}
+
 void mxh_lua_push_txt_strings(lua_State *L, const char *rdata, size_t len)
 {
     luaL_Buffer b;
