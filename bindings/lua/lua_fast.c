@@ -150,12 +150,11 @@ int mxh_lua_children_of(lua_State *L)
     int origin_in = s.count > 0 && set_find(&s, z->origin, olen) >= 0;
     for (size_t i = 0; s.count > 0 && i < z->nnodes; i++) {
         const mxh_node *nd = z->node_list[i];
-        const char *nm = nd->name, *p = nm;
-        /* the parent: after the first unescaped dot (mxh_name_parent when
-         * the first label holds an escape, or for the root) */
-        while (*p && *p != '.' && *p != '\\')
-            p++;
-        if (*p == '.' && p != nm)
+        const char *nm = nd->name;
+        /* the parent: after the first dot when the first label holds no
+         * escape (mxh_name_parent otherwise, and for the root) */
+        const char *p = memchr(nm, '.', nd->name_len);
+        if (p != NULL && p != nm && memchr(nm, '\\', (size_t)(p - nm)) == NULL)
             p = p[1] ? p + 1 : p;
         else
             p = mxh_name_parent(nm);
