@@ -180,6 +180,7 @@ typedef struct bload {
     char *stage;
     size_t stage_n, stage_cap;
     uint32_t owner_off;     /* owner's copy in stage, or NO_OFF */
+    const char *buf_end;    /* end of the buffer being read (canon_name reads ahead) */
     /* the top buffer's pages may be dropped once read (MXH_LOADF_DISCARD) */
     bool discard;
     uintptr_t dropped;      /* dropped up to here */
@@ -628,6 +629,75 @@ static uint32_t soa_minimum(const char *rdata)
  * for anything else — quoted fields, RFC 3597 "\#", a field too many or too
  * few, a bad value — which then takes the general way, errors included.
  */
+/*
+ * mxh_name_canon_under(s, len, F's origin, out, ...), 16 bytes at a time for
+ * a name of 2..48 bytes whose bytes need no escape in canonical form (RFC
+ * 1035 §5.1): no backslash, quote, parenthesis, semicolon, blank, control
+ * or non-ASCII byte. Labels are then at most 48 octets and an absolute name
+ * is short enough; an empty label, a relative name too long with the
+ * origin, or an origin with escapes go the general way. Reads up to 15
+ * bytes past the name, inside the buffer being lexed; writes up to 48 bytes
+ * of out (which holds MXH_NAME_BUF).
+ */
+static int canon_name(const bload *L, const bfile *F, const char *s, size_t len, char *out,
+                      int *was_relative)
+{
+#if defined(__SSE2__)
+    if (len >= 2 && len <= 48 && (size_t)(L->buf_end - s) >= ((len + 15) & ~(size_t)15)) {
+        const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f),
+                      quote = _mm_set1_epi8('"'), lp = _mm_set1_epi8('('),
+                      rp = _mm_set1_epi8(')'), semi = _mm_set1_epi8(';'),
+                      bs = _mm_set1_epi8('\\'), dot = _mm_set1_epi8('.'),
+                      a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
+        uint64_t dots = 0, bad = 0;
+        for (size_t k = 0; k < len; k += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+            __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, sp), v),
+                                     _mm_cmpeq_epi8(_mm_max_epu8(v, del), v));
+            m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, semi)));
+            m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, lp), _mm_cmpeq_epi8(v, rp)));
+            m = _mm_or_si128(m, _mm_cmpeq_epi8(v, bs));
+            bad |= (uint64_t)(unsigned)_mm_movemask_epi8(m) << k;
+            dots |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, dot)) << k;
+            /* ASCII upper case to lower case (bytes >= 0x80 were refused above) */
+            __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmpgt_epi8(z1, v));
+            v = _mm_add_epi8(v, _mm_and_si128(up, sp));
+            _mm_storeu_si128((__m128i *)(void *)(out + k), v);
+        }
+        uint64_t in = (UINT64_C(1) << len) - 1; /* len <= 48 */
+        bad &= in;
+        dots &= in;
+        size_t ol = F->origin_len;
+        bool absolute = (dots >> (len - 1)) & 1;
+        if (!bad && !(dots & 1) && !(dots & (dots >> 1)) &&
+            (absolute || (F->origin_plain && len + ol + 2 <= MXH_NAME_MAX_WIRE))) {
+            if (absolute) {
+                out[len] = '\0';
+                *was_relative = 0;
+                return (int)len;
+            }
+            out[len] = '.';
+            if (ol == 1 && F->origin[0] == '.') {
+                out[len + 1] = '\0';
+                *was_relative = 1;
+                return (int)len + 1;
+            }
+            if (ol < 16) /* origin and its NUL in one copy (F->origin holds MXH_NAME_BUF) */
+                _mm_storeu_si128((__m128i *)(void *)(out + len + 1),
+                                 _mm_loadu_si128((const __m128i *)(const void *)F->origin));
+            else
+                memcpy(out + len + 1, F->origin, ol + 1);
+            *was_relative = 1;
+            return (int)(len + 1 + ol);
+        }
+    }
+#else
+    (void)L;
+#endif
+    return mxh_name_canon_under(s, len, F->origin, F->origin_len, F->origin_plain, out,
+                                MXH_NAME_BUF, was_relative);
+}
+
 /* TXT and SPF (RFC 1035 §3.3.14): each field one <character-string>. */
 static int fast_txt(bload *L, const btok *t, size_t nt, mxh_rdata_out *ro)
 {
@@ -737,8 +807,7 @@ static int fast_rdata(bload *L, const bfile *F, uint16_t type, const btok *t, si
         return 0;
     }
     int rel = 0;
-    int nl = mxh_name_canon_under(name->p, name->len, F->origin, F->origin_len, F->origin_plain,
-                                  out + o, MXH_NAME_BUF, &rel);
+    int nl = canon_name(L, F, name->p, name->len, out + o, &rel);
     if (nl <= 0)
         return 0;
     ro->rdata = out;
@@ -943,8 +1012,7 @@ static void do_record(bload *L, bfile *F, const entry *e)
         } else {
             char canon[MXH_NAME_BUF];
             int rel = 0;
-            int nl = mxh_name_canon_under(o->p, o->len, F->origin, F->origin_len,
-                                          F->origin_plain, canon, sizeof canon, &rel);
+            int nl = canon_name(L, F, o->p, o->len, canon, &rel);
             if (nl <= 0) {
                 ERR(L, F, e->line, "bad owner name '%s': %s", tok_show(o, sb, sizeof sb),
                     mxh_name_strerror(nl));
@@ -1336,6 +1404,8 @@ static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
     }
     lexer x = {buf, len, 0, 1};
     entry e;
+    const char *outer_end = L->buf_end;
+    L->buf_end = buf + len;
     while (!L->nomem && lex_entry(L, &x, &e)) {
         if (e.err[0]) {
             ERR(L, F, e.line, "%s", e.err);
@@ -1353,6 +1423,7 @@ static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
         }
     }
     flush_records(L);
+    L->buf_end = outer_end;
 }
 
 /* ------------------------------------------------------------------------ */

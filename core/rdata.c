@@ -13,6 +13,10 @@
  */
 #include "mxh_internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1180,8 +1184,41 @@ size_t mxh_ipv6_canon(const uint8_t a[16], char *out)
     return fmt_ipv6(a, out);
 }
 
+/* Whether p[0..len) holds only bytes a character-string keeps as they are
+ * (printable ASCII but '"' and backslash): its canonical text is then itself
+ * in quotes. */
+static bool txt_plain(const char *p, size_t len)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i lo = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f),
+                  quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, lo), v),
+                                 _mm_cmpeq_epi8(_mm_max_epu8(v, del), v));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)));
+        if (_mm_movemask_epi8(m))
+            return false;
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned char b = (unsigned char)p[i];
+        if (b < 0x20 || b >= 0x7f || b == '"' || b == '\\')
+            return false;
+    }
+    return true;
+}
+
 int mxh_txt_string(char *out, const char *p, size_t len, size_t *outlen)
 {
+    if (len <= 255 && txt_plain(p, len)) {
+        out[0] = '"';
+        memcpy(out + 1, p, len);
+        out[len + 1] = '"';
+        *outlen = len + 2;
+        return 0;
+    }
     char e[8];
     char *b = out;
     size_t cap = 4 * len + 3;

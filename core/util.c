@@ -185,36 +185,115 @@ bool mxh_parse_ipv4(const char *s, size_t len, uint8_t out[4])
 {
     if (len < 7 || len > 15) /* "0.0.0.0" .. "255.255.255.255" */
         return false;
-    size_t i = 0;
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
     for (int part = 0; part < 4; part++) {
         if (part > 0) {
-            if (i >= len || s[i] != '.')
+            if (p == end || *p != '.')
                 return false;
-            i++;
+            p++;
         }
-        if (i >= len)
+        unsigned d;
+        if (p == end || (d = (unsigned)*p - '0') > 9)
             return false;
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d > 9)
-            return false;
-        size_t start = i++;
         unsigned v = d;
-        while (i < len && (d = (unsigned)(unsigned char)s[i] - '0') <= 9) {
-            if (i - start >= 3)
-                return false; /* a fourth digit */
+        p++;
+        if (p != end && (d = (unsigned)*p - '0') <= 9) {
+            if (v == 0)
+                return false; /* a leading zero */
             v = v * 10 + d;
-            i++;
+            p++;
+            if (p != end && (d = (unsigned)*p - '0') <= 9) {
+                v = v * 10 + d;
+                p++;
+                if (v > 255 || (p != end && (unsigned)*p - '0' <= 9))
+                    return false; /* too large, or a fourth digit */
+            }
         }
-        if (v > 255 || (i - start > 1 && s[start] == '0'))
-            return false;
         out[part] = (uint8_t)v;
     }
-    return i == len;
+    return p == end;
 }
 
-/* IPv6 text form (RFC 4291 §2.2) as inet_pton(AF_INET6) accepts it; no zone index. */
+static int hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Groups of hexadecimal digits and colons only (no embedded IPv4 part), with
+ * the rules of inet_pton: 1..4 digits a group, one "::" at most, standing
+ * for at least one zero group, no single leading or trailing colon, eight
+ * groups in all. Returns 1 parsed, 0 invalid, -1 not of this form. */
+static int parse_ipv6_hex(const char *s, size_t len, uint8_t out[16])
+{
+    uint8_t tmp[16];
+    size_t tp = 0, i = 0;
+    long colonp = -1;
+    unsigned val = 0, nd = 0;
+    if (len == 0)
+        return 0;
+    if (s[0] == ':') {
+        if (len < 2 || s[1] != ':')
+            return 0;
+        i = 1;
+    }
+    for (; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        int d = hex_value(ch);
+        if (d >= 0) {
+            if (nd == 4)
+                return 0;
+            val = val << 4 | (unsigned)d;
+            nd++;
+            continue;
+        }
+        if (ch != ':')
+            return ch == '.' ? -1 : 0;
+        if (nd == 0) {
+            if (colonp >= 0)
+                return 0;
+            colonp = (long)tp;
+            continue;
+        }
+        if (i + 1 == len || tp + 2 > 16)
+            return 0;
+        tmp[tp++] = (uint8_t)(val >> 8);
+        tmp[tp++] = (uint8_t)val;
+        nd = 0;
+        val = 0;
+    }
+    if (nd > 0) {
+        if (tp + 2 > 16)
+            return 0;
+        tmp[tp++] = (uint8_t)(val >> 8);
+        tmp[tp++] = (uint8_t)val;
+    }
+    if (colonp >= 0) {
+        if (tp == 16)
+            return 0;
+        size_t tail = tp - (size_t)colonp;
+        memset(out, 0, 16);
+        memcpy(out, tmp, (size_t)colonp);
+        memcpy(out + 16 - tail, tmp + colonp, tail);
+        return 1;
+    }
+    if (tp != 16)
+        return 0;
+    memcpy(out, tmp, 16);
+    return 1;
+}
+
 bool mxh_parse_ipv6(const char *s, size_t len, uint8_t out[16])
 {
+    if (len < INET6_ADDRSTRLEN) {
+        int r = parse_ipv6_hex(s, len, out);
+        if (r >= 0)
+            return r == 1;
+    }
     char tmp[INET6_ADDRSTRLEN + 8];
     if (len == 0 || len >= sizeof tmp)
         return false;
