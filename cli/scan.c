@@ -26,7 +26,6 @@ typedef struct slot {
     size_t n, cap;
     int done;
     int rule_errors;
-    unsigned lanes_done;        /* lanes mode: how many lanes scanned this zone */
 } slot;
 
 typedef struct scan_ctx {
@@ -38,10 +37,6 @@ typedef struct scan_ctx {
     int unbounded;              /* no printer running alongside: no window */
     size_t printer_waits_for;   /* the slot the printer sleeps on; (size_t)-1: none */
     unsigned workers_waiting;   /* workers asleep on a full window */
-    /* Lanes mode (fewer zones than jobs): every worker scans every zone with
-     * its own share of the rules, and a zone is done when all lanes are. */
-    unsigned lanes;             /* 0: zones are shared out instead */
-    char **lane_rules;          /* per lane: its rule ids, comma-separated */
     pthread_mutex_t mu;
     pthread_cond_t cv_done, cv_space;
 } scan_ctx;
@@ -49,7 +44,6 @@ typedef struct scan_ctx {
 typedef struct worker {
     scan_ctx *ctx;
     mxh_engine *engine;
-    unsigned lane;
     pthread_t tid;
 } worker;
 
@@ -120,55 +114,6 @@ static void scan_unit(mxh_engine *e, const mxh_zoneset *zs, const cli_unit *u, s
     }
 }
 
-/* Lanes mode: scan every zone with this lane's rules and add the findings to
- * the zone's slot. The slot's order does not depend on which lane comes
- * first: the printer sorts by owner and rule, and one rule's findings all
- * come from one lane, in their own order. */
-static void lane_main(worker *w)
-{
-    scan_ctx *c = w->ctx;
-    for (size_t i = 0; i < c->ld->nunits; i++) {
-        slot mine;
-        memset(&mine, 0, sizeof mine);
-        if (w->engine)
-            scan_unit(w->engine, c->ld->zs, &c->ld->units[i], &mine);
-        else if (c->ld->units[i].zone) {
-            cli_fd *d = slot_add(&mine);
-            d->kind = CLI_FD_RULE_ERROR;
-            d->rule = cli_xstrdup("(engine)");
-            d->sev = MXH_SEV_ERROR;
-            d->zone = dup_or_empty(mxh_zone_origin(c->ld->units[i].zone));
-            d->owner = dup_or_empty(mxh_zone_origin(c->ld->units[i].zone));
-            d->message = cli_xstrdup("out of memory: these rules did not run: ");
-            char *m = d->message;
-            size_t n = strlen(m) + strlen(c->lane_rules[w->lane]) + 1;
-            d->message = cli_xmalloc(n);
-            snprintf(d->message, n, "%s%s", m, c->lane_rules[w->lane]);
-            free(m);
-            d->fix = cli_xstrdup("");
-            d->file = dup_or_empty(mxh_zone_file(c->ld->units[i].zone));
-        }
-        pthread_mutex_lock(&c->mu);
-        slot *s = &c->slots[i];
-        for (size_t k = 0; k < mine.n; k++) {
-            cli_fd *d = slot_add(s);
-            size_t seq = d->seq;
-            *d = mine.v[k];
-            d->seq = seq;
-        }
-        s->rule_errors += mine.rule_errors;
-        if (++s->lanes_done == c->lanes) {
-            s->done = 1;
-            if (c->ld->units[i].zone)
-                c->zones_done++;
-            if (c->printer_waits_for == i)
-                pthread_cond_signal(&c->cv_done);
-        }
-        pthread_mutex_unlock(&c->mu);
-        free(mine.v);
-    }
-}
-
 static void *worker_main(void *arg)
 {
     worker *w = arg;
@@ -176,23 +121,13 @@ static void *worker_main(void *arg)
     if (!w->engine) {
         /* Made here, so that the workers compile their rules at the same
          * time. The first engine already loaded the same rules, so only a
-         * lack of memory can fail here: the other workers take the zones
-         * (in lanes mode, the lane reports its rules as not run). */
+         * lack of memory can fail here: the other workers take the zones. */
         int usage = 0;
         w->engine = cli_engine_make(c->o, 0, &usage);
-        if (w->engine && c->cdn)
-            mxh_engine_set_cdn_ranges(w->engine, c->cdn);
-        if (w->engine && c->lanes &&
-            mxh_engine_select(w->engine, c->lane_rules[w->lane], NULL) != MXH_OK) {
-            mxh_engine_free(w->engine);
-            w->engine = NULL;
-        }
-        if (!w->engine && !c->lanes)
+        if (!w->engine)
             return NULL;
-    }
-    if (c->lanes) {
-        lane_main(w);
-        return NULL;
+        if (c->cdn)
+            mxh_engine_set_cdn_ranges(w->engine, c->cdn);
     }
     for (;;) {
         pthread_mutex_lock(&c->mu);
@@ -416,56 +351,18 @@ int cli_cmd_scan(int argc, char **argv)
     for (size_t i = 0; i < ld.nunits; i++)
         if (ld.units[i].zone)
             nzones++;
-    /* Fewer zones than jobs (one big zone, say): share out the rules
-     * instead of the zones, round robin in catalogue order. */
-    size_t nrules = 0;
-    for (size_t i = 0; i < mxh_engine_rule_count(first); i++)
-        nrules += mxh_rule_enabled(mxh_engine_rule(first, i)) != 0;
-    unsigned lanes = 0;
-    if (jobs > 1 && nzones < jobs && nrules > 1)
-        lanes = jobs < nrules ? jobs : (unsigned)nrules;
-    else if (jobs > nzones)
+    if (jobs > nzones)
         jobs = nzones ? (unsigned)nzones : 1;
-    char **lane_rules = NULL;
-    if (lanes) {
-        jobs = lanes;
-        lane_rules = cli_xmalloc(lanes * sizeof *lane_rules);
-        size_t *len = cli_xmalloc(lanes * sizeof *len);
-        for (unsigned l = 0; l < lanes; l++) {
-            lane_rules[l] = cli_xmalloc(1);
-            lane_rules[l][0] = 0;
-            len[l] = 0;
-        }
-        size_t k = 0;
-        for (size_t i = 0; i < mxh_engine_rule_count(first); i++) {
-            const mxh_rule *r = mxh_engine_rule(first, i);
-            if (!mxh_rule_enabled(r))
-                continue;
-            unsigned l = (unsigned)(k++ % lanes);
-            const char *id = mxh_rule_id(r);
-            size_t add = strlen(id) + (len[l] ? 1 : 0);
-            lane_rules[l] = cli_xrealloc(lane_rules[l], len[l] + add + 1);
-            snprintf(lane_rules[l] + len[l], add + 1, "%s%s", len[l] ? "," : "", id);
-            len[l] += add;
-        }
-        free(len);
-    }
 
     worker *ws = cli_xmalloc(jobs * sizeof *ws);
     memset(ws, 0, jobs * sizeof *ws);
-    /* the others make theirs on their thread; in lanes mode all do, and the
-     * first engine (every enabled rule) only describes the rules in output */
-    ws[0].engine = lanes ? NULL : first;
-    for (unsigned j = 0; j < jobs; j++)
-        ws[j].lane = j;
+    ws[0].engine = first;       /* the others make theirs on their thread */
 
     scan_ctx c;
     memset(&c, 0, sizeof c);
     c.ld = &ld;
     c.o = &o;
     c.cdn = cdn;
-    c.lanes = lanes;
-    c.lane_rules = lane_rules;
     c.slots = cli_xmalloc(ld.nunits * sizeof *c.slots);
     memset(c.slots, 0, ld.nunits * sizeof *c.slots);
     pthread_mutex_init(&c.mu, NULL);
@@ -491,23 +388,10 @@ int cli_cmd_scan(int argc, char **argv)
         started++;
     }
     if (started == 0) {
-        /* No thread could be made: scan on this one, with every rule. */
-        if (lanes) {
-            ws[0].engine = first;
-            first = NULL;
-            c.lanes = 1;
-            c.lane_rules[0][0] = 0; /* not used: the engine exists */
-        }
+        /* No thread could be made: scan on this one. */
         ws[0].ctx = &c;
         c.unbounded = 1;
         worker_main(&ws[0]);
-    } else if (lanes && started < lanes) {
-        /* Lanes not started: their rules run here, one after the other. */
-        c.unbounded = 1;
-        for (unsigned j = started; j < lanes; j++) {
-            ws[j].ctx = &c;
-            worker_main(&ws[j]);
-        }
     }
 
     cli_summary sum;
@@ -600,16 +484,9 @@ int cli_cmd_scan(int argc, char **argv)
     pthread_cond_destroy(&c.cv_done);
     pthread_cond_destroy(&c.cv_space);
     free(c.slots);
-    if (lane_rules) {
-        for (unsigned l = 0; l < lanes; l++)
-            free(lane_rules[l]);
-        free(lane_rules);
-    }
     if (cli_free_at_exit()) {
         for (unsigned j = 0; j < jobs; j++)
             mxh_engine_free(ws[j].engine);
-        if (lanes)
-            mxh_engine_free(first);
         mxh_cdn_ranges_free(cdn);   /* after the engines that borrowed it */
         cli_loaded_free(&ld);
     }

@@ -402,26 +402,6 @@ check "parallel load: every broken file and duplicate origin is reported, the zo
 run route outer.example "$T/par"
 check "parallel load: the route of the outer zone reaches the inner zone's address" out_has '192.0.2.200'
 
-# One zone and several jobs: the rules are shared out among the threads
-# instead of the zones; the findings must be those of one thread, in its order.
-L=$HERE/lanes/many.example.zone
-run scan -f json --jobs 1 "$L"
-cp "$T/out" "$T/l1"
-rc1=$rc
-run scan -f json --jobs 2 "$L"
-cp "$T/out" "$T/l2"
-run scan -f json --jobs 5 "$L"
-check "one zone, rules shared out: --jobs 1, 2 and 5 give byte-identical JSON, exit 1" sh -c '[ '"$rc1"' -eq 1 ] && [ '"$rc"' -eq 1 ] && cmp -s "$1" "$2" && cmp -s "$1" "$3" && [ "$(jq -r .rule "$1" | sort -u | wc -l)" -ge 10 ]' _ "$T/l1" "$T/l2" "$T/out"
-run scan -f sarif --jobs 3 "$L"
-cp "$T/out" "$T/ls3"
-run scan -f sarif --jobs 1 "$L"
-check "one zone, rules shared out: SARIF lists every rule and the same results" sh -c 'cmp -s "$1" "$2" && jq -e ".runs[0].tool.driver.rules | length >= 15" "$1" >/dev/null' _ "$T/ls3" "$T/out"
-run scan --no-color --jobs 4 --skip mx-as-ip,wildcard-mx "$L"
-sed '$d' "$T/out" >"$T/lt4"
-run scan --no-color --jobs 1 --skip mx-as-ip,wildcard-mx "$L"
-sed '$d' "$T/out" >"$T/lt1"
-check "one zone, rules shared out: --skip holds in every thread (text, but the timing)" sh -c 'cmp -s "$1" "$2" && ! grep -q -e mx-as-ip -e wildcard-mx "$1" && grep -q mx-cname "$1"' _ "$T/lt1" "$T/lt4"
-
 # ---------------------------------------------------------------- inventory, output errors
 # A zone of its own inventory: the shared server still delivers the domain
 # locally although its MX moved away (seed 004).
