@@ -1014,8 +1014,11 @@ static const char hint_reference_rule[] =
     "local ALL = { 'wildcard-mx', 'null-mx', 'star-label', 'inventory', 'mx-cname',\n"
     "  'mx-wildcard', 'mx-dangling', 'mx-ip', 'mx-missing-dot', 'mx-multi', 'mx-own-address',\n"
     "  'mx-cdn', 'mx-addresses', 'implicit-apex' }\n"
+    "local ROUTE = { 'mx-cname', 'mx-wildcard', 'mx-dangling', 'mx-ip', 'mx-missing-dot',\n"
+    "  'mx-multi', 'mx-own-address', 'mx-cdn', 'mx-addresses', 'implicit-apex' }\n"
     "local function truth(zone)\n"
     "  local t = {}\n"
+    "  t.per = {} -- route hint -> the mail domains having it, mail_domains() order\n"
     "  for rec in zone:records('MX') do\n"
     "    if rec:owner():sub(1, 2) == '*.' then t['wildcard-mx'] = true end\n"
     "    if rec:target() == '.' then t['null-mx'] = true end\n"
@@ -1027,6 +1030,8 @@ static const char hint_reference_rule[] =
     "  end\n"
     "  if #zone:zoneset():servers() > 0 then t['inventory'] = true end\n"
     "  for _, d in ipairs(zone:mail_domains()) do\n"
+    "    local before = {}\n"
+    "    for _, h in ipairs(ROUTE) do before[h] = t[h]; t[h] = nil end\n"
     "    local r = zone:mail_route(d)\n"
     "    if r:kind() == 'implicit' and d == zone:origin() then t['implicit-apex'] = true end\n"
     "    if r:kind() == 'mx' then\n"
@@ -1053,6 +1058,10 @@ static const char hint_reference_rule[] =
     "      end\n"
     "      if multi then t['mx-multi'] = true end\n"
     "    end\n"
+    "    for _, h in ipairs(ROUTE) do\n"
+    "      if t[h] then t.per[h] = t.per[h] or {}; table.insert(t.per[h], d) end\n"
+    "      t[h] = t[h] or before[h]\n"
+    "    end\n"
     "  end\n"
     "  return t\n"
     "end\n"
@@ -1069,6 +1078,36 @@ static const char hint_reference_rule[] =
     "          .. zone:origin() .. ': hint ' .. tostring(said[h]) .. ', objects ' .. tostring(t[h]) }\n"
     "      end\n"
     "      if t[h] then yes[#yes + 1] = h end\n"
+    "    end\n"
+    "    -- zone:mail_domains(h): the domains whose own route has h, in order\n"
+    "    for _, h in ipairs(ROUTE) do\n"
+    "      local got = table.concat(zone:mail_domains(h), ' ')\n"
+    "      local want = table.concat(t.per[h] or {}, ' ')\n"
+    "      if got ~= want then\n"
+    "        report { owner = 'mismatch.invalid.', message = 'MISMATCH mail_domains(' .. h\n"
+    "          .. ') in ' .. zone:origin() .. ': ' .. got .. ' / ' .. want }\n"
+    "      end\n"
+    "    end\n"
+    "    -- asked through another zone of the set: the same, from that zone's routes\n"
+    "    for oz in zone:zoneset():zones() do\n"
+    "      if oz:origin() ~= zone:origin() then\n"
+    "        local ot = truth(oz)\n"
+    "        for _, h in ipairs(ROUTE) do\n"
+    "          local got = table.concat(oz:mail_domains(h), ' ')\n"
+    "          local want = table.concat(ot.per[h] or {}, ' ')\n"
+    "          if got ~= want then\n"
+    "            report { owner = 'mismatch.invalid.', message = 'MISMATCH other mail_domains(' .. h\n"
+    "              .. ') in ' .. oz:origin() .. ': ' .. got .. ' / ' .. want }\n"
+    "          end\n"
+    "        end\n"
+    "      end\n"
+    "    end\n"
+    "    local ok1, e1 = pcall(zone.mail_domains, zone, 'wildcard-mx')\n"
+    "    local ok2, e2 = pcall(zone.mail_domains, zone, 'no-such-hint')\n"
+    "    if ok1 or ok2 or not tostring(e1):find('not a route hint', 1, true)\n"
+    "       or not tostring(e2):find('unknown hint', 1, true) then\n"
+    "      report { owner = 'mismatch.invalid.', message = 'MISMATCH mail_domains(bad): '\n"
+    "        .. tostring(e1) .. ' / ' .. tostring(e2) }\n"
     "    end\n"
     "    report { message = 'hints: ' .. table.concat(yes, ' ') .. ' ' }\n"
     "  end }\n";
@@ -1169,6 +1208,16 @@ START_TEST(test_zone_hints)
     ck_assert_uint_eq(u.nseen, 2);
     ck_assert_msg((strcmp(u.seen[0], "inventory") == 0 && strcmp(u.seen[1], "implicit-apex") == 0),
                   "%s %s", u.seen[0], u.seen[1]);
+
+    /* both zones in one set: each also asked through the other */
+    hint_tally w;
+    memset(&w, 0, sizeof w);
+    zs = zs_from_text("hints", hint_zone);
+    ck_assert_int_eq(mxh_zoneset_load_buffer(zs, "plain", hint_zone_implicit,
+                                             strlen(hint_zone_implicit), NULL, NULL), MXH_OK);
+    hint_scan("both", zs, &w);
+    mxh_zoneset_free(zs);
+    ck_assert_uint_eq(w.zones, 2);
 
     /* every rule fixture, each file alone */
     DIR *top = opendir("tests/rules");

@@ -647,6 +647,8 @@ void mxh_engine_free(mxh_engine *e)
     free(e->route_zone);
     free(e->route_hash);
     free(e->route_map);
+    free(e->route_hints);
+    free(e->mail_idx);
     free(e->xfacts);
     free(e->lookups);
     free(e->findings);

@@ -47,6 +47,7 @@ typedef struct mxh_lhandle {
     const mxh_zone *zone;    /* zone handles: the zone; others: NULL */
 } mxh_lhandle;
 #define MXH_LHANDLE_MAGIC 0x6d78684cu
+#define MXH_HINTS_KNOWN   0x80000000u /* route_hints: computed */
 
 typedef struct mxh_evidence {
     char *file;
@@ -150,6 +151,7 @@ struct mxh_engine {
     uint32_t xfacts_gen;     /* gen nxfacts counts for */
     mxh_route **routes;      /* C routes owned for this zone */
     const mxh_zone **route_zone; /* ... the zone each was asked through */
+    uint32_t *route_hints;   /* ... its domain's own route hints | MXH_HINTS_KNOWN */
     uint32_t *route_hash;    /* ... the hash of its domain */
     size_t nroutes, caproutes;
     struct mxh_route_slot {  /* routes by (zone, domain): open addressing */
@@ -157,6 +159,8 @@ struct mxh_engine {
         uint32_t idx;        /* index into routes */
     } *route_map;
     size_t route_map_cap;    /* a power of two, or 0 */
+    uint32_t *mail_idx;      /* e->zone's mail domains (zone:mail_domains() order) as */
+    size_t nmail, capmail;   /* ... route indexes: made with the route hints */
     mxh_lookup **lookups;
     size_t nlookups, caplookups;
     mxh_finding **findings;

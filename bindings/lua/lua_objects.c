@@ -552,6 +552,10 @@ static int route_room(mxh_engine *e)
         if (nh == NULL)
             return -1;
         e->route_hash = nh;
+        uint32_t *nb = realloc(e->route_hints, cap * sizeof *nb);
+        if (nb == NULL)
+            return -1;
+        e->route_hints = nb;
         e->caproutes = cap;
     }
     if ((e->nroutes + 1) * 2 > e->route_map_cap) { /* at most half full */
@@ -605,6 +609,7 @@ static const mxh_route *get_route(lua_State *L, mxh_engine *e, const mxh_zone *z
     e->routes[i] = r;
     e->route_zone[i] = z;
     e->route_hash[i] = h;
+    e->route_hints[i] = 0;
     route_map_find(e, z, name, h, &slot); /* the map may have grown */
     e->route_map[slot].gen = e->gen;
     e->route_map[slot].idx = (uint32_t)i;
@@ -644,10 +649,14 @@ static int zone_mail_route(lua_State *L)
 
 /* Build the list once per zone scan (it is asked by many rules), then hand
  * each caller its own copy. */
+static int zone_mail_domains_hint(lua_State *L, mxh_engine *e, const mxh_zone *z);
+
 static int zone_mail_domains(lua_State *L)
 {
     mxh_engine *e = mxh_lua_engine(L);
     const mxh_zone *z = ZONE(L);
+    if (!lua_isnoneornil(L, 2))
+        return zone_mail_domains_hint(L, e, z);
     push_cache(L, &e->cache_ref, 32);
     const void *key = (const char *)z + 1; /* inside the zone: no other object's address */
     if (lua_rawgetp(L, -1, key) != LUA_TTABLE) {
@@ -786,10 +795,25 @@ static unsigned hints_records(const mxh_engine *e, const mxh_zone *z)
 }
 
 /* Route facts of one mail domain d. */
-static unsigned hints_route(lua_State *L, mxh_engine *e, const mxh_zone *z, const char *d)
+static unsigned hints_route_facts(lua_State *L, mxh_engine *e, const mxh_zone *z, const char *d,
+                                  const mxh_route *r);
+
+/* Route facts of one mail domain d (kept with its route); its route index
+ * into *idx. */
+static unsigned hints_route(lua_State *L, mxh_engine *e, const mxh_zone *z, const char *d,
+                            size_t *idx)
 {
-    size_t idx;
-    const mxh_route *r = get_route(L, e, z, d, &idx);
+    const mxh_route *r = get_route(L, e, z, d, idx);
+    if (e->route_hints[*idx] & MXH_HINTS_KNOWN)
+        return e->route_hints[*idx] & ~MXH_HINTS_KNOWN;
+    unsigned h = hints_route_facts(L, e, z, d, r);
+    e->route_hints[*idx] = h | MXH_HINTS_KNOWN;
+    return h;
+}
+
+static unsigned hints_route_facts(lua_State *L, mxh_engine *e, const mxh_zone *z, const char *d,
+                                  const mxh_route *r)
+{
     mxh_route_kind k = mxh_route_kind_of(r);
     unsigned h = 0;
     if (k == MXH_ROUTE_IMPLICIT && z->apex && strcmp(d, mxh_zone_origin(z)) == 0)
@@ -838,10 +862,32 @@ static unsigned hints_route(lua_State *L, mxh_engine *e, const mxh_zone *z, cons
     return h;
 }
 
+/* Note route index idx as the next mail domain of e->zone. */
+static void mail_note(lua_State *L, mxh_engine *e, size_t idx)
+{
+    if (e->nmail == e->capmail) {
+        size_t cap = e->capmail ? e->capmail * 2 : 16;
+        uint32_t *nm = realloc(e->mail_idx, cap * sizeof *nm);
+        if (nm == NULL)
+            luaL_error(L, "out of memory");
+        e->mail_idx = nm;
+        e->capmail = cap;
+    }
+    e->mail_idx[e->nmail++] = (uint32_t)idx;
+}
+
+/* The route facts of every mail domain of z, as zone:mail_domains() lists
+ * them; for the zone being scanned the domains' route indexes are noted in
+ * e->mail_idx, in that order (zone:mail_domains(hint) reads them). */
 static unsigned hints_routes(lua_State *L, mxh_engine *e, const mxh_zone *z)
 {
-    /* the mail domains, as zone:mail_domains() lists them */
-    unsigned h = hints_route(L, e, z, mxh_zone_origin(z));
+    int own = z == e->zone;
+    size_t idx;
+    if (own)
+        e->nmail = 0;
+    unsigned h = hints_route(L, e, z, mxh_zone_origin(z), &idx);
+    if (own)
+        mail_note(L, e, idx);
     size_t n = mxh_zone_record_count(z);
     for (size_t i = 0; i < n; i++) {
         const mxh_rr *rr = mxh_zone_record(z, i);
@@ -852,7 +898,9 @@ static unsigned hints_routes(lua_State *L, mxh_engine *e, const mxh_zone *z)
             first = first->next;
         if (first != rr)
             continue;
-        h |= hints_route(L, e, z, rr->node->name);
+        h |= hints_route(L, e, z, rr->node->name, &idx);
+        if (own)
+            mail_note(L, e, idx);
     }
     return h;
 }
@@ -885,6 +933,57 @@ void mxh_lua_hints_compute(lua_State *L, mxh_engine *e, unsigned groups)
         e->hints |= hints_routes(L, e, z);
         e->hints_done |= HINTS_ROUTES;
     }
+}
+
+/* zone:mail_domains(hint): the mail domains (zone:mail_domains() order)
+ * whose own route has the route hint (an "mx-..." hint or "implicit-apex"):
+ * the domains a rule needing that hint can report on, from the facts the
+ * hints computed (each hint is a necessary condition per domain, see
+ * above). */
+static int zone_mail_domains_hint(lua_State *L, mxh_engine *e, const mxh_zone *z)
+{
+    const char *what = luaL_checkstring(L, 2);
+    unsigned bit, group;
+    if (!mxh_lua_hint_lookup(what, &bit, &group))
+        return luaL_argerror(L, 2, lua_pushfstring(L, "unknown hint '%s'", what));
+    if (group != HINTS_ROUTES)
+        return luaL_argerror(L, 2, lua_pushfstring(L, "'%s' is not a route hint", what));
+    lua_newtable(L);
+    lua_Integer k = 0;
+    if (z == e->zone) {
+        mxh_lua_hints_compute(L, e, HINTS_ROUTES);
+        for (size_t i = 0; i < e->nmail; i++) {
+            uint32_t idx = e->mail_idx[i];
+            if (e->route_hints[idx] & bit) {
+                lua_pushstring(L, mxh_route_domain(e->routes[idx]));
+                lua_rawseti(L, -2, ++k);
+            }
+        }
+        return 1;
+    }
+    /* another zone: its domains' facts one by one, in the same order */
+    size_t idx;
+    const char *d = mxh_zone_origin(z);
+    if (hints_route(L, e, z, d, &idx) & bit) {
+        lua_pushstring(L, d);
+        lua_rawseti(L, -2, ++k);
+    }
+    size_t n = mxh_zone_record_count(z);
+    for (size_t i = 0; i < n; i++) {
+        const mxh_rr *rr = mxh_zone_record(z, i);
+        if (rr->type != MXH_TYPE_MX || rr->node == z->apex)
+            continue;
+        const mxh_rr *first = rr->node->rrs;
+        while (first && first->type != MXH_TYPE_MX)
+            first = first->next;
+        if (first != rr)
+            continue;
+        if (hints_route(L, e, z, rr->node->name, &idx) & bit) {
+            lua_pushstring(L, rr->node->name);
+            lua_rawseti(L, -2, ++k);
+        }
+    }
+    return 1;
 }
 
 static int zone_hint(lua_State *L)
