@@ -649,6 +649,7 @@ void mxh_engine_free(mxh_engine *e)
     free(e->route_map);
     free(e->route_hints);
     free(e->mail_idx);
+    free(e->mx_recs);
     free(e->xfacts);
     free(e->lookups);
     free(e->findings);

@@ -159,6 +159,9 @@ struct mxh_engine {
         uint32_t idx;        /* index into routes */
     } *route_map;
     size_t route_map_cap;    /* a power of two, or 0 */
+    const mxh_rr **mx_recs;  /* e->zone's MX records, zone:records() order (mxh_lua_zone_mx) */
+    size_t nmx_recs, capmx_recs;
+    uint32_t mx_recs_gen;    /* gen they belong to (0: none) */
     uint32_t *mail_idx;      /* e->zone's mail domains (zone:mail_domains() order) as */
     size_t nmail, capmail;   /* ... route indexes: made with the route hints */
     mxh_lookup **lookups;
@@ -207,6 +210,30 @@ MXH_HIDDEN int  mxh_lua_hint_lookup(const char *name, unsigned *bit, unsigned *g
 /* Make sure the hint groups of e->zone are computed (may raise Lua errors:
  * call protected); then e->hints holds them. */
 MXH_HIDDEN void mxh_lua_hints_compute(lua_State *L, mxh_engine *e, unsigned groups);
+/* The MX records of a zone in zone:records() order: for the zone being
+ * scanned from a list gathered once per scan (e->mx_recs), for another zone
+ * by walking its records (nothing to free). mxh_lua_mx_iter raises on out
+ * of memory; mxh_lua_mx_next gives NULL at the end. */
+typedef struct mxh_mx_iter {
+    const mxh_rr *const *v;  /* the kept list, or NULL: walk z->rrs */
+    const mxh_zone *z;
+    size_t n, i;
+} mxh_mx_iter;
+MXH_HIDDEN void mxh_lua_mx_iter(lua_State *L, mxh_engine *e, const mxh_zone *z, mxh_mx_iter *it);
+static inline const mxh_rr *mxh_lua_mx_next(mxh_mx_iter *it)
+{
+    if (it->v)
+        return it->i < it->n ? it->v[it->i++] : NULL;
+    while (it->i < it->n) {
+        const mxh_rr *rr = it->z->rrs[it->i++];
+        if (rr->type == MXH_TYPE_MX)
+            return rr;
+    }
+    return NULL;
+}
+/* Whether MX record rr (in zone z) is the first MX of a mail domain other
+ * than the apex: zone:mail_domains() lists its owner there. */
+MXH_HIDDEN int mxh_lua_mail_domain_at(const mxh_zone *z, const mxh_rr *rr);
 /* Release the per-zone caches and C routes/lookups. */
 MXH_HIDDEN void mxh_lua_zone_release(mxh_engine *e);
 /* "kind name -> target" for a step, into buf. */

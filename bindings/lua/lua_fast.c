@@ -179,13 +179,11 @@ int mxh_lua_children_of(lua_State *L)
 int mxh_lua_wildcard_mx(lua_State *L)
 {
     const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
+    mxh_mx_iter it;
+    mxh_lua_mx_iter(L, mxh_lua_engine(L), z, &it);
     lua_newtable(L);
     lua_Integer k = 0;
-    size_t n = mxh_zone_record_count(z);
-    for (size_t i = 0; i < n; i++) {
-        const mxh_rr *rr = mxh_zone_record(z, i);
-        if (mxh_rr_type(rr) != MXH_TYPE_MX)
-            continue;
+    for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&it)) != NULL;) {
         const char *o = mxh_rr_owner(rr);
         if (o && o[0] == '*' && o[1] == '.') {
             mxh_lua_push_record(L, rr);

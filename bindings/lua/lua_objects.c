@@ -647,6 +647,49 @@ static int zone_mail_route(lua_State *L)
     return 1;
 }
 
+void mxh_lua_mx_iter(lua_State *L, mxh_engine *e, const mxh_zone *z, mxh_mx_iter *it)
+{
+    it->z = z;
+    it->i = 0;
+    if (z != e->zone) {
+        it->v = NULL;
+        it->n = z->nrr;
+        return;
+    }
+    if (e->mx_recs_gen != e->gen || e->gen == 0) {
+        e->nmx_recs = 0;
+        for (size_t i = 0; i < z->nrr; i++) {
+            const mxh_rr *rr = z->rrs[i];
+            if (rr->type != MXH_TYPE_MX)
+                continue;
+            if (e->nmx_recs == e->capmx_recs) {
+                size_t c = e->capmx_recs ? e->capmx_recs * 2 : 16;
+                const mxh_rr **nv = realloc(e->mx_recs, c * sizeof *nv);
+                if (nv == NULL) {
+                    e->mx_recs_gen = 0;
+                    luaL_error(L, "out of memory");
+                }
+                e->mx_recs = nv;
+                e->capmx_recs = c;
+            }
+            e->mx_recs[e->nmx_recs++] = rr;
+        }
+        e->mx_recs_gen = e->gen;
+    }
+    it->v = e->mx_recs;
+    it->n = e->nmx_recs;
+}
+
+int mxh_lua_mail_domain_at(const mxh_zone *z, const mxh_rr *rr)
+{
+    if (rr->node == z->apex)
+        return 0;
+    const mxh_rr *first = rr->node->rrs;
+    while (first && first->type != MXH_TYPE_MX)
+        first = first->next;
+    return first == rr; /* else: owner listed at its first MX already */
+}
+
 /* Build the list once per zone scan (it is asked by many rules), then hand
  * each caller its own copy. */
 static int zone_mail_domains_hint(lua_State *L, mxh_engine *e, const mxh_zone *z);
@@ -665,17 +708,12 @@ static int zone_mail_domains(lua_State *L)
         lua_Integer k = 0;
         lua_pushstring(L, mxh_zone_origin(z));
         lua_rawseti(L, -2, ++k);
-        size_t n = mxh_zone_record_count(z);
-        for (size_t i = 0; i < n; i++) {
-            const mxh_rr *rr = mxh_zone_record(z, i);
-            if (rr->type != MXH_TYPE_MX || rr->node == z->apex)
+        mxh_mx_iter it;
+        mxh_lua_mx_iter(L, e, z, &it);
+        for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&it)) != NULL;) {
+            if (!mxh_lua_mail_domain_at(z, rr))
                 continue;
-            const mxh_rr *first = rr->node->rrs;
-            while (first && first->type != MXH_TYPE_MX)
-                first = first->next;
-            if (first != rr)
-                continue; /* owner listed at its first MX already */
-            lua_pushstring(L, rr->node->name);
+            lua_pushlstring(L, rr->node->name, rr->node->name_len);
             lua_rawseti(L, -2, ++k);
         }
         lua_pushvalue(L, -1);
@@ -768,27 +806,29 @@ static const struct { const char *name; unsigned bit, group; } hint_names[] = {
     {"implicit-apex", HINT_IMPLICIT_APEX, HINTS_ROUTES},
 };
 
-static unsigned hints_records(const mxh_engine *e, const mxh_zone *z)
+static unsigned hints_records(lua_State *L, mxh_engine *e, const mxh_zone *z)
 {
     unsigned h = 0;
     if (mxh_zoneset_server_count(e->zs) > 0)
         h |= HINT_INVENTORY;
-    size_t n = mxh_zone_record_count(z);
-    for (size_t i = 0; i < n; i++) {
-        const mxh_rr *rr = mxh_zone_record(z, i);
-        if (rr->type != MXH_TYPE_MX)
-            continue;
+    mxh_mx_iter it;
+    mxh_lua_mx_iter(L, e, z, &it);
+    for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&it)) != NULL;) {
         const char *o = mxh_rr_owner(rr), *t = mxh_rr_target(rr);
         if (o && o[0] == '*' && o[1] == '.')
             h |= HINT_WILDCARD_MX;
         if (t && strcmp(t, ".") == 0)
             h |= HINT_NULL_MX;
     }
-    for (size_t i = 0; i < z->nnodes; i++) {
-        const char *nm = z->node_list[i]->name;
-        if (nm[0] == '*' && nm[1] == '.')
+    for (size_t i = 0; i < z->nnodes && !(h & HINT_STAR_LABEL); i++) {
+        const mxh_node *nd = z->node_list[i];
+        const char *nm = nd->name;
+        size_t nl = nd->name_len;
+        if (nm[0] == '*' && nm[1] == '.') {
             nm += 2; /* a leading "*" label is a real wildcard (RFC 4592 §2.1.1) */
-        if (strchr(nm, '*'))
+            nl -= 2;
+        }
+        if (memchr(nm, '*', nl))
             h |= HINT_STAR_LABEL;
     }
     return h;
@@ -888,15 +928,10 @@ static unsigned hints_routes(lua_State *L, mxh_engine *e, const mxh_zone *z)
     unsigned h = hints_route(L, e, z, mxh_zone_origin(z), &idx);
     if (own)
         mail_note(L, e, idx);
-    size_t n = mxh_zone_record_count(z);
-    for (size_t i = 0; i < n; i++) {
-        const mxh_rr *rr = mxh_zone_record(z, i);
-        if (rr->type != MXH_TYPE_MX || rr->node == z->apex)
-            continue;
-        const mxh_rr *first = rr->node->rrs;
-        while (first && first->type != MXH_TYPE_MX)
-            first = first->next;
-        if (first != rr)
+    mxh_mx_iter it;
+    mxh_lua_mx_iter(L, e, z, &it);
+    for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&it)) != NULL;) {
+        if (!mxh_lua_mail_domain_at(z, rr))
             continue;
         h |= hints_route(L, e, z, rr->node->name, &idx);
         if (own)
@@ -926,7 +961,7 @@ void mxh_lua_hints_compute(lua_State *L, mxh_engine *e, unsigned groups)
         e->hints_done = 0;
     }
     if ((groups & HINTS_RECORDS) && !(e->hints_done & HINTS_RECORDS)) {
-        e->hints |= hints_records(e, z);
+        e->hints |= hints_records(L, e, z);
         e->hints_done |= HINTS_RECORDS;
     }
     if ((groups & HINTS_ROUTES) && !(e->hints_done & HINTS_ROUTES)) {
@@ -968,15 +1003,10 @@ static int zone_mail_domains_hint(lua_State *L, mxh_engine *e, const mxh_zone *z
         lua_pushstring(L, d);
         lua_rawseti(L, -2, ++k);
     }
-    size_t n = mxh_zone_record_count(z);
-    for (size_t i = 0; i < n; i++) {
-        const mxh_rr *rr = mxh_zone_record(z, i);
-        if (rr->type != MXH_TYPE_MX || rr->node == z->apex)
-            continue;
-        const mxh_rr *first = rr->node->rrs;
-        while (first && first->type != MXH_TYPE_MX)
-            first = first->next;
-        if (first != rr)
+    mxh_mx_iter it;
+    mxh_lua_mx_iter(L, e, z, &it);
+    for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&it)) != NULL;) {
+        if (!mxh_lua_mail_domain_at(z, rr))
             continue;
         if (hints_route(L, e, z, rr->node->name, &idx) & bit) {
             lua_pushstring(L, rr->node->name);
@@ -998,7 +1028,7 @@ static int zone_hint(lua_State *L)
         mxh_lua_hints_compute(L, e, group);
         h = e->hints;
     } else {
-        h = group == HINTS_RECORDS ? hints_records(e, z) : hints_routes(L, e, z);
+        h = group == HINTS_RECORDS ? hints_records(L, e, z) : hints_routes(L, e, z);
     }
     lua_pushboolean(L, (h & bit) != 0);
     return 1;
