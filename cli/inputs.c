@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,9 +50,11 @@ int cli_skip_by_name(const char *name, const char **reason)
         *reason = "editor backup";
         return 1;
     }
-    if (strchr("RLCNAMDrlcnamd", name[0])) {
+    char first = name[0] >= 'a' && name[0] <= 'z' ? (char)(name[0] - 32) : name[0];
+    if (strchr("RLCNAMD", first)) {
         for (size_t i = 0; i < sizeof base / sizeof *base; i++) {
-            if (strncasecmp(name, base[i], strlen(base[i])) == 0) {
+            char bf = base[i][0] >= 'a' && base[i][0] <= 'z' ? (char)(base[i][0] - 32) : base[i][0];
+            if (bf == first && strncasecmp(name, base[i], strlen(base[i])) == 0) {
                 *reason = "documentation or build file";
                 return 1;
             }
@@ -79,10 +82,30 @@ int cli_skip_by_name(const char *name, const char **reason)
 }
 
 /* Directory entries are kept as one type byte ('r': readdir says a regular
- * file; '?': ask lstat) followed by the name; sorted by name. */
+ * file; '?': ask lstat) followed by the name; sorted by name (strcmp order).
+ * A hosting export has 100,000 names in a directory: the sort compares the
+ * first 16 bytes as two big-endian numbers, taken once per entry. */
+typedef struct dent {
+    uint64_t k0, k1;            /* name bytes 0-7 and 8-15, zero-padded */
+    char *e;                    /* type byte + name */
+} dent;
+
+static uint64_t be_key(const char *s, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < 8; i++)
+        k = k << 8 | (i < n ? (unsigned char)s[i] : 0);
+    return k;
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a + 1, *(const char *const *)b + 1);
+    const dent *x = a, *y = b;
+    if (x->k0 != y->k0)
+        return x->k0 < y->k0 ? -1 : 1;
+    if (x->k1 != y->k1)
+        return x->k1 < y->k1 ? -1 : 1;
+    return strcmp(x->e + 1, y->e + 1);
 }
 
 static int same_file(const struct stat *a, const struct stat *b)
@@ -119,7 +142,8 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
         dir_error(in, dir, strerror(errno));
         return;
     }
-    cli_strv names = {0};
+    dent *names = NULL;
+    size_t nnames = 0, capnames = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
@@ -128,23 +152,32 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
         char *e = cli_xmalloc(nl + 2);
         e[0] = de->d_type == DT_REG ? 'r' : '?';
         memcpy(e + 1, de->d_name, nl + 1);
-        cli_strv_push(&names, e);
-        free(e);
+        if (nnames == capnames) {
+            capnames = capnames ? capnames * 2 : 64;
+            names = cli_xrealloc(names, capnames * sizeof *names);
+        }
+        names[nnames].k0 = be_key(de->d_name, nl);
+        names[nnames].k1 = nl > 8 ? be_key(de->d_name + 8, nl - 8) : 0;
+        names[nnames++].e = e;
     }
     closedir(d);
-    if (names.n > 1)
-        qsort(names.v, names.n, sizeof *names.v, cmp_entry);
+    if (nnames > 1)
+        qsort(names, nnames, sizeof *names, cmp_entry);
 
     size_t dl = strlen(dir);
     int slash = dl > 0 && dir[dl - 1] == '/';
-    for (size_t i = 0; i < names.n; i++) {
-        const char *name = names.v[i] + 1;
+    for (size_t i = 0; i < nnames; i++) {
+        const char *name = names[i].e + 1;
         /* readdir already says it is a regular file: no lstat needed (one
          * system call less per zone of a large directory). */
-        int known_regular = names.v[i][0] == 'r' && !inv;
-        size_t n = dl + strlen(name) + 2;
-        char *path = cli_xmalloc(n);
-        snprintf(path, n, slash ? "%s%s" : "%s/%s", dir, name);
+        int known_regular = names[i].e[0] == 'r' && !inv;
+        size_t nl = strlen(name);
+        char *path = cli_xmalloc(dl + nl + 2);
+        memcpy(path, dir, dl);
+        size_t at = dl;
+        if (!slash)
+            path[at++] = '/';
+        memcpy(path + at, name, nl + 1);
         const char *why = NULL;
         struct stat lst, st;
         if (cli_skip_by_name(name, &why)) {
@@ -178,7 +211,9 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
         }
         free(path);
     }
-    cli_strv_free(&names);
+    for (size_t i = 0; i < nnames; i++)
+        free(names[i].e);
+    free(names);
 }
 
 void cli_inputs_expand(cli_inputs *in, const cli_strv *paths, const char *inventory, int verbose)

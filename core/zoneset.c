@@ -706,15 +706,20 @@ mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src)
     mxh_fileno *fmap = malloc((src->nfiles ? src->nfiles : 1) * sizeof *fmap);
     if (!fmap)
         return MXH_ERR_NOMEM;
-    size_t nfiles_before = dst->nfiles;
+    /* src's file names join dst's table as they are (their text lives in
+     * src's arena, which dst takes over); a name both tables hold is then
+     * listed twice, which no caller can tell. */
+    size_t cf = dst->capfiles;
+    if (dst->nfiles + src->nfiles > UINT32_MAX ||
+        !reserve((void **)&dst->files, &cf, dst->nfiles, src->nfiles, sizeof *dst->files)) {
+        free(fmap);
+        return MXH_ERR_NOMEM;
+    }
+    dst->capfiles = cf;
     fmap[0] = 0;
     for (size_t i = 1; i < src->nfiles; i++) {
-        fmap[i] = mxh_zs_file(dst, src->files[i]);
-        if (fmap[i] == 0) {
-            dst->nfiles = nfiles_before; /* the copies stay in the arena, unused */
-            free(fmap);
-            return MXH_ERR_NOMEM;
-        }
+        fmap[i] = (mxh_fileno)dst->nfiles;
+        dst->files[dst->nfiles++] = src->files[i];
     }
 
     /* The memory: src's arena chunks and node blocks now belong to dst (its
