@@ -2,17 +2,25 @@
 /* Bump allocator: a zone set's records, names and texts live in one arena and
  * are released together. Chunks grow geometrically up to 4 MiB; a request
  * larger than a chunk gets a chunk of its own. */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* mremap */
+#endif
 #include "mxh_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct mxh_arena_chunk {
     struct mxh_arena_chunk *next;
     size_t used, size;
+    bool mapped;            /* pages of its own (mxh_arena_adopt): munmap, not free */
     /* data follows, 16-aligned */
     _Alignas(16) unsigned char data[];
 };
+
+/* (core/load_bind.c declares it too; it belongs in mxh_internal.h) */
+MXH_HIDDEN bool mxh_arena_adopt(mxh_arena *a, void *pages, size_t len);
 
 #define CHUNK_MIN ((size_t)16 * 1024)
 #define CHUNK_MAX ((size_t)4 * 1024 * 1024)
@@ -28,7 +36,10 @@ void mxh_arena_free(mxh_arena *a)
     mxh_arena_chunk *c = a->head;
     while (c) {
         mxh_arena_chunk *n = c->next;
-        free(c);
+        if (c->mapped)
+            munmap(c, sizeof *c + c->size);
+        else
+            free(c);
         c = n;
     }
     a->head = NULL;
@@ -51,6 +62,15 @@ void *mxh_arena_alloc(mxh_arena *a, size_t n)
     size_t size = c ? c->size * 2 : CHUNK_MIN;
     if (size > CHUNK_MAX)
         size = CHUNK_MAX;
+    mxh_arena_chunk *spare = c ? c->next : NULL;
+    if (spare && spare->mapped && spare->used == 0 && spare->size >= n && n <= size / 4) {
+        /* pages given by mxh_arena_adopt, waiting behind the current chunk */
+        c->next = spare->next;
+        spare->next = c;
+        a->head = spare;
+        spare->used = n;
+        return spare->data;
+    }
     if (n > size / 4) {
         /* A large request gets its own chunk, linked behind the current one
          * so the current chunk's free space stays usable. */
@@ -58,6 +78,7 @@ void *mxh_arena_alloc(mxh_arena *a, size_t n)
         if (!big)
             return NULL;
         big->used = big->size = n;
+        big->mapped = false;
         a->total += sizeof *big + n;
         if (c) {
             big->next = c->next;
@@ -73,6 +94,7 @@ void *mxh_arena_alloc(mxh_arena *a, size_t n)
         return NULL;
     nc->size = size;
     nc->used = n;
+    nc->mapped = false;
     nc->next = c;
     a->head = nc;
     a->total += sizeof *nc + size;
@@ -117,4 +139,47 @@ void mxh_arena_take(mxh_arena *dst, mxh_arena *src)
     dst->total += src->total;
     src->head = NULL;
     src->total = 0;
+}
+
+/*
+ * Take pages[0..len) (page-aligned, part of a private anonymous mapping
+ * whose owner is done with them, such as a zone file's text once read) as a
+ * chunk for the coming allocations: they are moved to an address of their
+ * own (mremap), so the owner's later munmap of its whole mapping does not
+ * take them; the range stays mapped, without pages (as MADV_DONTNEED leaves
+ * it). The pages are already resident,
+ * so filling them costs no page faults and no zeroing, where a new chunk
+ * would fault in and zero a page per 4 KiB. At most one such chunk waits
+ * unused. Returns false (nothing changed) when it cannot or should not.
+ */
+bool mxh_arena_adopt(mxh_arena *a, void *pages, size_t len)
+{
+#if defined(__linux__) && defined(MREMAP_FIXED) && defined(MREMAP_DONTUNMAP)
+    mxh_arena_chunk *c = a->head;
+    if (len < ((size_t)64 << 10) || !c || (c->next && c->next->mapped && c->next->used == 0))
+        return false;
+    void *to = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (to == MAP_FAILED)
+        return false;
+    /* DONTUNMAP (Linux 5.7): the range stays mapped, empty, so nothing else
+     * (another thread's mmap) can land there before its owner unmaps it */
+    void *p = mremap(pages, len, len, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, to);
+    if (p == MAP_FAILED) {
+        munmap(to, len);
+        return false;
+    }
+    mxh_arena_chunk *nc = p;
+    nc->size = len - sizeof *nc;
+    nc->used = 0;
+    nc->mapped = true;
+    nc->next = c->next; /* behind the current chunk, used when that one is full */
+    c->next = nc;
+    a->total += len;
+    return true;
+#else
+    (void)a;
+    (void)pages;
+    (void)len;
+    return false;
+#endif
 }

@@ -1375,6 +1375,8 @@ static void do_directive(bload *L, bfile *F, const entry *e)
  * has been read, and the model keeps copies of what it needs. A big zone's
  * text then need not stay resident beside its model. */
 #define DROP_EVERY ((size_t)4 << 20)
+/* core/arena.c (it belongs in mxh_internal.h) */
+MXH_HIDDEN bool mxh_arena_adopt(mxh_arena *a, void *pages, size_t len);
 static void drop_read(bload *L, const char *buf, size_t pos)
 {
     static size_t page;
@@ -1386,7 +1388,10 @@ static void drop_read(bload *L, const char *buf, size_t pos)
     uintptr_t upto = ((uintptr_t)(buf + pos)) & ~(uintptr_t)(page - 1);
     if (upto <= from)
         return;
-    if (madvise((void *)from, upto - from, MADV_DONTNEED) != 0)
+    /* The pages go to the zone set's arena, which fills them next, or back
+     * to the system. */
+    if (!mxh_arena_adopt(&L->zs->arena, (void *)from, upto - from) &&
+        madvise((void *)from, upto - from, MADV_DONTNEED) != 0)
         return; /* keep the pages; nothing else changes */
     L->dropped = upto;
     if (L->owner_tp && (uintptr_t)L->owner_tp < upto)
