@@ -624,7 +624,16 @@ static const mxh_route *push_route(lua_State *L, mxh_engine *e, const mxh_zone *
 {
     size_t idx;
     const mxh_route *r = get_route(L, e, z, name, &idx);
-    push_cache(L, &e->route_ref, 4);
+    if (e->route_ref == LUA_NOREF || e->route_ref == LUA_REFNIL) {
+        /* the routes the hints made are numbered 1..nroutes: an array part
+         * that size takes their handles without rehashing */
+        size_t na = e->nroutes < ((size_t)1 << 20) ? e->nroutes : ((size_t)1 << 20);
+        lua_createtable(L, (int)na + 4, 0);
+        lua_pushvalue(L, -1);
+        e->route_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    } else {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, e->route_ref);
+    }
     if (lua_rawgeti(L, -1, (lua_Integer)idx + 1) == LUA_TUSERDATA) {
         lua_remove(L, -2);
         return r;
