@@ -494,15 +494,46 @@ static uint16_t type_code(const btok *t)
 {
     if (t->quoted || t->len == 0 || t->len >= 32)
         return 0;
-    /* the commonest, without copying (ASCII letters only: | 0x20 lowers them) */
+    /* The commonest, without copying. Only upper and lower case letters
+     * become lower case letters with | 0x20, so a mnemonic matches only
+     * itself, in either case. */
     const char *p = t->p;
-    if (t->len == 1 && (p[0] | 0x20) == 'a')
-        return MXH_TYPE_A;
-    if (t->len == 2 && (p[0] | 0x20) == 'm' && (p[1] | 0x20) == 'x')
-        return MXH_TYPE_MX;
-    if (t->len == 4 && (p[0] | 0x20) == 'a' && (p[1] | 0x20) == 'a' && (p[2] | 0x20) == 'a' &&
-        (p[3] | 0x20) == 'a')
-        return MXH_TYPE_AAAA;
+    uint32_t w4 = 0;
+    switch (t->len) {
+    case 1:
+        if ((p[0] | 0x20) == 'a')
+            return MXH_TYPE_A;
+        break;
+    case 2: {
+        unsigned w = ((unsigned)(unsigned char)p[0] | (unsigned)(unsigned char)p[1] << 8) | 0x2020;
+        if (w == ('m' | 'x' << 8))
+            return MXH_TYPE_MX;
+        if (w == ('n' | 's' << 8))
+            return MXH_TYPE_NS;
+        break;
+    }
+    case 3: {
+        unsigned w = ((unsigned)(unsigned char)p[0] | (unsigned)(unsigned char)p[1] << 8 |
+                      (unsigned)(unsigned char)p[2] << 16) | 0x202020;
+        if (w == ('t' | 'x' << 8 | 't' << 16))
+            return MXH_TYPE_TXT;
+        if (w == ('s' | 'r' << 8 | 'v' << 16))
+            return MXH_TYPE_SRV;
+        break;
+    }
+    case 4:
+        memcpy(&w4, p, 4);
+        if ((w4 | 0x20202020u) == 0x61616161u) /* "aaaa" in any byte order */
+            return MXH_TYPE_AAAA;
+        break;
+    case 5:
+        if ((p[0] | 0x20) == 'c' && (p[1] | 0x20) == 'n' && (p[2] | 0x20) == 'a' &&
+            (p[3] | 0x20) == 'm' && (p[4] | 0x20) == 'e')
+            return MXH_TYPE_CNAME;
+        break;
+    default:
+        break;
+    }
     char u[32];
     for (size_t i = 0; i < t->len; i++) {
         char c = t->p[i];
@@ -580,9 +611,14 @@ static void find_fields(const entry *e, const btok *t, fields *f)
     if (!e->blank_owner)
         f->owner = (int)i++;
     for (int k = 0; k < 2 && i < e->ntok; k++) {
-        if (f->ttl < 0 && tok_is_ttl_like(&t[i])) {
+        const btok *c = &t[i];
+        if (f->ttl < 0 && tok_is_ttl_like(c)) {
             f->ttl = (int)i++;
-        } else if (f->klass < 0 && (f->rclass = class_code(&t[i])) != 0) {
+        } else if (f->klass < 0 && c->len == 2 && !c->quoted && (c->p[0] | 0x20) == 'i' &&
+                   (c->p[1] | 0x20) == 'n') {
+            f->rclass = 1; /* IN, the usual one */
+            f->klass = (int)i++;
+        } else if (f->klass < 0 && (f->rclass = class_code(c)) != 0) {
             f->klass = (int)i++;
         } else {
             break;
@@ -768,7 +804,7 @@ static int fast_rdata(bload *L, const bfile *F, uint16_t type, const btok *t, si
         out[t[0].len] = '\0';
         ro->rdata = out;
         ro->rdata_len = t[0].len;
-        return 1;
+        return 2; /* the RDATA as written is the canonical text */
     }
     if (type == MXH_TYPE_AAAA) {
         uint8_t a6[16];
@@ -923,7 +959,7 @@ static void stage_record(bload *L, const mxh_rr_in *in, const char *ot, size_t o
     p->otext_off = stage_put(L, ot, otl);
     p->rdata_off = stage_put(L, in->rdata, in->rdata_len);
     /* the RDATA as written, unless it is the canonical text (mxh_zone_add
-     * keeps it only when it differs) */
+     * keeps it only when it differs); no fields and no text: known to be */
     uint32_t at = (uint32_t)L->stage_n;
     if (rtext) {
         stage_put(L, rtext, rtl);
@@ -939,7 +975,8 @@ static void stage_record(bload *L, const mxh_rr_in *in, const char *ot, size_t o
         rtl = (size_t)(w - (L->stage + at));
         L->stage_n += rtl + 1;
     }
-    if (rtl == in->rdata_len && memcmp(L->stage + at, L->stage + p->rdata_off, rtl) == 0) {
+    if ((!rtext && nrt == 0) ||
+        (rtl == in->rdata_len && memcmp(L->stage + at, L->stage + p->rdata_off, rtl) == 0)) {
         L->stage_n = at;
         p->rtext_off = NO_OFF;
         p->in.rdata_text_len = 0;
@@ -1048,7 +1085,8 @@ static void do_record(bload *L, bfile *F, const entry *e)
     const char *rtext = NULL; /* the joined text, when made */
     size_t rl = 0;
     mxh_rdata_out ro;
-    if (!fast_rdata(L, F, type, t + first, e->ntok - first, &ro)) {
+    int fast = fast_rdata(L, F, type, t + first, e->ntok - first, &ro);
+    if (!fast) {
         size_t need = 1;
         for (size_t i = first; i < e->ntok; i++)
             need += t[i].len + 1;
@@ -1149,7 +1187,7 @@ static void do_record(bload *L, bfile *F, const entry *e)
     in.line = e->line;
     in.flags = (uint8_t)(ro.flags | (owner_rel ? MXH_RR_OWNER_RELATIVE : 0));
     stage_record(L, &in, f.owner >= 0 ? t[f.owner].p : "", ol, rtext, rl, t + first,
-                 e->ntok - first);
+                 fast == 2 ? 0 : e->ntok - first);
 }
 
 /* ------------------------------------------------------------------------ */
