@@ -294,15 +294,16 @@ mail 3600 IN A   162.43.120.172
     -- has an exchange with addresses that is not explained (from the zone
     -- hints, computed once in C): no other domain can fire.
     for _, d in ipairs(zone:mail_domains("mx-addresses")) do
-      local route = zone:mail_route(d)
-      if route:kind() == "mx" then
+      -- The usual records ("v=spf1 ip4:<the mail host> mx -all", or an
+      -- include of a provider outside the loaded zones) give every MX
+      -- address "pass" or an unknown result by their leading terms:
+      -- settled in C (mxh.spf_mx_settled, on the domain's route as the hints
+      -- computed it: no route handle), nothing parsed or memoized for them
+      -- (nor a lookup kept). Anything else is evaluated in full below.
+      local route = not spf_mx_settled(zone, d) and zone:mail_route(d)
+      if route and route:kind() == "mx" then
         if memo.n >= MEMO_MAX then memo.t, memo.n = {}, 0 end
-        -- The usual records ("v=spf1 ip4:<the mail host> mx -all", or an
-        -- include of a provider outside the loaded zones) give every MX
-        -- address "pass" or an unknown result by their leading terms:
-        -- settled in C (mxh.spf_mx_settled), nothing parsed or memoized for
-        -- them (nor a lookup kept). Anything else is evaluated in full below.
-        local m = not spf_mx_settled(zone, d, route) and memo_spf({ zone = zone, memo = memo }, d)
+        local m = memo_spf({ zone = zone, memo = memo }, d)
         local rec, text, spf
         if m then rec, text, spf = m.rec, m.text, m.spf end
         if spf and authorizes(spf) then

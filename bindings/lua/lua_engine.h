@@ -231,6 +231,10 @@ static inline const mxh_rr *mxh_lua_mx_next(mxh_mx_iter *it)
     }
     return NULL;
 }
+/* The mail route of canonical name canon asked through zone z, as
+ * zone:mail_route() gives it (the same C route, kept for the zone scan), made
+ * without a handle. Raises Lua errors. */
+MXH_HIDDEN const mxh_route *mxh_lua_route_of(lua_State *L, const mxh_zone *z, const char *canon);
 /* Whether MX record rr (in zone z) is the first MX of a mail domain other
  * than the apex: zone:mail_domains() lists its owner there. */
 MXH_HIDDEN int mxh_lua_mail_domain_at(const mxh_zone *z, const mxh_rr *rr);

@@ -8,7 +8,7 @@
  *   mxh.children_of(zone, set)        names directly under a name in set
  *   mxh.first_record_below(zone, set) per name in set, the first record of
  *                                     the first name below it
- *   mxh.spf_mx_settled(zone, domain, route)  the domain's SPF gives every
+ *   mxh.spf_mx_settled(zone, domain[, route])  the domain's SPF gives every
  *                                     address of its MX hosts "pass" or an
  *                                     unknown result by its leading terms
  *   mxh.mx_one_host(route)            whether the route's exchanges may all
@@ -417,18 +417,22 @@ static int spf_text(lua_State *L, const mxh_zone *z, const char *name, char *jb,
     return found;
 }
 
-/* mxh.spf_mx_settled(zone, domain, route): true when the domain has no single
- * SPF record, or when every address of every exchange of route (the domain's
- * own MX route) that has addresses gets "pass" or an unknown result from that
- * record by its leading terms alone: nothing to report. False means "not
- * settled here" (evaluate in full), never "fails". */
+/* mxh.spf_mx_settled(zone, domain[, route]): true when the domain has no
+ * single SPF record, or when every address of every exchange of route (the
+ * domain's own MX route; when not given, zone:mail_route(domain) is looked
+ * up here without making a handle) that has addresses gets "pass" or an
+ * unknown result from that record by its leading terms alone: nothing to
+ * report. False means "not settled here" (evaluate in full), never
+ * "fails". */
 int mxh_lua_spf_mx_settled(lua_State *L)
 {
     const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
     const mxh_zoneset *zs = mxh_lua_engine(L)->zs;
     size_t dl;
     const char *dom = luaL_checklstring(L, 2, &dl);
-    const mxh_route *r = mxh_lua_check(L, 3, MXH_LK_ROUTE)->ptr;
+    /* route: the domain's own, as zone:mail_route(domain) gives it; when
+     * absent it is found here (no handle made) */
+    const mxh_route *r = lua_isnoneornil(L, 3) ? NULL : mxh_lua_check(L, 3, MXH_LK_ROUTE)->ptr;
     lua_settop(L, 3);
     char buf[MXH_NAME_BUF];
     if (dl == 0 || strlen(dom) != dl)
@@ -438,6 +442,8 @@ int mxh_lua_spf_mx_settled(lua_State *L)
             return lua_pushboolean(L, 0), 1;
         dom = buf;
     }
+    if (r == NULL)
+        r = mxh_lua_route_of(L, z, dom);
     char jb[2048];
     const char *text = NULL;
     size_t tl = 0;

@@ -617,6 +617,12 @@ static const mxh_route *get_route(lua_State *L, mxh_engine *e, const mxh_zone *z
     return r;
 }
 
+const mxh_route *mxh_lua_route_of(lua_State *L, const mxh_zone *z, const char *canon)
+{
+    size_t idx;
+    return get_route(L, mxh_lua_engine(L), z, canon, &idx);
+}
+
 /* Push the route handle of name asked through zone z (see get_route);
  * returns the route. */
 static const mxh_route *push_route(lua_State *L, mxh_engine *e, const mxh_zone *z,
