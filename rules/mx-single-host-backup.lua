@@ -42,11 +42,12 @@ mail2 3600 IN A   219.163.200.70
     -- two or more exchanges, all with addresses and none explained (from the
     -- zone hints, computed once in C): the others cannot fire.
     for _, d in ipairs(zone:mail_domains("mx-multi")) do
-      local route = zone:mail_route(d)
-      -- mxh.mx_one_host (in C) rules out most mail domains of a large zone
-      -- before any table is built: a single exchange, a single preference,
-      -- an exchange without addresses, or exchanges on different addresses.
-      local xs = route:kind() == "mx" and mxh.mx_one_host(route) and route:exchanges()
+      -- mxh.mx_one_host (in C, on the domain's route as the hints computed
+      -- it) rules out most mail domains of a large zone before any table or
+      -- route handle is made: a single exchange, a single preference, an
+      -- exchange without addresses, or exchanges on different addresses.
+      local route = mxh.mx_one_host(zone, d) and zone:mail_route(d)
+      local xs = route and route:kind() == "mx" and route:exchanges()
       if xs and #xs >= 2 then
         local prefs, npref, key, same = {}, 0, nil, true
         for _, x in ipairs(xs) do

@@ -11,7 +11,7 @@
  *   mxh.spf_mx_settled(zone, domain[, route])  the domain's SPF gives every
  *                                     address of its MX hosts "pass" or an
  *                                     unknown result by its leading terms
- *   mxh.mx_one_host(route)            whether the route's exchanges may all
+ *   mxh.mx_one_host(route | zone, domain)  whether the route's exchanges may all
  *                                     be one host (a prefilter)
  *   mxh.wildcard_mx(zone)             the MX records whose owner is a
  *                                     wildcard, in zone:records() order
@@ -489,14 +489,33 @@ static long sorted_addresses(const mxh_exchange *x, const char ***out)
     return (long)n;
 }
 
-/* mxh.mx_one_host(route): false when the explicit MX route cannot have its
+/* mxh.mx_one_host(route) or mxh.mx_one_host(zone, domain) (the domain's own
+ * route): false when the explicit MX route cannot have its
  * backups on the primary's own server (RFC 5321 §5.1): fewer than two
  * exchanges or preferences, an exchange without addresses, or two exchanges
  * whose address sets differ. True means "look closer" (the rule still checks
  * every exchange itself). */
 int mxh_lua_mx_one_host(lua_State *L)
 {
-    const mxh_route *r = mxh_lua_check(L, 1, MXH_LK_ROUTE)->ptr;
+    const mxh_route *r;
+    if (mxh_lua_test(L, 1, MXH_LK_ZONE)) {
+        /* (zone, domain): the domain's route as zone:mail_route() gives it,
+         * found without making a handle */
+        const mxh_zone *z = mxh_lua_check(L, 1, MXH_LK_ZONE)->ptr;
+        size_t dl;
+        const char *dom = luaL_checklstring(L, 2, &dl);
+        char buf[MXH_NAME_BUF];
+        if (dl == 0 || strlen(dom) != dl)
+            return luaL_argerror(L, 2, "bad domain name");
+        if (!mxh_lua_plain_canonical(dom, dl)) {
+            if (mxh_name_from_user(dom, buf, sizeof buf) <= 0)
+                return luaL_argerror(L, 2, "bad domain name");
+            dom = buf;
+        }
+        r = mxh_lua_route_of(L, z, dom);
+    } else {
+        r = mxh_lua_check(L, 1, MXH_LK_ROUTE)->ptr;
+    }
     size_t nx = mxh_route_exchange_count(r);
     int ok = mxh_route_kind_of(r) == MXH_ROUTE_MX && nx >= 2;
     int prefs = 0;
@@ -508,6 +527,18 @@ int mxh_lua_mx_one_host(lua_State *L)
             prefs = 1;
     }
     ok = ok && prefs;
+    /* sets of different sizes differ: settled before anything is sorted */
+    for (size_t i = 1; ok && i < nx; i++)
+        ok = mxh_exchange_address_count(mxh_route_exchange(r, i)) ==
+             mxh_exchange_address_count(mxh_route_exchange(r, 0));
+    if (ok && mxh_exchange_address_count(mxh_route_exchange(r, 0)) == 1) {
+        /* one address each (the usual case): compare them, no sorting */
+        const char *a0 = mxh_exchange_address(mxh_route_exchange(r, 0), 0);
+        for (size_t i = 1; ok && i < nx; i++)
+            ok = strcmp(mxh_exchange_address(mxh_route_exchange(r, i), 0), a0) == 0;
+        lua_pushboolean(L, ok);
+        return 1;
+    }
     const char **first = NULL;
     long nfirst = ok ? sorted_addresses(mxh_route_exchange(r, 0), &first) : 0;
     if (nfirst < 0)
