@@ -57,6 +57,10 @@ struct mxh_route {
     size_t nx;
 };
 
+/* Exchanges whose pass-1 resolution is kept for pass 2 (each chain is a few
+ * KiB of stack). */
+#define ROUTE_KEEP 4
+
 static size_t align_up(size_t n)
 {
     size_t a = alignof(max_align_t);
@@ -157,8 +161,12 @@ mxh_status mxh_mail_route_ctx(const mxh_zoneset *zs, const mxh_zone *ctx, const 
     }
 
     /* Pass 1: size. Exchanges resolve in record order here; order does not
-     * change the sizes. */
+     * change the sizes. The first ROUTE_KEEP exchanges' resolutions are kept
+     * for pass 2 (their names are interned, so the chains stay valid; only
+     * the exchange index of their steps changes with the sort). */
     mxh_chain xch;
+    mxh_chain keep[ROUTE_KEEP];
+    size_t nkeep = 0;
     size_t nsteps = dom.nsteps + nx + (null_mx ? 1 : 0);
     size_t nnames = dom.names_used;
     if (kind == MXH_ROUTE_IMPLICIT) {
@@ -166,16 +174,21 @@ mxh_status mxh_mail_route_ctx(const mxh_zoneset *zs, const mxh_zone *ctx, const 
         nsteps += xch.nsteps + (xch.status == MXH_LK_ANSWER ? count_addresses(xch.node) : 0);
         nnames += xch.names_used;
     } else if (kind == MXH_ROUTE_MX) {
+        size_t ord = 0;
         for (const mxh_rr *r = dom.node->rrs; r; r = r->next) {
             if (r->type != MXH_TYPE_MX)
                 continue;
+            size_t o = ord++;
+            if (o < ROUTE_KEEP)
+                nkeep = ord;
             if (is_root(r->target)) {
                 nsteps += 1;
                 continue;
             }
-            mxh_chain_resolve(zs, ctx, r->target, MXH_QTYPE_ADDRESS, false, 0, &xch);
-            nsteps += xch.nsteps + (xch.status == MXH_LK_ANSWER ? count_addresses(xch.node) : 0);
-            nnames += xch.names_used;
+            mxh_chain *c = o < ROUTE_KEEP ? &keep[o] : &xch;
+            mxh_chain_resolve(zs, ctx, r->target, MXH_QTYPE_ADDRESS, false, 0, c);
+            nsteps += c->nsteps + (c->status == MXH_LK_ANSWER ? count_addresses(c->node) : 0);
+            nnames += c->names_used;
         }
     }
 
@@ -243,21 +256,29 @@ mxh_status mxh_mail_route_ctx(const mxh_zoneset *zs, const mxh_zone *ctx, const 
             x->status = MXH_EX_NXDOMAIN;
             continue;
         }
-        mxh_chain_resolve(zs, ctx, x->name, MXH_QTYPE_ADDRESS, false, (int32_t)i, &xch);
-        if (k + xch.nsteps > nsteps || names_at + xch.names_used > nnames)
+        const mxh_chain *c = &xch;
+        size_t k0 = k;
+        if (kind == MXH_ROUTE_MX && x->ord < nkeep) {
+            c = &keep[x->ord]; /* resolved in pass 1 (same name, same answer) */
+        } else {
+            mxh_chain_resolve(zs, ctx, x->name, MXH_QTYPE_ADDRESS, false, (int32_t)i, &xch);
+        }
+        if (k + c->nsteps > nsteps || names_at + c->names_used > nnames)
             break; /* cannot happen: the zone set is read-only */
-        k += mxh_chain_copy_steps(&xch, &steps[k], names + names_at);
-        const char *final = mxh_chain_move_name(&xch, xch.final_name, names + names_at);
-        names_at += xch.names_used;
-        x->status = status_from(xch.status);
-        x->via_wildcard = xch.via_wildcard;
-        x->via_cname = xch.via_cname;
-        x->addr_first = xch.nsteps;
-        if (xch.status == MXH_LK_ANSWER) {
+        k += mxh_chain_copy_steps(c, &steps[k], names + names_at);
+        for (size_t j = k0; j < k; j++)
+            steps[j].exchange = (int32_t)i;
+        const char *final = mxh_chain_move_name(c, c->final_name, names + names_at);
+        names_at += c->names_used;
+        x->status = status_from(c->status);
+        x->via_wildcard = c->via_wildcard;
+        x->via_cname = c->via_cname;
+        x->addr_first = c->nsteps;
+        if (c->status == MXH_LK_ANSWER) {
             /* One address step per A record, then per AAAA record. */
             static const uint16_t order[2] = {MXH_TYPE_A, MXH_TYPE_AAAA};
             for (int t = 0; t < 2; t++)
-                for (const mxh_rr *r = xch.node->rrs; r && k < nsteps; r = r->next)
+                for (const mxh_rr *r = c->node->rrs; r && k < nsteps; r = r->next)
                     if (r->type == order[t]) {
                         set_step(&steps[k++], MXH_STEP_ADDRESS, final, r->rdata, r, (int32_t)i);
                         x->naddr++;
