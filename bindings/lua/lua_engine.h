@@ -149,6 +149,11 @@ struct mxh_engine {
     } *xfacts;               /* open addressing, xfacts_cap slots (a power of two) */
     size_t xfacts_cap, nxfacts;
     uint32_t xfacts_gen;     /* gen nxfacts counts for */
+    const void *xo_zone;     /* the origin of this zone, for the exchange facts: */
+    uint32_t xo_gen;         /* ... made in this scan */
+    const char *xo_canon;    /* ... canonical (its own text or xo_buf), or NULL */
+    size_t xo_labels;        /* ... its label count */
+    char xo_buf[MXH_NAME_BUF];
     mxh_route **routes;      /* C routes owned for this zone */
     const mxh_zone **route_zone; /* ... the zone each was asked through */
     uint32_t *route_hints;   /* ... its domain's own route hints | MXH_HINTS_KNOWN */

@@ -820,13 +820,14 @@ static size_t label_end(const char *n, size_t i, size_t *start)
 /* The labels of name before origin, as one string joined by dots (what
  * table.concat(prefix_labels(name, origin), ".") gives), when name is
  * strictly below origin and that prefix has at least one label; its label
- * count in *np, its length returned; 0 otherwise. */
-static size_t name_prefix(const char *n, const char *o, size_t *np)
+ * count in *np, its length returned; 0 otherwise. lo is origin's label
+ * count. */
+static size_t name_prefix_lo(const char *n, const char *o, size_t lo, size_t *np)
 {
     *np = 0;
     if (n == NULL || o == NULL || strcmp(n, o) == 0 || !mxh_name_is_at_or_below(n, o))
         return 0;
-    size_t ln = label_count(n), lo = label_count(o);
+    size_t ln = label_count(n);
     if (ln <= lo)
         return 0;
     size_t st;
@@ -841,15 +842,31 @@ typedef struct xprep {
     const char *xn;           /* the exchange's name as the route has it */
     const char *n, *o;        /* canonical forms (maybe in a, b), or NULL */
     size_t pl, np;            /* name_prefix(n, o) */
+    size_t lo;                /* label_count(o) (0 without o) */
     char a[MXH_NAME_BUF], b[MXH_NAME_BUF];
 } xprep;
 
-static void xprep_init(xprep *p, const mxh_zone *z, const mxh_exchange *x)
+static void xprep_init(mxh_engine *e, xprep *p, const mxh_zone *z, const mxh_exchange *x)
 {
     p->xn = mxh_exchange_name(x);
     p->n = p->xn ? canon_str(p->xn, p->a, sizeof p->a) : NULL;
-    p->o = canon_str(mxh_zone_origin(z), p->b, sizeof p->b);
-    p->pl = name_prefix(p->n, p->o, &p->np);
+    if (e == NULL) {
+        p->o = canon_str(mxh_zone_origin(z), p->b, sizeof p->b);
+        p->lo = p->o ? label_count(p->o) : 0;
+        p->pl = name_prefix_lo(p->n, p->o, p->lo, &p->np);
+        return;
+    }
+    /* the origin's canonical text and label count, once per zone and scan */
+    if (e->xo_zone != (const void *)z || e->xo_gen != e->gen) {
+        const char *o = canon_str(mxh_zone_origin(z), e->xo_buf, sizeof e->xo_buf);
+        e->xo_canon = o;
+        e->xo_labels = o ? label_count(o) : 0;
+        e->xo_zone = z;
+        e->xo_gen = e->gen;
+    }
+    p->o = e->xo_canon;
+    p->lo = e->xo_labels;
+    p->pl = name_prefix_lo(p->n, p->o, p->lo, &p->np);
 }
 
 /* The address an MX exchange was meant to be (RFC 1035 §3.3.9: EXCHANGE is a
@@ -896,7 +913,7 @@ int mxh_lua_exchange_ip_literal(const mxh_zone *z, const mxh_exchange *x, char *
                                 size_t outsz)
 {
     xprep p;
-    xprep_init(&p, z, x);
+    xprep_init(NULL, &p, z, x);
     return ip_literal_p(&p, x, out, outsz);
 }
 
@@ -917,7 +934,7 @@ static int missing_dot_p(mxh_engine *e, const xprep *p, const mxh_zone *z,
     const mxh_node *node = n ? mxh_zone_find(z, n) : NULL;
     if (node && (node->rrs != NULL || (node->flags & MXH_NODE_BELOW_CUT)))
         return 0;
-    size_t no = label_count(o);
+    size_t no = p->lo; /* label_count(o) */
     if (no > 0 && np >= no) {
         /* the last no labels of the prefix against the origin's labels */
         int same = 1;
@@ -945,7 +962,7 @@ int mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z, const mxh_exc
                                  char *out, size_t outsz)
 {
     xprep p;
-    xprep_init(&p, z, x);
+    xprep_init(e, &p, z, x);
     return missing_dot_p(e, &p, z, x, out, outsz);
 }
 
@@ -1005,7 +1022,7 @@ void mxh_lua_exchange_facts(mxh_engine *e, const mxh_zone *z, const mxh_exchange
     }
     char out[MXH_NAME_BUF + 8];
     xprep p;
-    xprep_init(&p, z, x);
+    xprep_init(e, &p, z, x);
     *ip = ip_literal_p(&p, x, out, sizeof out);
     *dot = missing_dot_p(e, &p, z, x, out, sizeof out);
     if (xfacts_room(e) == 0) {
