@@ -494,6 +494,37 @@ START_TEST(spf_settled_long_records)
 }
 END_TEST
 
+/* Prefix lengths that are no multiple of 8, at the edge of the address. */
+START_TEST(spf_settled_prefix_bits)
+{
+    static const char zone_bits[] =
+        "$ORIGIN example.com.\n"
+        SOA
+        "mx4 A 192.0.2.10\n"
+        "mx6 AAAA 2001:db8::10\n"
+        "a MX 10 mx4\na TXT \"v=spf1 ip4:192.0.2.8/29 -all\"\n"      /* .8-.15: in */
+        "b MX 10 mx4\nb TXT \"v=spf1 ip4:192.0.2.0/29 -all\"\n"      /* .0-.7: out */
+        "c MX 10 mx4\nc TXT \"v=spf1 ip4:192.0.2.11/31 -all\"\n"     /* .10-.11: in */
+        "d MX 10 mx4\nd TXT \"v=spf1 ip4:192.0.3.10/23 -all\"\n"     /* .2.0-.3.255: in */
+        "e MX 10 mx4\ne TXT \"v=spf1 ip4:192.0.4.10/23 -all\"\n"     /* .4.0-.5.255: out */
+        "f MX 10 mx6\nf TXT \"v=spf1 ip6:2001:db8::11/127 -all\"\n"  /* ::10-::11: in */
+        "g MX 10 mx6\ng TXT \"v=spf1 ip6:2001:db8::12/127 -all\"\n"  /* out */
+        "h MX 10 mx6\nh TXT \"v=spf1 ip6:2001:db9::/15 -all\"\n"     /* 2001:db8::/15: in */
+        "i MX 10 mx6\ni TXT \"v=spf1 ip6:2001:dba::/31 -all\"\n"     /* out */
+        "j MX 10 mx4\nj MX 20 mx6\nj TXT \"v=spf1 ip6:2001:db8::/123 ip4:192.0.2.10/31 -all\"\n";
+    EXPECT_PROBE(NULL, zone_bits, SETTLED("a"), "true");
+    EXPECT_PROBE(NULL, zone_bits, SETTLED("b"), "false");
+    EXPECT_PROBE(NULL, zone_bits, SETTLED("c"), "true");
+    EXPECT_PROBE(NULL, zone_bits, SETTLED("d"), "true");
+    EXPECT_PROBE(NULL, zone_bits, SETTLED("e"), "false");
+    EXPECT_PROBE(NULL, zone_bits, SETTLED("f"), "true");
+    EXPECT_PROBE(NULL, zone_bits, SETTLED("g"), "false");
+    EXPECT_PROBE(NULL, zone_bits, SETTLED("h"), "true");
+    EXPECT_PROBE(NULL, zone_bits, SETTLED("i"), "false");
+    EXPECT_PROBE(NULL, zone_bits, SETTLED("j"), "true");
+}
+END_TEST
+
 START_TEST(spf_settled_domain_forms)
 {
     /* non-canonical spelling of the domain is accepted */
@@ -789,6 +820,7 @@ Suite *fast_suite(void)
     tcase_add_test(tc, spf_settled_macro);
     tcase_add_test(tc, spf_settled_records);
     tcase_add_test(tc, spf_settled_long_records);
+    tcase_add_test(tc, spf_settled_prefix_bits);
     tcase_add_test(tc, spf_settled_domain_forms);
     tcase_add_test(tc, spf_settled_cname);
     tcase_add_test(tc, spf_settled_agrees_with_rule);

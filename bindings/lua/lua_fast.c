@@ -256,12 +256,13 @@ static int parse_addr(int fam, const char *s, size_t n, unsigned char out[16])
 /* Whether the first plen bits of a and b agree. */
 static int prefix_eq(const unsigned char *a, const unsigned char *b, int plen)
 {
-    for (int i = 0; i < plen; i++) {
-        int byte = i / 8, bit = 7 - i % 8;
-        if (((a[byte] >> bit) & 1) != ((b[byte] >> bit) & 1))
-            return 0;
-    }
-    return 1;
+    int bytes = plen / 8, bits = plen % 8;
+    if (bytes > 0 && memcmp(a, b, (size_t)bytes) != 0)
+        return 0;
+    if (bits == 0)
+        return 1;
+    unsigned char m = (unsigned char)(0xff00u >> bits);
+    return (a[bytes] & m) == (b[bytes] & m);
 }
 
 /* Whether an "include:" target's own check_host() can only be unknown: a
@@ -351,6 +352,102 @@ static int leading_pass(const mxh_zoneset *zs, const char *text, size_t tl, int 
         if (tf == fam && prefix_eq(a, net, plen))
             return q == '+'; /* §4.6.2: the first match decides */
     }
+}
+
+/* leading_pass for many addresses: the record's leading ip4/ip6 terms read
+ * once (up to LP_TERMS of them), with the outcome of what ends them (the
+ * first other term, or the end), which does not depend on the address. */
+#define LP_TERMS 32
+typedef struct lp_term {
+    unsigned char net[16];
+    uint8_t fam, plen;
+    char q;
+} lp_term;
+typedef struct lp_prep {
+    lp_term t[LP_TERMS];
+    size_t n;
+    int tail;                 /* the outcome after the terms */
+} lp_prep;
+
+/* 1 when prepared; 0 when the record has more leading ip terms than fit
+ * (then leading_pass is asked per address). */
+static int leading_prep(const mxh_zoneset *zs, const char *text, size_t tl, lp_prep *p)
+{
+    p->n = 0;
+    p->tail = 0;
+    if (tl < 6 || strncasecmp(text, "v=spf1", 6) != 0 || (tl > 6 && text[6] != ' '))
+        return 1;
+    size_t i = 6;
+    for (;;) {
+        while (i < tl && text[i] == ' ')
+            i++;
+        if (i >= tl)
+            return 1; /* tail 0: nothing matched (neutral or a redirect) */
+        size_t j = i;
+        while (j < tl && text[j] != ' ')
+            j++;
+        const char *t = text + i;
+        size_t n = j - i;
+        i = j;
+        char q = '+';
+        if (n > 0 && strchr("+-~?", t[0])) {
+            q = t[0];
+            t++;
+            n--;
+        }
+        if (n == 2 && strncasecmp(t, "mx", 2) == 0) {
+            p->tail = q == '+';
+            return 1;
+        }
+        if (n > 8 && strncasecmp(t, "include:", 8) == 0) {
+            p->tail = include_unknown(zs, t + 8, n - 8);
+            return 1;
+        }
+        int tf = 0;
+        if (n > 4 && strncasecmp(t, "ip4:", 4) == 0)
+            tf = 4;
+        else if (n > 4 && strncasecmp(t, "ip6:", 4) == 0)
+            tf = 6;
+        if (tf == 0)
+            return 1;
+        const char *v = t + 4;
+        size_t vl = n - 4;
+        const char *slash = memchr(v, '/', vl);
+        size_t al = slash ? (size_t)(slash - v) : vl;
+        unsigned char net[16];
+        if (!parse_addr(tf, v, al, net))
+            return 1;
+        int bits = tf == 4 ? 32 : 128, plen = bits;
+        if (slash) {
+            size_t k = al + 1;
+            if (k >= vl || vl - k > 3 || (vl - k > 1 && v[k] == '0'))
+                return 1;
+            plen = 0;
+            for (; k < vl; k++) {
+                if (v[k] < '0' || v[k] > '9')
+                    return 1;
+                plen = plen * 10 + (v[k] - '0');
+            }
+            if (plen > bits)
+                return 1;
+        }
+        if (p->n == LP_TERMS)
+            return 0;
+        lp_term *e = &p->t[p->n++];
+        memcpy(e->net, net, 16);
+        e->fam = (uint8_t)tf;
+        e->plen = (uint8_t)plen;
+        e->q = q;
+    }
+}
+
+/* leading_pass's answer for the address (fam, a) from a prepared record. */
+static int leading_eval(const lp_prep *p, int fam, const unsigned char *a)
+{
+    for (size_t k = 0; k < p->n; k++)
+        if (p->t[k].fam == fam && prefix_eq(a, p->t[k].net, p->t[k].plen))
+            return p->t[k].q == '+'; /* §4.6.2: the first match decides */
+    return p->tail;
 }
 
 /* The domain's one SPF text as zone:spf_record() reads it (RFC 7208 §4.5:
@@ -452,6 +549,8 @@ int mxh_lua_spf_mx_settled(lua_State *L)
         return lua_pushboolean(L, have == 0), 1;
     int ok = mxh_route_kind_of(r) == MXH_ROUTE_MX;
     size_t nx = mxh_route_exchange_count(r);
+    lp_prep prep;
+    int prepared = ok && leading_prep(zs, text, tl, &prep);
     for (size_t i = 0; ok && i < nx; i++) {
         const mxh_exchange *x = mxh_route_exchange(r, i);
         if (mxh_exchange_status_of(x) != MXH_EX_ADDRESSES)
@@ -461,7 +560,8 @@ int mxh_lua_spf_mx_settled(lua_State *L)
             const char *ad = mxh_exchange_address(x, k);
             unsigned char a[16];
             int fam = strchr(ad, ':') ? 6 : 4;
-            ok = parse_addr(fam, ad, strlen(ad), a) && leading_pass(zs, text, tl, fam, a);
+            ok = parse_addr(fam, ad, strlen(ad), a) &&
+                 (prepared ? leading_eval(&prep, fam, a) : leading_pass(zs, text, tl, fam, a));
         }
     }
     lua_pushboolean(L, ok);
