@@ -33,12 +33,16 @@ static int cdn_box_gc(lua_State *L)
 /* The table to use; raises on out of memory. [-0, +0, m] */
 static const mxh_cdn_ranges *cdn_table(lua_State *L)
 {
-    const mxh_cdn_ranges *r = mxh_lua_engine(L)->cdn_user;
+    mxh_engine *e = mxh_lua_engine(L);
+    const mxh_cdn_ranges *r = e->cdn_user;
     if (r)
         return r;
+    if (e->cdn_builtin)
+        return e->cdn_builtin; /* found in this state's registry before */
     if (lua_getfield(L, LUA_REGISTRYINDEX, CDN_BUILTIN_KEY) == LUA_TUSERDATA) {
         cdn_box *b = lua_touserdata(L, -1);
         lua_pop(L, 1);
+        e->cdn_builtin = b->r;
         return b->r;
     }
     lua_pop(L, 1);
@@ -52,6 +56,7 @@ static const mxh_cdn_ranges *cdn_table(lua_State *L)
     if (mxh_cdn_ranges_new(&b->r) != MXH_OK)
         luaL_error(L, "out of memory loading the CDN ranges");
     lua_setfield(L, LUA_REGISTRYINDEX, CDN_BUILTIN_KEY);
+    e->cdn_builtin = b->r;
     return b->r;
 }
 

@@ -126,6 +126,8 @@ struct mxh_engine {
     size_t mem_after_load;   /* state size after the rules were loaded */
 
     const void *cdn_user;    /* mxh_engine_set_cdn_ranges(): kept across state rebuilds */
+    const void *cdn_builtin; /* the built-in table kept in the state's registry (lua_cdn.c),
+                                once looked up; NULL with every new state */
     void *psl;               /* psl_ctx_t *, loaded on first use */
     int psl_tried;
 

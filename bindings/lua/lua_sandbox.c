@@ -707,6 +707,7 @@ int mxh_lua_state_open(mxh_engine *e)
     }
     lua_atpanic(L, NULL);
     e->L = L;
+    e->cdn_builtin = NULL; /* lives in the registry of the state it was made in */
     lua_pushcfunction(L, open_state);
     if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
         snprintf(e->errmsg, sizeof e->errmsg, "cannot set up the rule sandbox: %s",
