@@ -1009,11 +1009,38 @@ static int xfacts_room(mxh_engine *e)
     return 0;
 }
 
+/* Facts of an exchange whose MX record's target is written absolute (or
+ * that has no record) depend only on its name (interned: the same pointer
+ * for the same name), the zone and whether the name is delegated: they are
+ * also kept under that key, so exchanges of many mail domains naming the
+ * same host share one computation. The key's zone part is the zone's
+ * address plus 1 or 2 (never a zone's own address, so never an exchange
+ * entry's key). */
+static const void *xname_key(const mxh_zone *z, const mxh_exchange *x)
+{
+    return (const char *)z + 1 + (mxh_exchange_status_of(x) == MXH_EX_DELEGATED);
+}
+
+static void xfacts_put(mxh_engine *e, const void *k1, const void *k2, int ip, int dot)
+{
+    if (xfacts_room(e) != 0)
+        return;
+    struct mxh_xfact *f = &e->xfacts[xfacts_slot(e, k1, k2)];
+    if (f->gen != e->gen)
+        e->nxfacts++;
+    *f = (struct mxh_xfact){ k1, k2, e->gen, (uint8_t)ip, (uint8_t)dot };
+}
+
 void mxh_lua_exchange_facts(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,
                             int *ip, int *dot)
 {
+    const char *xn = mxh_exchange_name(x);
+    const mxh_rr *rec = mxh_exchange_record(x);
+    int by_name = xn != NULL && !(rec && mxh_rr_target_relative(rec));
     if (e->xfacts_cap && e->xfacts_gen == e->gen) {
         const struct mxh_xfact *f = &e->xfacts[xfacts_slot(e, x, z)];
+        if (f->gen != e->gen && by_name)
+            f = &e->xfacts[xfacts_slot(e, xn, xname_key(z, x))];
         if (f->gen == e->gen) {
             *ip = f->ip;
             *dot = f->dot;
@@ -1025,11 +1052,9 @@ void mxh_lua_exchange_facts(mxh_engine *e, const mxh_zone *z, const mxh_exchange
     xprep_init(e, &p, z, x);
     *ip = ip_literal_p(&p, x, out, sizeof out);
     *dot = missing_dot_p(e, &p, z, x, out, sizeof out);
-    if (xfacts_room(e) == 0) {
-        struct mxh_xfact *f = &e->xfacts[xfacts_slot(e, x, z)];
-        *f = (struct mxh_xfact){ x, z, e->gen, (uint8_t)*ip, (uint8_t)*dot };
-        e->nxfacts++;
-    }
+    xfacts_put(e, x, z, *ip, *dot);
+    if (by_name)
+        xfacts_put(e, xn, xname_key(z, x), *ip, *dot);
 }
 
 /* mxh.exchange_ip_literal(zone, x): the address, or nil. */
