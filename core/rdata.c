@@ -624,14 +624,14 @@ static size_t fmt_ipv6(const uint8_t a[16], char out[INET6_ADDRSTRLEN])
             i += bestlen - 1;
             continue;
         }
-        int started = 0;
-        for (int sh = 12; sh >= 0; sh -= 4) {
-            unsigned d = (g[i] >> sh) & 15;
-            if (d || started || sh == 0) {
-                out[o++] = hx[d];
-                started = 1;
-            }
-        }
+        unsigned v = g[i]; /* no leading zeros */
+        if (v >= 0x1000)
+            out[o++] = hx[v >> 12];
+        if (v >= 0x100)
+            out[o++] = hx[(v >> 8) & 15];
+        if (v >= 0x10)
+            out[o++] = hx[(v >> 4) & 15];
+        out[o++] = hx[v & 15];
         if (i < 7)
             out[o++] = ':';
     }

@@ -219,15 +219,19 @@ bool mxh_parse_ipv4(const char *s, size_t len, uint8_t out[4])
     return p == end;
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
+/* Hexadecimal digit -> its value; -1 for any other byte. */
+static const int8_t hex_val[256] = {
+    ['0'] = 0,  ['1'] = 1,  ['2'] = 2,  ['3'] = 3,  ['4'] = 4,  ['5'] = 5,  ['6'] = 6,
+    ['7'] = 7,  ['8'] = 8,  ['9'] = 9,  ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13,
+    ['e'] = 14, ['f'] = 15, ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14,
+    ['F'] = 15,
+};
+static const uint8_t hex_is[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+};
+
 
 /* Groups of hexadecimal digits and colons only (no embedded IPv4 part), with
  * the rules of inet_pton: 1..4 digits a group, one "::" at most, standing
@@ -235,10 +239,10 @@ static int hex_value(unsigned char c)
  * groups in all. Returns 1 parsed, 0 invalid, -1 not of this form. */
 static int parse_ipv6_hex(const char *s, size_t len, uint8_t out[16])
 {
-    uint8_t tmp[16];
-    size_t tp = 0, i = 0;
-    long colonp = -1;
+    unsigned g[8];              /* the groups read, in order */
+    int ng = 0, gap = -1;       /* gap: where "::" stands (a group index) */
     unsigned val = 0, nd = 0;
+    size_t i = 0;
     if (len == 0)
         return 0;
     if (s[0] == ':') {
@@ -248,47 +252,40 @@ static int parse_ipv6_hex(const char *s, size_t len, uint8_t out[16])
     }
     for (; i < len; i++) {
         unsigned char ch = (unsigned char)s[i];
-        int d = hex_value(ch);
-        if (d >= 0) {
+        if (hex_is[ch]) {
             if (nd == 4)
                 return 0;
-            val = val << 4 | (unsigned)d;
+            val = val << 4 | (unsigned)hex_val[ch];
             nd++;
             continue;
         }
         if (ch != ':')
             return ch == '.' ? -1 : 0;
         if (nd == 0) {
-            if (colonp >= 0)
+            if (gap >= 0)
                 return 0;
-            colonp = (long)tp;
+            gap = ng;
             continue;
         }
-        if (i + 1 == len || tp + 2 > 16)
+        if (i + 1 == len || ng == 8)
             return 0;
-        tmp[tp++] = (uint8_t)(val >> 8);
-        tmp[tp++] = (uint8_t)val;
+        g[ng++] = val;
         nd = 0;
         val = 0;
     }
     if (nd > 0) {
-        if (tp + 2 > 16)
+        if (ng == 8)
             return 0;
-        tmp[tp++] = (uint8_t)(val >> 8);
-        tmp[tp++] = (uint8_t)val;
+        g[ng++] = val;
     }
-    if (colonp >= 0) {
-        if (tp == 16)
-            return 0;
-        size_t tail = tp - (size_t)colonp;
-        memset(out, 0, 16);
-        memcpy(out, tmp, (size_t)colonp);
-        memcpy(out + 16 - tail, tmp + colonp, tail);
-        return 1;
+    if (gap >= 0 ? ng == 8 : ng != 8)
+        return 0; /* "::" must stand for at least one group; else eight are needed */
+    int tail = gap >= 0 ? ng - gap : 0, head = ng - tail;
+    for (int k = 0; k < 8; k++) {
+        unsigned v = k < head ? g[k] : k >= 8 - tail ? g[ng - (8 - k)] : 0;
+        out[2 * k] = (uint8_t)(v >> 8);
+        out[2 * k + 1] = (uint8_t)v;
     }
-    if (tp != 16)
-        return 0;
-    memcpy(out, tmp, 16);
     return 1;
 }
 
