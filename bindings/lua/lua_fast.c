@@ -452,24 +452,28 @@ static int leading_eval(const lp_prep *p, int fam, const unsigned char *a)
 
 /* The domain's one SPF text as zone:spf_record() reads it (RFC 7208 §4.5:
  * the TXT record whose strings, joined per §3.3, start with "v=spf1" then a
- * space or the end), asked through zone z without keeping the lookup (a large
- * zone has one per mail domain). Returns 1 and pushes the text; 0 when there
- * is no single such record (none, several, or outside the loaded data: the
- * rule then has nothing to evaluate); -1 when the answer is not plain TXT
- * (left to zone:spf_record and its error). */
+ * space or the end), asked through zone z without making a lookup object (a
+ * large zone has one per mail domain). Returns 1 with the text in *text and
+ * *textlen (joined into jb, or for a long record a Lua string left on the
+ * stack); 0 when there is no single such record (none, several, or outside
+ * the loaded data: the rule then has nothing to evaluate); -1 when the name
+ * cannot be asked or the answer is not plain TXT (left to zone:spf_record
+ * and its error). */
 static int spf_text(lua_State *L, const mxh_zone *z, const char *name, char *jb, size_t jbsz,
                     const char **text, size_t *textlen)
 {
-    mxh_lookup *lk = NULL;
-    if (mxh_lookup_ctx(mxh_lua_engine(L)->zs, z, name, MXH_TYPE_TXT, &lk) != MXH_OK || lk == NULL) {
-        mxh_lookup_free(lk);
+    /* the TXT lookup as mxh_lookup_ctx answers it (its answers: the records
+     * of the node reached whose type is the one asked), resolved on the
+     * stack: nothing to allocate, copy or free */
+    if (!name[0] || strnlen(name, MXH_NAME_BUF) >= MXH_NAME_BUF)
         return -1;
-    }
+    mxh_chain ch;
+    mxh_chain_resolve(mxh_lua_engine(L)->zs, z, name, MXH_TYPE_TXT, false, -1, &ch);
     int found = 0;
-    if (mxh_lookup_status_of(lk) == MXH_LK_ANSWER) {
-        size_t n = mxh_lookup_answer_count(lk);
-        for (size_t i = 0; i < n && found >= 0; i++) {
-            const mxh_rr *rr = mxh_lookup_answer(lk, i);
+    if (ch.status == MXH_LK_ANSWER) {
+        for (const mxh_rr *rr = ch.node->rrs; rr && found >= 0; rr = rr->next) {
+            if (!mxh_qtype_matches(MXH_TYPE_TXT, rr->type))
+                continue;
             uint16_t t = mxh_rr_type(rr);
             if (t != MXH_TYPE_TXT && t != MXH_TYPE_SPF) {
                 found = -1;
@@ -510,7 +514,6 @@ static int spf_text(lua_State *L, const mxh_zone *z, const char *name, char *jb,
         if (found <= 0 && lua_gettop(L) > 3)
             lua_settop(L, 3);
     }
-    mxh_lookup_free(lk);
     return found;
 }
 
