@@ -16,7 +16,7 @@ struct mxh_arena_chunk {
     struct mxh_arena_chunk *next;
     size_t used, size;
     bool mapped;            /* pages of its own (mxh_arena_adopt): munmap, not free */
-    size_t ready;           /* data bytes known to have their pages in */
+    size_t ready;           /* data bytes known to have their pages in (>= used) */
     /* data follows, 16-aligned */
     _Alignas(16) unsigned char data[];
 };
@@ -57,6 +57,9 @@ void mxh_arena_free(mxh_arena *a)
  */
 #define READY_STEP ((size_t)256 << 10)
 #define READY_MIN ((size_t)1 << 20) /* smaller chunks are left to fault in */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
 static void chunk_ready(mxh_arena_chunk *c)
 {
     size_t want = c->used + READY_STEP;
@@ -152,9 +155,14 @@ char *mxh_arena_text(mxh_arena *a, size_t n)
 
 char *mxh_arena_strndup(mxh_arena *a, const char *s, size_t len)
 {
-    char *p = mxh_arena_text(a, len + 1);
-    if (!p)
+    mxh_arena_chunk *c = a->head;
+    char *p;
+    if (c && c->ready - c->used > len) { /* ready >= used always */
+        p = (char *)c->data + c->used; /* room, with its pages in */
+        c->used += len + 1;
+    } else if (!(p = mxh_arena_text(a, len + 1))) {
         return NULL;
+    }
     memcpy(p, s, len);
     p[len] = '\0';
     return p;
