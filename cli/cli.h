@@ -94,6 +94,7 @@ enum { CLI_FMT_TEXT = 0, CLI_FMT_JSON, CLI_FMT_SARIF, CLI_FMT_DOT };
 typedef struct cli_input {
     char *path;                 /* a file to load; "-" is standard input */
     char *error;                /* non-NULL: a directory that could not be read, and why */
+    int regular;                /* the walk saw a regular file (not a link, FIFO, ...) */
 } cli_input;
 
 typedef struct cli_inputs {

@@ -113,7 +113,7 @@ static int same_file(const struct stat *a, const struct stat *b)
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-static void add(cli_inputs *in, const char *path, const char *error)
+static void add_kind(cli_inputs *in, const char *path, const char *error, int regular)
 {
     if (in->n == in->cap) {
         in->cap = in->cap ? in->cap * 2 : 64;
@@ -121,7 +121,13 @@ static void add(cli_inputs *in, const char *path, const char *error)
     }
     in->items[in->n].path = cli_xstrdup(path);
     in->items[in->n].error = error ? cli_xstrdup(error) : NULL;
+    in->items[in->n].regular = regular;
     in->n++;
+}
+
+static void add(cli_inputs *in, const char *path, const char *error)
+{
+    add_kind(in, path, error, 0);
 }
 
 static void dir_error(cli_inputs *in, const char *path, const char *why)
@@ -185,7 +191,7 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
             if (verbose)
                 fprintf(stderr, "mxhazard: skipped %s (%s)\n", path, why);
         } else if (known_regular) {
-            add(in, path, NULL);
+            add_kind(in, path, NULL, 1);
         } else if (lstat(path, &lst) != 0) {
             /* Vanished between readdir and now: let the loader report it. */
             add(in, path, NULL);
@@ -207,7 +213,7 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
         } else {
             /* Regular files, and links to files or dangling links: the
              * latter become load errors naming the path. */
-            add(in, path, NULL);
+            add_kind(in, path, NULL, S_ISREG(lst.st_mode));
         }
         free(path);
     }

@@ -150,6 +150,35 @@ static int ra_read(const char *path, char **buf, size_t *len)
     return 0;
 }
 
+/* The loading threads' quick read of a small file into their own buffer
+ * (no size asked, nothing allocated): 1 with the bytes in scratch (a NUL
+ * after them), 0 to read it the usual way (it filled the buffer, or holds
+ * "$INCLUDE"), -1 when it cannot be opened or read here. Directory walks
+ * give regular files, where a short read is the end; any other path is
+ * asked about first. */
+static int ra_read_scratch(const cli_input *it, char *scratch, size_t cap, size_t *len)
+{
+    if (it->error || strcmp(it->path, "-") == 0 || !it->regular)
+        return 0;
+    int fd = open(it->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t r;
+    do
+        r = read(fd, scratch, cap - 1);
+    while (r < 0 && errno == EINTR);
+    close(fd);
+    if (r < 0)
+        return -1;
+    if ((size_t)r == cap - 1)
+        return 0;
+    scratch[r] = '\0';
+    if (mentions_include(scratch, (size_t)r))
+        return 0;
+    *len = (size_t)r;
+    return 1;
+}
+
 /* Read (or decline) input i into its slot. */
 static void ra_fill(const cli_input *it, ra_item *x)
 {
@@ -257,7 +286,7 @@ static void finish_unit(cli_loaded *ld, cli_unit *u)
 /* Load input `it` into zs as unit u (file name, status, zone, diagnostics);
  * buf, when not NULL, holds the file's bytes (read ahead) and is freed. */
 static void load_one(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *lo, cli_unit *u,
-                     char *buf, size_t len)
+                     char *buf, size_t len, int owned)
 {
     mxh_zone *z = NULL;
     u->diag_lo = mxh_zoneset_diag_count(zs);
@@ -283,7 +312,8 @@ static void load_one(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *
         else
             u->status = mxh_zoneset_load_file(zs, it->path, lo, &z);
     }
-    free(buf);
+    if (owned)
+        free(buf);
     u->zone = z;
     u->diag_hi = mxh_zoneset_diag_count(zs);
     note_failure(zs, u);
@@ -300,6 +330,7 @@ static void load_one(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *
  * go would have made: the output does not depend on --jobs. Workers run at
  * most AHEAD batches ahead of the join, so memory stays that of the result.
  */
+#define SCRATCH ((size_t)64 << 10) /* a loading thread's buffer for small files */
 #define BATCH_MIN 8
 #define BATCH_MAX 256
 #define BATCHES_MAX 4096    /* each batch brings node blocks: stay far below the limit */
@@ -337,13 +368,24 @@ static void load_batch(ploader *P, batch *bt)
         }
         return;
     }
+    char *scratch = malloc(SCRATCH);
     for (size_t i = bt->from; i < bt->to; i++) {
         cli_unit *u = &P->ld->units[i + 1];
-        ra_item x = {NULL, 0, 0};
-        ra_fill(&P->in->items[i], &x); /* as on one thread: the same bytes, read once */
-        load_one(bt->zs, &P->in->items[i], P->lo, u, x.buf, x.len);
+        const cli_input *it = &P->in->items[i];
+        size_t len = 0;
+        int q = scratch ? ra_read_scratch(it, scratch, SCRATCH, &len) : 0;
+        if (q == 1) {
+            load_one(bt->zs, it, P->lo, u, scratch, len, 0);
+        } else {
+            /* as on one thread: the same bytes, read once (or by the loader) */
+            ra_item x = {NULL, 0, 0};
+            if (q == 0)
+                ra_fill(it, &x);
+            load_one(bt->zs, it, P->lo, u, x.buf, x.len, 1);
+        }
         bt->shadowed[i - bt->from] = u->zone && mxh_zone_shadowed(u->zone);
     }
+    free(scratch);
 }
 
 static void *pl_main(void *arg)
@@ -418,7 +460,7 @@ static void join_batch(cli_loaded *ld, batch *bt)
 static int load_parallel(cli_loaded *ld, const cli_inputs *in, const mxh_load_opts *lo,
                          unsigned jobs, int show_progress)
 {
-    size_t per = in->n / ((size_t)jobs * 16);
+    size_t per = in->n / ((size_t)jobs * 64);
     if (per < BATCH_MIN)
         per = BATCH_MIN;
     if (per > BATCH_MAX)
@@ -563,7 +605,7 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
         size_t len = 0;
         /* the reader declines errors and stdin, but they take a slot all the same */
         ra_take(&ra, threaded, i, &buf, &len);
-        load_one(ld->zs, it, &lo, u, buf, len);
+        load_one(ld->zs, it, &lo, u, buf, len, 1);
         count_unit(ld, u);
         if (show_progress) {
             double now = cli_now();
