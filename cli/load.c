@@ -598,14 +598,21 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
 
     double t0 = cli_now(), last = t0;
     int shown = 0;
+    char *scratch = threaded ? NULL : malloc(SCRATCH);
     for (size_t i = 0; i < in->n; i++) {
         const cli_input *it = &in->items[i];
         u = &ld->units[i + 1];
         char *buf = NULL;
         size_t len = 0;
-        /* the reader declines errors and stdin, but they take a slot all the same */
-        ra_take(&ra, threaded, i, &buf, &len);
-        load_one(ld->zs, it, &lo, u, buf, len, 1);
+        int q = scratch ? ra_read_scratch(it, scratch, SCRATCH, &len) : 0;
+        if (q == 1) {
+            load_one(ld->zs, it, &lo, u, scratch, len, 0);
+        } else {
+            /* the reader declines errors and stdin, but they take a slot all the same */
+            if (q == 0)
+                ra_take(&ra, threaded, i, &buf, &len);
+            load_one(ld->zs, it, &lo, u, buf, len, 1);
+        }
         count_unit(ld, u);
         if (show_progress) {
             double now = cli_now();
@@ -616,6 +623,7 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
             }
         }
     }
+    free(scratch);
     if (threaded) {
         pthread_join(rtid, NULL);
         pthread_mutex_destroy(&ra.mu);
