@@ -21,9 +21,6 @@ struct mxh_arena_chunk {
     _Alignas(16) unsigned char data[];
 };
 
-/* (core/load_bind.c declares it too; it belongs in mxh_internal.h) */
-MXH_HIDDEN bool mxh_arena_adopt(mxh_arena *a, void *pages, size_t len);
-
 #define CHUNK_MIN ((size_t)16 * 1024)
 #define CHUNK_MAX ((size_t)4 * 1024 * 1024)
 

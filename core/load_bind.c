@@ -1414,7 +1414,6 @@ static void do_directive(bload *L, bfile *F, const entry *e)
  * text then need not stay resident beside its model. */
 #define DROP_EVERY ((size_t)4 << 20)
 /* core/arena.c (it belongs in mxh_internal.h) */
-MXH_HIDDEN bool mxh_arena_adopt(mxh_arena *a, void *pages, size_t len);
 static void drop_read(bload *L, const char *buf, size_t pos)
 {
     static size_t page;
@@ -1607,6 +1606,11 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
         free(L.tok);
         return MXH_ERR_NOMEM;
     }
+    /* A big file: its index and arrays sized up front from its length (about
+     * 34 bytes a record, 38 a name in generated and real zones alike) rather
+     * than doubled and rehashed a dozen times on the way. Only a hint. */
+    if (len >= ((size_t)1 << 20))
+        (void)mxh_zone_reserve(L.z, len / 40, len / 30);
     load_entries(&L, &F, buf, len);
 
     free(L.tok);

@@ -36,7 +36,28 @@ static inline unsigned mxh_hash_bytes(const void *key, size_t len)
         len -= 8;
     }
     uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* The same value as copying the last len (< 8) bytes into a zeroed word,
+     * with fixed-size loads: the bytes before them when the key had 8 or
+     * more, else two overlapping halves, or first, middle and last byte. */
+    if (len) {
+        const unsigned char *e = s + len;
+        if (s - (const unsigned char *)key >= 8) {
+            memcpy(&v, e - 8, 8);
+            v >>= 8 * (8 - len);
+        } else if (len >= 4) {
+            uint32_t lo, hi;
+            memcpy(&lo, s, 4);
+            memcpy(&hi, e - 4, 4);
+            v = (uint64_t)lo | (uint64_t)hi << (8 * (len - 4));
+        } else {
+            v = (uint64_t)s[0] | (uint64_t)s[len / 2] << (8 * (len / 2)) |
+                (uint64_t)s[len - 1] << (8 * (len - 1));
+        }
+    }
+#else
     memcpy(&v, s, len);
+#endif
     h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
     h ^= h >> 29;
     return (unsigned)h;
@@ -79,6 +100,10 @@ MXH_HIDDEN void *mxh_arena_alloc(mxh_arena *a, size_t n);
 MXH_HIDDEN char *mxh_arena_text(mxh_arena *a, size_t n);
 /* Copy of s[0..len) plus NUL. */
 MXH_HIDDEN char *mxh_arena_strndup(mxh_arena *a, const char *s, size_t len);
+/* Take pages[0..len) of a private anonymous mapping its owner is done with
+ * as a chunk for coming allocations (core/arena.c explains); false when it
+ * cannot or should not. */
+MXH_HIDDEN bool  mxh_arena_adopt(mxh_arena *a, void *pages, size_t len);
 /* Move every chunk of src into dst (src is left empty); dst goes on
  * allocating from its current chunk. */
 MXH_HIDDEN void  mxh_arena_take(mxh_arena *dst, mxh_arena *src);
@@ -314,6 +339,10 @@ typedef struct mxh_rr_in {
  * and fill in the hashes of in (the other fields are left alone). */
 MXH_HIDDEN void mxh_zone_prefetch(const mxh_zone *z, mxh_rr_in *in, const char *owner,
                                   size_t owner_len, const char *target, size_t target_len);
+/* Make room for about nnodes names and nrr records in z (a hint for a big
+ * input: no index rehash and array growth on the way); false on out of memory
+ * (nothing changed). */
+MXH_HIDDEN bool mxh_zone_reserve(mxh_zone *z, size_t nnodes, size_t nrr);
 /* Add a record to z. Owner outside the zone: a diagnostic, z->rejected++, NULL. */
 MXH_HIDDEN mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in);
 /* After loading: mark delegation points and names below them. Idempotent. */

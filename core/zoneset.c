@@ -387,6 +387,16 @@ static mxh_node *node_alloc(mxh_zone *z, size_t bytes, uint32_t *ref)
         char *b = malloc(sz);
         if (!b)
             return NULL;
+#ifdef MADV_POPULATE_WRITE
+        if (sz == NBLOCK_MAX) {
+            /* a big zone's block: its pages in with one call (Linux 5.14),
+             * not a fault each; refused elsewhere, they fault in as used */
+            uintptr_t pg = 4096, from = ((uintptr_t)b + pg - 1) & ~(pg - 1);
+            uintptr_t to = ((uintptr_t)b + sz) & ~(pg - 1);
+            if (to > from)
+                (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+        }
+#endif
         zs->nblocks[zs->nnblocks++] = b;
         zs->nblock_size = sz;
         zs->nblock_used = 8;
@@ -448,6 +458,41 @@ static bool index_add(mxh_zone *z, mxh_node *n, uint32_t ref, uint32_t h)
     }
     index_put(z->slots, z->nslots, h, ref);
     z->node_list[z->nnodes++] = n;
+    return true;
+}
+
+bool mxh_zone_reserve(mxh_zone *z, size_t nnodes, size_t nrr)
+{
+    if (nnodes > ((size_t)1 << 28) || nrr > ((size_t)1 << 28))
+        return false; /* a hint that large is not believed */
+    if (nnodes > z->capnodes) {
+        mxh_node **nl = realloc(z->node_list, nnodes * sizeof *nl);
+        if (!nl)
+            return false;
+        z->node_list = nl;
+        z->capnodes = nnodes;
+    }
+    size_t ns = 16;
+    while (nnodes * 4 > ns * 3)
+        ns *= 2;
+    if (ns > z->nslots) {
+        mxh_node_slot *sl = table_calloc(ns, sizeof *sl);
+        if (!sl)
+            return false;
+        for (size_t i = 0; i < z->nslots; i++)
+            if (z->slots[i].ref)
+                index_put(sl, ns, z->slots[i].hash, z->slots[i].ref);
+        free(z->slots);
+        z->slots = sl;
+        z->nslots = ns;
+    }
+    if (nrr > z->caprr) {
+        mxh_rr **nr = realloc(z->rrs, nrr * sizeof *nr);
+        if (!nr)
+            return false;
+        z->rrs = nr;
+        z->caprr = nrr;
+    }
     return true;
 }
 

@@ -656,7 +656,7 @@ static size_t ref_add_text(ref_prefix *v, size_t n, size_t cap, const char *text
             ck_assert_int_eq(inet_pton(r->fam == 4 ? AF_INET : AF_INET6, pre, r->net), 1);
             r->len = slash ? (unsigned)atoi(slash + 1) : r->fam == 4 ? 32 : 128;
             ref_mask(r->net, r->fam == 4 ? 4 : 16, r->len);
-            snprintf(r->prov, sizeof r->prov, "%s", prov);
+            snprintf(r->prov, sizeof r->prov, "%.*s", (int)sizeof r->prov - 1, prov);
             n++;
         }
         p = eol ? eol + 1 : p + ll;
