@@ -227,6 +227,12 @@ struct mxh_zone {
     size_t nslots;
     mxh_node **node_list;     /* every node incl. empty non-terminals, creation order */
     size_t nnodes, capnodes;
+    mxh_node **ns_nodes;      /* nodes other than the apex that hold NS (maybe cuts) */
+    size_t nns, capns;
+    mxh_node **deep;          /* nodes two or more labels below the apex: the only
+                               * ones a cut can lie above (mxh_zone_finish) */
+    size_t ndeep, capdeep;
+    bool lists_lost;          /* out of memory for ns_nodes: finish walks every node */
     struct mxh_rr **rrs;      /* file order */
     size_t nrr, caprr;
     size_t rejected;          /* lines not loaded (each has an error diagnostic) */

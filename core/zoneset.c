@@ -65,6 +65,8 @@ void mxh_zoneset_free(mxh_zoneset *zs)
         mxh_zone *z = zs->zones[i];
         free(z->slots);
         free(z->node_list);
+        free(z->ns_nodes);
+        free(z->deep);
         free(z->rrs);
     }
     HASH_CLEAR(hh, zs->by_origin);
@@ -433,6 +435,21 @@ static void index_put(mxh_node_slot *slots, size_t nslots, uint32_t h, uint32_t 
     slots[i].ref = ref;
 }
 
+/* Append n to a node array (*v, *n, *cap). */
+static bool node_push(mxh_node ***v, size_t *n, size_t *cap, mxh_node *node)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        mxh_node **nv = realloc(*v, nc * sizeof *nv);
+        if (!nv)
+            return false;
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = node;
+    return true;
+}
+
 /* Add n (reference ref, hash h) to the index and the creation list. */
 static bool index_add(mxh_zone *z, mxh_node *n, uint32_t ref, uint32_t h)
 {
@@ -593,6 +610,9 @@ static mxh_node *zone_node_h(mxh_zone *z, const char *canon_name, size_t len, ui
             break; /* the apex (names at or below the origin that are as long are the origin) */
         if (z->apex && child_of_apex(cur, curlen, olen))
             break; /* the parent is the apex, which exists */
+        if (!child_of_apex(cur, curlen, olen) &&
+            !node_push(&z->deep, &z->ndeep, &z->capdeep, nn))
+            return NULL;
         const char *parent = mxh_name_parent(cur);
         if (!parent)
             break;
@@ -694,8 +714,11 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
         node->rrs = rr;
     node->rrs_tail = rr;
     node->flags |= MXH_NODE_DATA;
-    if (rr->type == MXH_TYPE_NS)
+    if (rr->type == MXH_TYPE_NS && !(node->flags & MXH_NODE_HAS_NS)) {
         node->flags |= MXH_NODE_HAS_NS;
+        if (node != z->apex && !node_push(&z->ns_nodes, &z->nns, &z->capns, node))
+            z->lists_lost = true; /* mxh_zone_finish then walks every node */
+    }
     z->last_node = node;
     set_type_bit(z, rr->type);
     zs->nrecords++;
@@ -848,24 +871,36 @@ void mxh_zone_finish(mxh_zone *z)
     if (z->finished)
         return;
     /* RFC 1034 §4.2.1: NS at a non-apex owner marks a zone cut; data at and
-     * below it (except the NS and glue) belongs to the child zone. */
+     * below it (except the NS and glue) belongs to the child zone. Only the
+     * NS owners can be cuts, and only names two or more labels below the
+     * apex can lie below one: the zone keeps both lists as nodes are made,
+     * so a zone of a million names with a few thousand delegations is not
+     * walked whole (unless memory ran out for a list: then it is). */
+    bool all = z->lists_lost;
+    mxh_node **cand = all ? z->node_list : z->ns_nodes;
+    size_t ncand = all ? z->nnodes : z->nns;
+    mxh_node **low = all ? z->node_list : z->deep;
+    size_t nlow = all ? z->nnodes : z->ndeep;
+    size_t olen = strlen(z->origin);
     size_t ncut = 0;
-    for (size_t i = 0; i < z->nnodes; i++) {
-        mxh_node *n = z->node_list[i];
+    for (size_t i = 0; i < ncand; i++) {
+        mxh_node *n = cand[i];
         n->flags &= (uint16_t)~(MXH_NODE_CUT | MXH_NODE_BELOW_CUT);
         if (n != z->apex && (n->flags & MXH_NODE_HAS_NS)) {
             n->flags |= MXH_NODE_CUT;
             ncut++;
         }
     }
+    for (size_t i = 0; i < nlow; i++)
+        low[i]->flags &= (uint16_t)~MXH_NODE_BELOW_CUT;
     if (ncut) {
         size_t ns = 16;
         while (ns < ncut * 2)
             ns *= 2;
         cut_slot *cuts = calloc(ns, sizeof *cuts);
         size_t mask = ns - 1;
-        for (size_t i = 0; cuts && i < z->nnodes; i++) {
-            const mxh_node *n = z->node_list[i];
+        for (size_t i = 0; cuts && i < ncand; i++) {
+            const mxh_node *n = cand[i];
             if (!(n->flags & MXH_NODE_CUT))
                 continue;
             uint32_t h = mxh_hash_bytes(n->name, n->name_len);
@@ -875,9 +910,8 @@ void mxh_zone_finish(mxh_zone *z)
             cuts[k].hash = h;
             cuts[k].node = n;
         }
-        size_t olen = strlen(z->origin);
-        for (size_t i = 0; i < z->nnodes; i++) {
-            mxh_node *n = z->node_list[i];
+        for (size_t i = 0; i < nlow; i++) {
+            mxh_node *n = low[i];
             if (n == z->apex || child_of_apex(n->name, n->name_len, olen))
                 continue; /* no name between it and the apex */
             for (const char *p = mxh_name_parent(n->name); p; p = mxh_name_parent(p)) {
