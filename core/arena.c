@@ -53,13 +53,16 @@ void mxh_arena_free(mxh_arena *a)
  * the pages fault in as they are touched, as before.
  */
 #define READY_STEP ((size_t)256 << 10)
-#define READY_MIN ((size_t)1 << 20) /* smaller chunks are left to fault in */
+#define READY_MIN ((size_t)64 << 10) /* smaller chunks are left to fault in */
 #if defined(__GNUC__)
 __attribute__((noinline, cold))
 #endif
 static void chunk_ready(mxh_arena_chunk *c)
 {
-    size_t want = c->used + READY_STEP;
+    /* a quarter of the chunk at a time, at most a step: what may stay
+     * unused is small next to the chunk */
+    size_t step = c->size / 4 < READY_STEP ? c->size / 4 : READY_STEP;
+    size_t want = c->used + step;
     if (want > c->size)
         want = c->size;
 #ifdef MADV_POPULATE_WRITE
