@@ -503,11 +503,11 @@ def main(argv):
     print("== %d small zones (%d runs each, median)" % (z10, RUNS_BATCH), flush=True)
     ncpu = os.cpu_count() or 1
     if have_mxh:
-        # Cheap runs: 5 rounds, interleaved, so the --jobs comparison sees the same load.
+        # Cheap runs: 9 rounds, interleaved, so the --jobs comparison sees the same load.
         res["S.mxh"], res["S.mxh1"], res["S.mxh2"] = measure_interleaved(
             [("mxhazard scan (jobs=%d)" % ncpu, scan_cmd(zdir10), True),
              ("mxhazard scan --jobs 1", scan_cmd(zdir10, 1), False),
-             ("mxhazard scan --jobs 2", scan_cmd(zdir10, 2), False)], max(RUNS_BATCH, 5))
+             ("mxhazard scan --jobs 2", scan_cmd(zdir10, 2), False)], max(RUNS_BATCH, 9))
     if peers["pdnsutil"]:
         pdir = prepare_pdns(s10, rows10)
         res["S.pdns"] = measure("pdnsutil check-all-zones",
