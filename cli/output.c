@@ -76,16 +76,13 @@ static int dns_cmp(const char *a, const char *b)
     }
 }
 
-static int sort_by_sev;
-
-static int cmp_fd(const void *pa, const void *pb)
+static int cmp_fd_by(const cli_fd *a, const cli_fd *b, int by_sev)
 {
-    const cli_fd *a = pa, *b = pb;
     int la = a->kind == CLI_FD_LOAD_ERROR, lb = b->kind == CLI_FD_LOAD_ERROR;
     if (la != lb)
         return la ? -1 : 1;
     if (!la) {
-        if (sort_by_sev && a->sev != b->sev)
+        if (by_sev && a->sev != b->sev)
             return a->sev < b->sev ? -1 : 1;
         int c = dns_cmp(a->owner, b->owner);
         if (c)
@@ -99,12 +96,14 @@ static int cmp_fd(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+static int cmp_fd(const void *pa, const void *pb) { return cmp_fd_by(pa, pb, 0); }
+static int cmp_fd_sev(const void *pa, const void *pb) { return cmp_fd_by(pa, pb, 1); }
+
 void cli_fd_sort(cli_fd *v, size_t n, int by_severity)
 {
-    /* Sorting happens on the printing thread only. */
-    sort_by_sev = by_severity;
+    /* Any thread: the order is the comparator's choice, not shared state. */
     if (n > 1)
-        qsort(v, n, sizeof *v, cmp_fd);
+        qsort(v, n, sizeof *v, by_severity ? cmp_fd_sev : cmp_fd);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -27,10 +27,18 @@ typedef struct slot {
     size_t n, cap;
     int done;
     int rule_errors;
+    /* Set by finish_slot: what the summary counts, whether the unit is
+     * shown, and (JSON, text) its output already formatted by the worker. */
+    size_t n_load, n_rule_err, n_sev[3];
+    int show;
+    char *text;
+    size_t textlen;
 } slot;
 
 typedef struct scan_ctx {
     cli_loaded *ld;
+    const cli_out *fmt;         /* non-NULL: workers format each unit like this */
+    int by_sev;                 /* findings sorted most severe first (text) */
     const cli_scan_opts *o;     /* for the engines the workers make */
     const mxh_cdn_ranges *cdn;
     slot *slots;
@@ -115,6 +123,49 @@ static void scan_unit(mxh_engine *e, const mxh_zoneset *zs, const cli_unit *u, s
     }
 }
 
+static void add_load_errors(const cli_loaded *ld, const cli_unit *u, slot *s);
+
+/* A unit's findings complete: its load errors added, sorted, counted; and
+ * with fmt, written out into s->text by this (worker) thread, so that the
+ * printer only copies bytes in input order. */
+static void finish_slot(const cli_loaded *ld, const cli_unit *u, slot *s, const cli_out *fmt,
+                        int by_sev)
+{
+    add_load_errors(ld, u, s);
+    cli_fd_sort(s->v, s->n, by_sev);
+    for (size_t k = 0; k < s->n; k++) {
+        const cli_fd *d = &s->v[k];
+        if (d->kind == CLI_FD_LOAD_ERROR)
+            s->n_load++;
+        else
+            s->n_sev[d->sev]++;
+        if (d->kind == CLI_FD_RULE_ERROR)
+            s->n_rule_err++;
+    }
+    s->show = u->file || s->n;
+    if (!fmt || !s->show)
+        return;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return; /* the printer formats it then */
+    cli_out o = *fmt;
+    o.f = m;
+    cli_out_unit(&o, u->file, u->zone ? mxh_zone_origin(u->zone) : NULL, s->v, s->n);
+    if (fclose(m) != 0 || !buf) {
+        free(buf);
+        return;
+    }
+    s->text = buf;
+    s->textlen = len;
+    for (size_t k = 0; k < s->n; k++)
+        cli_fd_free(&s->v[k]);
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
@@ -150,8 +201,10 @@ static void *worker_main(void *arg)
         c->next_take += run;
         pthread_mutex_unlock(&c->mu);
 
-        for (size_t k = 0; k < run; k++)
+        for (size_t k = 0; k < run; k++) {
             scan_unit(w->engine, c->ld->zs, &c->ld->units[i + k], &c->slots[i + k]);
+            finish_slot(c->ld, &c->ld->units[i + k], &c->slots[i + k], c->fmt, c->by_sev);
+        }
 
         pthread_mutex_lock(&c->mu);
         for (size_t k = i; k < i + run; k++) {
@@ -387,6 +440,10 @@ int cli_cmd_scan(int argc, char **argv)
     out.verbose = o.verbose;
     out.engine = first;
     cli_out_begin(&out);   /* before the workers start: it reads engine 0 */
+    /* SARIF numbers and separates its results as they are written: that
+     * stays with the printer. JSON lines and text units stand alone. */
+    c.fmt = o.format == CLI_FMT_SARIF ? NULL : &out;
+    c.by_sev = o.format == CLI_FMT_TEXT;
 
     unsigned started = 0;
     for (unsigned j = 0; j < jobs; j++) {
@@ -438,21 +495,20 @@ int cli_cmd_scan(int argc, char **argv)
         slot *s = &c.slots[i];
         if (o.verbose && !o.quiet)
             load_warnings(&ld, u);
-        add_load_errors(&ld, u, s);
-        cli_fd_sort(s->v, s->n, o.format == CLI_FMT_TEXT);
-        for (size_t k = 0; k < s->n; k++) {
-            const cli_fd *d = &s->v[k];
-            if (d->kind == CLI_FD_LOAD_ERROR)
-                sum.load_errors++;
-            else
-                sum.by_sev[d->sev]++;
-            if (d->kind == CLI_FD_RULE_ERROR)
-                sum.rule_errors++;
-        }
-        if (u->file || s->n) {
+        sum.load_errors += s->n_load;
+        sum.rule_errors += s->n_rule_err;
+        for (int sv = 0; sv < 3; sv++)
+            sum.by_sev[sv] += s->n_sev[sv];
+        if (s->show) {
             progress_end(&pr);
-            cli_out_unit(&out, u->file, u->zone ? mxh_zone_origin(u->zone) : NULL, s->v, s->n);
+            if (s->text)
+                fwrite(s->text, 1, s->textlen, out.f);
+            else
+                cli_out_unit(&out, u->file, u->zone ? mxh_zone_origin(u->zone) : NULL, s->v,
+                             s->n);
         }
+        free(s->text);
+        s->text = NULL;
         for (size_t k = 0; k < s->n; k++)
             cli_fd_free(&s->v[k]);
         free(s->v);
