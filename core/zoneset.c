@@ -435,6 +435,21 @@ static void index_put(mxh_node_slot *slots, size_t nslots, uint32_t h, uint32_t 
     slots[i].ref = ref;
 }
 
+/* Rebuild z's node index with ns slots (a power of two). */
+static bool index_resize(mxh_zone *z, size_t ns)
+{
+    mxh_node_slot *sl = table_calloc(ns, sizeof *sl);
+    if (!sl)
+        return false;
+    for (size_t i = 0; i < z->nslots; i++)
+        if (z->slots[i].ref)
+            index_put(sl, ns, z->slots[i].hash, z->slots[i].ref);
+    free(z->slots);
+    z->slots = sl;
+    z->nslots = ns;
+    return true;
+}
+
 /* Append n to a node array (*v, *n, *cap). */
 static bool node_push(mxh_node ***v, size_t *n, size_t *cap, mxh_node *node)
 {
@@ -461,18 +476,9 @@ static bool index_add(mxh_zone *z, mxh_node *n, uint32_t ref, uint32_t h)
         z->node_list = nl;
         z->capnodes = nc;
     }
-    if ((z->nnodes + 1) * 4 > z->nslots * 3) { /* keep the load under 3/4 */
-        size_t ns = z->nslots ? z->nslots * 2 : 16;
-        mxh_node_slot *sl = table_calloc(ns, sizeof *sl);
-        if (!sl)
-            return false;
-        for (size_t i = 0; i < z->nslots; i++)
-            if (z->slots[i].ref)
-                index_put(sl, ns, z->slots[i].hash, z->slots[i].ref);
-        free(z->slots);
-        z->slots = sl;
-        z->nslots = ns;
-    }
+    if ((z->nnodes + 1) * 4 > z->nslots * 3 && /* keep the load under 3/4 */
+        !index_resize(z, z->nslots ? z->nslots * 2 : 16))
+        return false;
     index_put(z->slots, z->nslots, h, ref);
     z->node_list[z->nnodes++] = n;
     return true;
@@ -492,17 +498,8 @@ bool mxh_zone_reserve(mxh_zone *z, size_t nnodes, size_t nrr)
     size_t ns = 16;
     while (nnodes * 4 > ns * 3)
         ns *= 2;
-    if (ns > z->nslots) {
-        mxh_node_slot *sl = table_calloc(ns, sizeof *sl);
-        if (!sl)
-            return false;
-        for (size_t i = 0; i < z->nslots; i++)
-            if (z->slots[i].ref)
-                index_put(sl, ns, z->slots[i].hash, z->slots[i].ref);
-        free(z->slots);
-        z->slots = sl;
-        z->nslots = ns;
-    }
+    if (ns > z->nslots && !index_resize(z, ns))
+        return false;
     if (nrr > z->caprr) {
         mxh_rr **nr = realloc(z->rrs, nrr * sizeof *nr);
         if (!nr)

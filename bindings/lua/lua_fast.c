@@ -284,6 +284,45 @@ static int include_unknown(const mxh_zoneset *zs, const char *v, size_t n)
     return mxh_zoneset_find_zone(zs, canon) == NULL;
 }
 
+/* An ip4/ip6 term without its qualifier, t[0..n) (RFC 7208 §5.6:
+ * ip4:<network>[/<length>], ip6:<network>[/<length>]): 1 with its family
+ * (4 or 6), network and prefix length; 0 for any other term or a malformed
+ * one (a length with a leading zero, too long, past the family's bits). */
+static int ip_term(const char *t, size_t n, int *fam, unsigned char net[16], int *plen)
+{
+    int tf = 0;
+    if (n > 4 && strncasecmp(t, "ip4:", 4) == 0)
+        tf = 4;
+    else if (n > 4 && strncasecmp(t, "ip6:", 4) == 0)
+        tf = 6;
+    if (tf == 0)
+        return 0;
+    const char *v = t + 4;
+    size_t vl = n - 4;
+    const char *slash = memchr(v, '/', vl);
+    size_t al = slash ? (size_t)(slash - v) : vl;
+    if (!parse_addr(tf, v, al, net))
+        return 0;
+    int bits = tf == 4 ? 32 : 128, len = bits;
+    if (slash) {
+        size_t k = al + 1;
+        /* §5.6: ip4-cidr-length = "/" ("0" / %x31-39 0*1DIGIT): no leading zero */
+        if (k >= vl || vl - k > 3 || (vl - k > 1 && v[k] == '0'))
+            return 0;
+        len = 0;
+        for (; k < vl; k++) {
+            if (v[k] < '0' || v[k] > '9')
+                return 0;
+            len = len * 10 + (v[k] - '0');
+        }
+        if (len > bits)
+            return 0;
+    }
+    *fam = tf;
+    *plen = len;
+    return 1;
+}
+
 /* The outcome of text's leading terms for the address (fam, a): 1 when a
  * "+" ip4/ip6 term or "+mx" decides "pass", or an include (any qualifier)
  * comes whose result can only be unknown (then so is the record's, §5.2);
@@ -319,36 +358,10 @@ static int leading_pass(const mxh_zoneset *zs, const char *text, size_t tl, int 
             return q == '+';
         if (n > 8 && strncasecmp(t, "include:", 8) == 0)
             return include_unknown(zs, t + 8, n - 8);
-        int tf = 0;
-        if (n > 4 && strncasecmp(t, "ip4:", 4) == 0)
-            tf = 4;
-        else if (n > 4 && strncasecmp(t, "ip6:", 4) == 0)
-            tf = 6;
-        if (tf == 0)
-            return 0;
-        /* RFC 7208 §5.6: ip4:<network>[/<length>], ip6:<network>[/<length>] */
-        const char *v = t + 4;
-        size_t vl = n - 4;
-        const char *slash = memchr(v, '/', vl);
-        size_t al = slash ? (size_t)(slash - v) : vl;
+        int tf, plen;
         unsigned char net[16];
-        if (!parse_addr(tf, v, al, net))
-            return 0;
-        int bits = tf == 4 ? 32 : 128, plen = bits;
-        if (slash) {
-            size_t k = al + 1;
-            /* §5.6: ip4-cidr-length = "/" ("0" / %x31-39 0*1DIGIT): no leading zero */
-            if (k >= vl || vl - k > 3 || (vl - k > 1 && v[k] == '0'))
-                return 0;
-            plen = 0;
-            for (; k < vl; k++) {
-                if (v[k] < '0' || v[k] > '9')
-                    return 0;
-                plen = plen * 10 + (v[k] - '0');
-            }
-            if (plen > bits)
-                return 0;
-        }
+        if (!ip_term(t, n, &tf, net, &plen))
+            return 0; /* not an ip4/ip6 term, or not one understood here */
         if (tf == fam && prefix_eq(a, net, plen))
             return q == '+'; /* §4.6.2: the first match decides */
     }
@@ -403,34 +416,10 @@ static int leading_prep(const mxh_zoneset *zs, const char *text, size_t tl, lp_p
             p->tail = include_unknown(zs, t + 8, n - 8);
             return 1;
         }
-        int tf = 0;
-        if (n > 4 && strncasecmp(t, "ip4:", 4) == 0)
-            tf = 4;
-        else if (n > 4 && strncasecmp(t, "ip6:", 4) == 0)
-            tf = 6;
-        if (tf == 0)
-            return 1;
-        const char *v = t + 4;
-        size_t vl = n - 4;
-        const char *slash = memchr(v, '/', vl);
-        size_t al = slash ? (size_t)(slash - v) : vl;
+        int tf, plen;
         unsigned char net[16];
-        if (!parse_addr(tf, v, al, net))
-            return 1;
-        int bits = tf == 4 ? 32 : 128, plen = bits;
-        if (slash) {
-            size_t k = al + 1;
-            if (k >= vl || vl - k > 3 || (vl - k > 1 && v[k] == '0'))
-                return 1;
-            plen = 0;
-            for (; k < vl; k++) {
-                if (v[k] < '0' || v[k] > '9')
-                    return 1;
-                plen = plen * 10 + (v[k] - '0');
-            }
-            if (plen > bits)
-                return 1;
-        }
+        if (!ip_term(t, n, &tf, net, &plen))
+            return 1; /* tail 0: a term other than ip4/ip6, or one not understood */
         if (p->n == LP_TERMS)
             return 0;
         lp_term *e = &p->t[p->n++];
