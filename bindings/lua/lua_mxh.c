@@ -325,44 +325,9 @@ static int h_public_suffix(lua_State *L)
 
 /* ---- TXT character-strings (RFC 1035 §5.1 presentation, RFC 7208 §3.3) -- */
 
-/* Append the character-strings of presentation RDATA p[0..len) to b, joined. */
-static void join_strings(luaL_Buffer *b, const char *p, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        while (i < len && (p[i] == ' ' || p[i] == '\t'))
-            i++;
-        if (i >= len)
-            break;
-        int quoted = p[i] == '"';
-        if (quoted)
-            i++;
-        while (i < len) {
-            char c = p[i];
-            if (quoted ? c == '"' : (c == ' ' || c == '\t'))
-                break;
-            if (c == '\\' && i + 1 < len) {
-                if (i + 3 < len && isdigit((unsigned char)p[i + 1]) &&
-                    isdigit((unsigned char)p[i + 2]) && isdigit((unsigned char)p[i + 3])) {
-                    int v = (p[i + 1] - '0') * 100 + (p[i + 2] - '0') * 10 + (p[i + 3] - '0');
-                    luaL_addchar(b, (char)(v & 0xff));
-                    i += 4;
-                } else {
-                    luaL_addchar(b, p[i + 1]);
-                    i += 2;
-                }
-                continue;
-            }
-            luaL_addchar(b, c);
-            i++;
-        }
-        if (quoted && i < len)
-            i++; /* closing quote */
-    }
-}
-
-/* join_strings into a C buffer: the first bufsz bytes of the joined text
- * are written (no NUL added), their count returned. */
+/* The character-strings of presentation RDATA p[0..len), joined into out:
+ * the first bufsz bytes of the joined text are written (no NUL added),
+ * their count returned. */
 size_t mxh_lua_join_txt(const char *p, size_t len, char *out, size_t bufsz)
 {
     size_t i = 0, k = 0;
@@ -397,6 +362,16 @@ size_t mxh_lua_join_txt(const char *p, size_t len, char *out, size_t bufsz)
             i++; /* closing quote */
     }
     return k;
+}
+
+/* Append the character-strings of presentation RDATA p[0..len) to b, joined
+ * (never longer than the presentation text: quotes go, escapes shrink). */
+static void join_strings(luaL_Buffer *b, const char *p, size_t len)
+{
+    if (len == 0)
+        return;
+    char *dst = luaL_prepbuffsize(b, len);
+    luaL_addsize(b, mxh_lua_join_txt(p, len, dst, len));
 }
 
 void mxh_lua_push_txt_strings(lua_State *L, const char *rdata, size_t len)
