@@ -64,7 +64,7 @@ static const char help_scan[] =
     "                          lines (repeatable; added to the built-in list)\n"
     "      --fail-on LEVEL     exit 1 when a finding is at or above LEVEL: error,\n"
     "                          warning (default), info, or never\n"
-    "  -j, --jobs N            scan with N threads (default: the number of CPUs)\n"
+    "  -j, --jobs N            load and scan with N threads (default: the number of CPUs)\n"
     "  -h, --help              show this help\n"
     "\n"
     "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage error or an\n"
