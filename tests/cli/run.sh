@@ -401,6 +401,11 @@ check "parallel load: --jobs 1, 2 and 4 give byte-identical JSON and warnings, e
 check "parallel load: every broken file and duplicate origin is reported, the zone inside is found" sh -c 'jq -e -s "([.[] | select(.rule == \"load-error\")] | length) == 14 and all(.[]; .rule != \"mx-dangling\" or (.zone | startswith(\"outer\") | not))" "$1" >/dev/null && [ "$(grep -c "already loaded" "$2")" -eq 7 ]' _ "$T/par-j2.json" "$T/par-j2.err"
 run route outer.example "$T/par"
 check "parallel load: the route of the outer zone reaches the inner zone's address" out_has '192.0.2.200'
+printf 'web9 192.0.2.99 p00.example p11.example p42.example outer.example\n' >"$T/par-inv.txt"
+run scan -f json --jobs 1 --inventory "$T/par-inv.txt" "$T/par"
+cp "$T/out" "$T/par-inv1"
+run scan -f json --jobs 3 --inventory "$T/par-inv.txt" "$T/par"
+check "parallel load with an inventory: same JSON as one thread, the shared-host rule fires" sh -c 'cmp -s "$1" "$2" && jq -e -s "any(.[]; .rule == \"shared-host-local-delivery\")" "$1" >/dev/null' _ "$T/par-inv1" "$T/out"
 
 # ---------------------------------------------------------------- inventory, output errors
 # A zone of its own inventory: the shared server still delivers the domain
