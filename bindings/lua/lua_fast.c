@@ -284,6 +284,32 @@ static int include_unknown(const mxh_zoneset *zs, const char *v, size_t n)
     return mxh_zoneset_find_zone(zs, canon) == NULL;
 }
 
+/* The next space-separated term of an SPF record text[0..tl) from *i (RFC
+ * 7208 §4.6.1): 0 at the end; else 1 with the term after its qualifier in
+ * *t, *n and the qualifier ('+' when none is written) in *q. */
+static int next_term(const char *text, size_t tl, size_t *i, const char **t, size_t *n,
+                     char *q)
+{
+    size_t k = *i;
+    while (k < tl && text[k] == ' ')
+        k++;
+    if (k >= tl)
+        return 0;
+    size_t j = k;
+    while (j < tl && text[j] != ' ')
+        j++;
+    *t = text + k;
+    *n = j - k;
+    *i = j;
+    *q = '+';
+    if (*n > 0 && strchr("+-~?", (*t)[0])) {
+        *q = (*t)[0];
+        (*t)++;
+        (*n)--;
+    }
+    return 1;
+}
+
 /* An ip4/ip6 term without its qualifier, t[0..n) (RFC 7208 §5.6:
  * ip4:<network>[/<length>], ip6:<network>[/<length>]): 1 with its family
  * (4 or 6), network and prefix length; 0 for any other term or a malformed
@@ -338,22 +364,11 @@ static int leading_pass(const mxh_zoneset *zs, const char *text, size_t tl, int 
         return 0;
     size_t i = 6;
     for (;;) {
-        while (i < tl && text[i] == ' ')
-            i++;
-        if (i >= tl)
+        const char *t;
+        size_t n;
+        char q;
+        if (!next_term(text, tl, &i, &t, &n, &q))
             return 0; /* nothing matched: neutral or a redirect (§4.7, §6.1) */
-        size_t j = i;
-        while (j < tl && text[j] != ' ')
-            j++;
-        const char *t = text + i;
-        size_t n = j - i;
-        i = j;
-        char q = '+';
-        if (n > 0 && strchr("+-~?", t[0])) {
-            q = t[0];
-            t++;
-            n--;
-        }
         if (n == 2 && strncasecmp(t, "mx", 2) == 0)
             return q == '+';
         if (n > 8 && strncasecmp(t, "include:", 8) == 0)
@@ -392,22 +407,11 @@ static int leading_prep(const mxh_zoneset *zs, const char *text, size_t tl, lp_p
         return 1;
     size_t i = 6;
     for (;;) {
-        while (i < tl && text[i] == ' ')
-            i++;
-        if (i >= tl)
+        const char *t;
+        size_t n;
+        char q;
+        if (!next_term(text, tl, &i, &t, &n, &q))
             return 1; /* tail 0: nothing matched (neutral or a redirect) */
-        size_t j = i;
-        while (j < tl && text[j] != ' ')
-            j++;
-        const char *t = text + i;
-        size_t n = j - i;
-        i = j;
-        char q = '+';
-        if (n > 0 && strchr("+-~?", t[0])) {
-            q = t[0];
-            t++;
-            n--;
-        }
         if (n == 2 && strncasecmp(t, "mx", 2) == 0) {
             p->tail = q == '+';
             return 1;
