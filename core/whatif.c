@@ -710,29 +710,33 @@ static wzone *touch_zone(apply_ctx *a, const mxh_zone *z)
     return w;
 }
 
+/* One diagnostic about change c, its text leading the message. */
+static void apply_vdiag(apply_ctx *a, mxh_diag_level level, const mxh_change *c, const char *fmt,
+                        va_list ap)
+{
+    char msg[900];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    mxh_fileno f = mxh_zs_file(a->zs, c->source);
+    mxh_zs_diag(a->zs, level, f, c->line, NULL, "%s: %s", c->text, msg);
+}
+
 static void apply_err(apply_ctx *a, const mxh_change *c, const char *fmt, ...) MXH_PRINTF(3, 4);
 static void apply_err(apply_ctx *a, const mxh_change *c, const char *fmt, ...)
 {
-    char msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    apply_vdiag(a, MXH_DIAG_ERROR, c, fmt, ap);
     va_end(ap);
-    mxh_fileno f = mxh_zs_file(a->zs, c->source);
-    mxh_zs_diag(a->zs, MXH_DIAG_ERROR, f, c->line, NULL, "%s: %s", c->text, msg);
     a->errors++;
 }
 
 static void apply_warn(apply_ctx *a, const mxh_change *c, const char *fmt, ...) MXH_PRINTF(3, 4);
 static void apply_warn(apply_ctx *a, const mxh_change *c, const char *fmt, ...)
 {
-    char msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    apply_vdiag(a, MXH_DIAG_WARNING, c, fmt, ap);
     va_end(ap);
-    mxh_fileno f = mxh_zs_file(a->zs, c->source);
-    mxh_zs_diag(a->zs, MXH_DIAG_WARNING, f, c->line, NULL, "%s: %s", c->text, msg);
 }
 
 /* Whether canonical name `full` is `written` (no final dot) with `origin`
