@@ -57,40 +57,19 @@ static char *read_stdin(size_t *len, const char **err)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Reading ahead                                                             */
+/* Reading                                                                   */
 /*
- * Loading into one zone set is sequential, but reading the files is not: the
- * small ones (most zones) are read into memory ahead of the loader, by a
- * thread of their own when more than one job is asked for, and handed to
+ * Small files (most zones) are read here and handed to
  * mxh_zoneset_load_buffer under their own path (the same name in diagnostics
  * and findings, the same origin from the file name). A file is left to
  * mxh_zoneset_load_file, which says what went wrong in its own words, when it
  * cannot be read here, is not a regular file, is large (the loader maps it),
  * or contains "$INCLUDE": only a file's own loading knows its directory, the
  * include root and the include stack. Without $INCLUDE the two calls read the
- * same bytes the same way, so the output does not depend on --jobs.
+ * same bytes the same way, so the output does not depend on how it was read.
  */
-#define RA_MAX_FILE  ((size_t)1 << 20)    /* larger: load_file maps it */
-#define RA_AHEAD     256                  /* files read ahead at most */
-#define RA_AHEAD_MEM ((size_t)64 << 20)   /* bytes read ahead at most */
-
-typedef struct ra_item {
-    char *buf;                  /* the file's bytes (NUL-terminated) */
-    size_t len;
-    int state;                  /* 0: not yet, 1: buf ready, 2: load_file */
-} ra_item;
-
-typedef struct readahead {
-    const cli_inputs *in;
-    ra_item *items;
-    size_t consumed;            /* items the loader took */
-    size_t bytes;               /* held in ready buffers */
-    size_t loader_waits_for;    /* (size_t)-1: the loader is not waiting */
-    int reader_waits;           /* the reader sleeps on cv_room ... */
-    size_t reader_at;           /* ... to read this input */
-    pthread_mutex_t mu;
-    pthread_cond_t cv_ready, cv_room;
-} readahead;
+#define SMALL_FILE ((size_t)1 << 20)  /* larger: load_file maps it */
+#define SCRATCH ((size_t)64 << 10)    /* a loading thread's buffer for small files */
 
 /* Whether buf holds the directive $INCLUDE (any case). */
 static int mentions_include(const char *buf, size_t len)
@@ -106,14 +85,14 @@ static int mentions_include(const char *buf, size_t len)
 
 /* Read a small regular file without $INCLUDE; 0 and *buf on success, -1 to
  * leave the file to mxh_zoneset_load_file. */
-static int ra_read(const char *path, char **buf, size_t *len)
+static int read_small(const char *path, char **buf, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
-        (size_t)st.st_size >= RA_MAX_FILE) {
+        (size_t)st.st_size >= SMALL_FILE) {
         close(fd);
         return -1;
     }
@@ -156,7 +135,7 @@ static int ra_read(const char *path, char **buf, size_t *len)
  * "$INCLUDE"), -1 when it cannot be opened or read here. Directory walks
  * give regular files, where a short read is the end; any other path is
  * asked about first. */
-static int ra_read_scratch(const cli_input *it, char *scratch, size_t cap, size_t *len)
+static int read_scratch(const cli_input *it, char *scratch, size_t cap, size_t *len)
 {
     if (it->error || strcmp(it->path, "-") == 0 || !it->regular)
         return 0;
@@ -177,73 +156,6 @@ static int ra_read_scratch(const cli_input *it, char *scratch, size_t cap, size_
         return 0;
     *len = (size_t)r;
     return 1;
-}
-
-/* Read (or decline) input i into its slot. */
-static void ra_fill(const cli_input *it, ra_item *x)
-{
-    if (it->error || strcmp(it->path, "-") == 0 || ra_read(it->path, &x->buf, &x->len) != 0) {
-        x->buf = NULL;
-        x->len = 0;
-        x->state = 2;
-    } else {
-        x->state = 1;
-    }
-}
-
-static void *ra_main(void *arg)
-{
-    readahead *ra = arg;
-    for (size_t i = 0; i < ra->in->n; i++) {
-        pthread_mutex_lock(&ra->mu);
-        /* At most RA_AHEAD files or RA_AHEAD_MEM bytes ahead of the loader
-         * (but always the one it needs next). */
-        while (i >= ra->consumed + RA_AHEAD || (ra->bytes >= RA_AHEAD_MEM && i > ra->consumed)) {
-            ra->reader_waits = 1;
-            ra->reader_at = i;
-            pthread_cond_wait(&ra->cv_room, &ra->mu);
-        }
-        ra->reader_waits = 0;
-        pthread_mutex_unlock(&ra->mu);
-        ra_item x = {NULL, 0, 0};
-        ra_fill(&ra->in->items[i], &x);
-        pthread_mutex_lock(&ra->mu);
-        ra->items[i] = x;
-        ra->bytes += x.len;
-        if (ra->loader_waits_for == i)
-            pthread_cond_signal(&ra->cv_ready);
-        pthread_mutex_unlock(&ra->mu);
-    }
-    return NULL;
-}
-
-/* The loader takes input i: *buf (to free) or NULL for load_file. */
-static void ra_take(readahead *ra, int threaded, size_t i, char **buf, size_t *len)
-{
-    ra_item x;
-    if (!threaded) {
-        memset(&x, 0, sizeof x);
-        ra_fill(&ra->in->items[i], &x);
-    } else {
-        pthread_mutex_lock(&ra->mu);
-        while (ra->items[i].state == 0) {
-            ra->loader_waits_for = i;
-            pthread_cond_wait(&ra->cv_ready, &ra->mu);
-        }
-        ra->loader_waits_for = (size_t)-1;
-        x = ra->items[i];
-        ra->items[i].buf = NULL;
-        ra->bytes -= x.len;
-        ra->consumed = i + 1;
-        /* Wake the reader when half the window is free, not per file: it
-         * then reads a run of files instead of one per wake-up. */
-        if (ra->reader_waits && ra->reader_at <= ra->consumed + RA_AHEAD / 2 &&
-            ra->bytes <= RA_AHEAD_MEM / 2)
-            pthread_cond_signal(&ra->cv_room);
-        pthread_mutex_unlock(&ra->mu);
-    }
-    *buf = x.state == 1 ? x.buf : NULL;
-    *len = x.len;
 }
 
 static size_t error_diags(const mxh_zoneset *zs, size_t lo, size_t hi)
@@ -319,6 +231,23 @@ static void load_one(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *
     note_failure(zs, u);
 }
 
+/* Read input `it` (into scratch when it is small, scratch may be NULL) and
+ * load it into zs as unit u. */
+static void load_input(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *lo,
+                       cli_unit *u, char *scratch)
+{
+    size_t len = 0;
+    int q = scratch ? read_scratch(it, scratch, SCRATCH, &len) : 0;
+    if (q == 1) {
+        load_one(zs, it, lo, u, scratch, len, 0);
+        return;
+    }
+    char *buf = NULL;
+    if (q == 0 && !it->error && strcmp(it->path, "-") != 0 && read_small(it->path, &buf, &len) != 0)
+        buf = NULL;
+    load_one(zs, it, lo, u, buf, buf ? len : 0, 1);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Loading on several threads                                                */
 /*
@@ -330,7 +259,6 @@ static void load_one(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *
  * go would have made: the output does not depend on --jobs. Workers run at
  * most AHEAD batches ahead of the join, so memory stays that of the result.
  */
-#define SCRATCH ((size_t)64 << 10) /* a loading thread's buffer for small files */
 #define BATCH_MIN 8
 #define BATCH_MAX 256
 #define BATCHES_MAX 4096    /* each batch brings node blocks: stay far below the limit */
@@ -371,18 +299,7 @@ static void load_batch(ploader *P, batch *bt)
     char *scratch = malloc(SCRATCH);
     for (size_t i = bt->from; i < bt->to; i++) {
         cli_unit *u = &P->ld->units[i + 1];
-        const cli_input *it = &P->in->items[i];
-        size_t len = 0;
-        int q = scratch ? ra_read_scratch(it, scratch, SCRATCH, &len) : 0;
-        if (q == 1) {
-            load_one(bt->zs, it, P->lo, u, scratch, len, 0);
-        } else {
-            /* as on one thread: the same bytes, read once (or by the loader) */
-            ra_item x = {NULL, 0, 0};
-            if (q == 0)
-                ra_fill(it, &x);
-            load_one(bt->zs, it, P->lo, u, x.buf, x.len, 1);
-        }
+        load_input(bt->zs, &P->in->items[i], P->lo, u, scratch);
         bt->shadowed[i - bt->from] = u->zone && mxh_zone_shadowed(u->zone);
     }
     free(scratch);
@@ -566,53 +483,16 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
     lo.include_root = o->include_root;
 
     unsigned jobs = o->jobs ? o->jobs : cli_cpu_count();
-    if (jobs > 1 && in->n >= 2 * BATCH_MIN &&
-        load_parallel(ld, in, &lo, jobs, show_progress) == 0)
+    if (jobs > 1 && in->n > 1 && load_parallel(ld, in, &lo, jobs, show_progress) == 0)
         return 0;
 
-    /* One thread loads; the files are read ahead on another when more than
-     * one job is asked for. */
-    readahead ra;
-    memset(&ra, 0, sizeof ra);
-    ra.in = in;
-    ra.loader_waits_for = (size_t)-1;
-    int threaded = 0;
-    pthread_t rtid;
-    if (jobs > 1 && in->n > 1) {
-        ra.items = calloc(in->n, sizeof *ra.items);
-        if (ra.items) {
-            pthread_mutex_init(&ra.mu, NULL);
-            pthread_cond_init(&ra.cv_ready, NULL);
-            pthread_cond_init(&ra.cv_room, NULL);
-            if (pthread_create(&rtid, NULL, ra_main, &ra) == 0) {
-                threaded = 1;
-            } else {
-                pthread_mutex_destroy(&ra.mu);
-                pthread_cond_destroy(&ra.cv_ready);
-                pthread_cond_destroy(&ra.cv_room);
-                free(ra.items);
-                ra.items = NULL;
-            }
-        }
-    }
-
+    /* One thread (or no other could be made). */
     double t0 = cli_now(), last = t0;
     int shown = 0;
-    char *scratch = threaded ? NULL : malloc(SCRATCH);
+    char *scratch = malloc(SCRATCH);
     for (size_t i = 0; i < in->n; i++) {
-        const cli_input *it = &in->items[i];
         u = &ld->units[i + 1];
-        char *buf = NULL;
-        size_t len = 0;
-        int q = scratch ? ra_read_scratch(it, scratch, SCRATCH, &len) : 0;
-        if (q == 1) {
-            load_one(ld->zs, it, &lo, u, scratch, len, 0);
-        } else {
-            /* the reader declines errors and stdin, but they take a slot all the same */
-            if (q == 0)
-                ra_take(&ra, threaded, i, &buf, &len);
-            load_one(ld->zs, it, &lo, u, buf, len, 1);
-        }
+        load_input(ld->zs, &in->items[i], &lo, u, scratch);
         count_unit(ld, u);
         if (show_progress) {
             double now = cli_now();
@@ -624,13 +504,6 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
         }
     }
     free(scratch);
-    if (threaded) {
-        pthread_join(rtid, NULL);
-        pthread_mutex_destroy(&ra.mu);
-        pthread_cond_destroy(&ra.cv_ready);
-        pthread_cond_destroy(&ra.cv_room);
-    }
-    free(ra.items);
     if (shown)
         fprintf(stderr, "\r\033[K");
     return 0;
