@@ -444,20 +444,7 @@ static int tok_ieq(const btok *t, const char *w)
 
 static const char *tok_show(const btok *t, char *b, size_t bsz)
 {
-    size_t n = t->len < 60 ? t->len : 60;
-    if (n + 4 > bsz)
-        n = bsz - 4;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t->p[i];
-        b[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    if (n < t->len) {
-        memcpy(b + o, "...", 3);
-        o += 3;
-    }
-    b[o] = '\0';
-    return b;
+    return mxh_shown(t->p, t->len, b, bsz);
 }
 
 /* Class mnemonic (RFC 1035 §3.2.4) or CLASSnnn (RFC 3597 §5); 0 if not a class. */

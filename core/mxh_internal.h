@@ -439,6 +439,9 @@ MXH_HIDDEN size_t mxh_txt_present(const char *s, size_t n, char *out);
 /* The next line of buf from *pos (LF or CRLF ends it; the end is not included). */
 MXH_HIDDEN bool mxh_next_line(const char *buf, size_t len, size_t *pos, const char **line,
                               size_t *linelen);
+/* Token text p[0..len) for an error message, into b (bsz >= 4): at most 60
+ * bytes, control bytes as '?', "..." when cut. Returns b. */
+MXH_HIDDEN const char *mxh_shown(const char *p, size_t len, char *b, size_t bsz);
 /* For formats whose text does not name its zone (panel text, record tables):
  * the origin from opts, else from the file name `name` (else a diagnostic
  * saying `what`); also refuses input over MXH_FILE_MAX. */

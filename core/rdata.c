@@ -107,24 +107,10 @@ static int split(const char *s, size_t len, tok *t, int max, int *more)
     return n;
 }
 
-/* Token text for an error message: at most 60 bytes, control bytes as '?'. */
+/* Token text for an error message (mxh_shown). */
 static const char *shown(const tok *t, char *b, size_t bsz)
 {
-    size_t n = t->len < 60 ? t->len : 60;
-    if (n >= bsz)
-        n = bsz - 4;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t->p[i];
-        b[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    if (n < t->len) {
-        b[o++] = '.';
-        b[o++] = '.';
-        b[o++] = '.';
-    }
-    b[o] = '\0';
-    return b;
+    return mxh_shown(t->p, t->len, b, bsz);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -321,6 +321,24 @@ bool mxh_next_line(const char *buf, size_t len, size_t *pos, const char **line, 
     return true;
 }
 
+const char *mxh_shown(const char *p, size_t len, char *b, size_t bsz)
+{
+    size_t n = len < 60 ? len : 60;
+    if (n + 4 > bsz)
+        n = bsz - 4;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        b[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    if (n < len) {
+        memcpy(b + o, "...", 3);
+        o += 3;
+    }
+    b[o] = '\0';
+    return b;
+}
+
 mxh_status mxh_load_origin(mxh_zoneset *zs, mxh_fileno file, const char *name,
                            const mxh_load_opts *opts, size_t len, const char *what,
                            char origin[MXH_NAME_BUF])
