@@ -207,6 +207,15 @@ static void ob_put(obuf *o, const char *s, size_t len)
     o->n += len;
 }
 
+/* Octet b as a master-file \DDD escape (RFC 1035 §5.1). */
+static void ob_ddd(obuf *o, unsigned char b)
+{
+    OB_PUTC(o, '\\');
+    OB_PUTC(o, '0' + b / 100);
+    OB_PUTC(o, '0' + (b / 10) % 10);
+    OB_PUTC(o, '0' + b % 10);
+}
+
 static void ob_u32(obuf *o, uint32_t v)
 {
     char t[12];
@@ -535,10 +544,7 @@ static int wire_name(ctx *c, obuf *o, const uint8_t *w, size_t n, size_t *p)
                 b != ')' && b != ';' && b != '@' && b != '$') {
                 OB_PUTC(o, b);
             } else {
-                OB_PUTC(o, '\\');
-                OB_PUTC(o, '0' + b / 100);
-                OB_PUTC(o, '0' + (b / 10) % 10);
-                OB_PUTC(o, '0' + b % 10);
+                ob_ddd(o, b);
             }
         }
         OB_PUTC(o, '.');
@@ -561,10 +567,7 @@ static void wire_string(obuf *o, const uint8_t *w, size_t l)
         if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
             OB_PUTC(o, b);
         } else {
-            OB_PUTC(o, '\\');
-            OB_PUTC(o, '0' + b / 100);
-            OB_PUTC(o, '0' + (b / 10) % 10);
-            OB_PUTC(o, '0' + b % 10);
+            ob_ddd(o, b);
         }
     }
     OB_PUTC(o, '"');
