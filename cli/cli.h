@@ -38,6 +38,10 @@ char *cli_xstrdup(const char *s);
 
 /* Monotonic seconds. */
 double cli_now(void);
+/* One problem on stderr: "mxhazard: LABEL: file[:line]: message" (label may
+ * be NULL); a load diagnostic labelled by its level. */
+void cli_say(const char *label, const char *file, unsigned long line, const char *msg);
+void cli_say_diag(const mxh_diag *d);
 /* Whether to free the zone set and engines before exiting: under a leak
  * checker (an ASan build, or MXH_FREE_AT_EXIT=1 in the environment) yes;
  * otherwise the exit returns the memory at once. */

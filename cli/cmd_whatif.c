@@ -214,21 +214,11 @@ static size_t report_load(const cli_loaded *ld, int verbose)
             if (lv != MXH_DIAG_ERROR && !verbose)
                 continue;
             errs += lv == MXH_DIAG_ERROR;
-            fputs("mxhazard: ", stderr);
-            cli_text_safe(stderr, mxh_diag_file(d));
-            if (mxh_diag_line(d))
-                fprintf(stderr, ":%lu", mxh_diag_line(d));
-            fprintf(stderr, ": %s: ", lv == MXH_DIAG_ERROR ? "error" : "warning");
-            cli_text_safe(stderr, mxh_diag_message(d));
-            fputc('\n', stderr);
+            cli_say_diag(d);
         }
         if (un->extra_error) {
             errs++;
-            fputs("mxhazard: ", stderr);
-            cli_text_safe(stderr, un->file ? un->file : "?");
-            fputs(": ", stderr);
-            cli_text_safe(stderr, un->extra_error);
-            fputc('\n', stderr);
+            cli_say("load error", un->file, 0, un->extra_error);
         }
     }
     return errs;
@@ -912,15 +902,8 @@ int mxh_cli_plan(int argc, char **argv)
              * load diagnostics were reported with the input. */
             for (size_t i = 0; i < mxh_zoneset_diag_count(after); i++) {
                 const mxh_diag *d = mxh_zoneset_diag(after, i);
-                if (mxh_diag_level_of(d) != MXH_DIAG_ERROR)
-                    continue;
-                fputs("mxhazard: ", stderr);
-                cli_text_safe(stderr, mxh_diag_file(d));
-                if (mxh_diag_line(d))
-                    fprintf(stderr, ":%lu", mxh_diag_line(d));
-                fputs(": ", stderr);
-                cli_text_safe(stderr, mxh_diag_message(d));
-                fputc('\n', stderr);
+                if (mxh_diag_level_of(d) == MXH_DIAG_ERROR)
+                    cli_say("error", mxh_diag_file(d), mxh_diag_line(d), mxh_diag_message(d));
             }
             fputs("mxhazard: plan: a change cannot be applied; nothing compared\n", stderr);
         }
@@ -939,13 +922,7 @@ int mxh_cli_plan(int argc, char **argv)
             if (!is_file)
                 continue;
         }
-        fputs("mxhazard: warning: ", stderr);
-        cli_text_safe(stderr, fn);
-        if (mxh_diag_line(d))
-            fprintf(stderr, ":%lu", mxh_diag_line(d));
-        fputs(": ", stderr);
-        cli_text_safe(stderr, mxh_diag_message(d));
-        fputc('\n', stderr);
+        cli_say("warning", fn, mxh_diag_line(d), mxh_diag_message(d));
     }
     if ((rc = setup(&o, &cdn, &e)) != 0)
         goto out;

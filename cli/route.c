@@ -422,25 +422,11 @@ static void print_load_problems(const cli_loaded *ld, int verbose)
         const cli_unit *u = &ld->units[i];
         for (size_t k = u->diag_lo; k < u->diag_hi; k++) {
             const mxh_diag *dg = mxh_zoneset_diag(ld->zs, k);
-            mxh_diag_level lv = mxh_diag_level_of(dg);
-            if (lv != MXH_DIAG_ERROR && !verbose)
-                continue;
-            fprintf(stderr, "mxhazard: %s: ", lv == MXH_DIAG_ERROR ? "load error"
-                                              : lv == MXH_DIAG_WARNING ? "warning" : "note");
-            cli_text_safe(stderr, mxh_diag_file(dg));
-            if (mxh_diag_line(dg))
-                fprintf(stderr, ":%lu", mxh_diag_line(dg));
-            fputs(": ", stderr);
-            cli_text_safe(stderr, mxh_diag_message(dg));
-            fputc('\n', stderr);
+            if (verbose || mxh_diag_level_of(dg) == MXH_DIAG_ERROR)
+                cli_say_diag(dg);
         }
-        if (u->extra_error) {
-            fputs("mxhazard: load error: ", stderr);
-            cli_text_safe(stderr, u->file);
-            fputs(": ", stderr);
-            cli_text_safe(stderr, u->extra_error);
-            fputc('\n', stderr);
-        }
+        if (u->extra_error)
+            cli_say("load error", u->file, 0, u->extra_error);
     }
 }
 

@@ -277,16 +277,8 @@ static void load_warnings(const cli_loaded *ld, const cli_unit *u)
 {
     for (size_t i = u->diag_lo; i < u->diag_hi; i++) {
         const mxh_diag *dg = mxh_zoneset_diag(ld->zs, i);
-        mxh_diag_level lv = mxh_diag_level_of(dg);
-        if (lv == MXH_DIAG_ERROR)
-            continue;
-        fputs(lv == MXH_DIAG_WARNING ? "mxhazard: warning: " : "mxhazard: note: ", stderr);
-        cli_text_safe(stderr, mxh_diag_file(dg));
-        if (mxh_diag_line(dg))
-            fprintf(stderr, ":%lu", mxh_diag_line(dg));
-        fputs(": ", stderr);
-        cli_text_safe(stderr, mxh_diag_message(dg));
-        fputc('\n', stderr);
+        if (mxh_diag_level_of(dg) != MXH_DIAG_ERROR)
+            cli_say_diag(dg);
     }
 }
 

@@ -102,3 +102,25 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
         fputs("Try 'mxhazard --help'.\n", stderr);
     return CLI_EXIT_USAGE;
 }
+
+void cli_say(const char *label, const char *file, unsigned long line, const char *msg)
+{
+    fputs("mxhazard: ", stderr);
+    if (label) {
+        fputs(label, stderr);
+        fputs(": ", stderr);
+    }
+    cli_text_safe(stderr, file && *file ? file : "?");
+    if (line)
+        fprintf(stderr, ":%lu", line);
+    fputs(": ", stderr);
+    cli_text_safe(stderr, msg ? msg : "");
+    fputc('\n', stderr);
+}
+
+void cli_say_diag(const mxh_diag *d)
+{
+    mxh_diag_level lv = mxh_diag_level_of(d);
+    cli_say(lv == MXH_DIAG_ERROR ? "load error" : lv == MXH_DIAG_WARNING ? "warning" : "note",
+            mxh_diag_file(d), mxh_diag_line(d), mxh_diag_message(d));
+}
