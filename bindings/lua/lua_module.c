@@ -21,6 +21,8 @@
  */
 #include <mxhazard.h>
 
+#include "lua_changes.h"
+
 #include <lauxlib.h>
 #include <lua.h>
 
@@ -830,39 +832,6 @@ static void push_targets(lua_State *L, const mxh_whatif_domain *d, int after)
     }
 }
 
-/* Every error of the changeset or of the applied copy, one a line. */
-static void push_change_errors(lua_State *L, const mxh_changeset *cs, const mxh_zoneset *after)
-{
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    int first = 1;
-    for (size_t i = 0; cs && i < mxh_changeset_error_count(cs); i++) {
-        if (!first)
-            luaL_addchar(&b, '\n');
-        luaL_addstring(&b, mxh_changeset_error(cs, i));
-        first = 0;
-    }
-    for (size_t i = 0; after && i < mxh_zoneset_diag_count(after); i++) {
-        const mxh_diag *d = mxh_zoneset_diag(after, i);
-        if (mxh_diag_level_of(d) != MXH_DIAG_ERROR)
-            continue;
-        if (!first)
-            luaL_addchar(&b, '\n');
-        luaL_addstring(&b, mxh_diag_file(d));
-        if (mxh_diag_line(d) > 0) {
-            char ln[32];
-            snprintf(ln, sizeof ln, ":%lu", mxh_diag_line(d));
-            luaL_addstring(&b, ln);
-        }
-        luaL_addstring(&b, ": ");
-        luaL_addstring(&b, mxh_diag_message(d));
-        first = 0;
-    }
-    if (first && cs)
-        luaL_addstring(&b, mxh_changeset_errmsg(cs));
-    luaL_pushresult(&b);
-}
-
 /*
  * zs:plan(changes [, opts]): what the changes would do to mail, before they
  * are made. changes: change lines in one string, or an array of them.
@@ -904,31 +873,16 @@ static int zs_plan(lua_State *L)
         lua_pushfstring(L, "plan: bad origin '%s'", origin);
         return 2;
     }
-    mxh_status st = MXH_OK;
-    if (ct == LUA_TSTRING) {
-        size_t len;
-        const char *text = lua_tolstring(L, 2, &len);
-        st = mxh_changeset_load_buffer(u->cs, "changes", text, len);
-    } else {
-        lua_Integer n = luaL_len(L, 2);
-        for (lua_Integer i = 1; i <= n && st == MXH_OK; i++) {
-            if (lua_rawgeti(L, 2, i) != LUA_TSTRING)
-                return luaL_error(L, "plan: change %d is not a string", (int)i);
-            char src[32];
-            snprintf(src, sizeof src, "change #%d", (int)i);
-            st = mxh_changeset_add(u->cs, lua_tostring(L, -1), src, 0);
-            lua_pop(L, 1);
-        }
-    }
+    mxh_status st = mxh_lua_load_changes(L, u->cs, 2, ct == LUA_TTABLE ? luaL_len(L, 2) : 0, "plan");
     if (st != MXH_OK) {
         luaL_pushfail(L);
-        push_change_errors(L, u->cs, NULL);
+        mxh_lua_push_change_errors(L, u->cs, NULL);
         return 2;
     }
     st = mxh_changeset_apply(u->cs, zs, &u->after);
     if (st != MXH_OK) {
         luaL_pushfail(L);
-        push_change_errors(L, NULL, u->after);
+        mxh_lua_push_change_errors(L, NULL, u->after);
         return 2;
     }
     mxh_whatif_opts wo;

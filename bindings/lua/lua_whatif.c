@@ -18,6 +18,7 @@
  * is C memory, and the Lua side (view, caches, route handles) is lifted off
  * the cap while it is made.
  */
+#include "lua_changes.h"
 #include "lua_engine.h"
 #include "route_internal.h"
 
@@ -373,39 +374,6 @@ static void push_view_mt(lua_State *L)
 
 /* ---- zone:whatif(changes) ---------------------------------------------- */
 
-/* Every error of the changeset, or of applying it, one a line. */
-static void push_errors(lua_State *L, const mxh_changeset *cs, const mxh_zoneset *after)
-{
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    int first = 1;
-    for (size_t i = 0; !after && i < mxh_changeset_error_count(cs); i++) {
-        if (!first)
-            luaL_addchar(&b, '\n');
-        luaL_addstring(&b, mxh_changeset_error(cs, i));
-        first = 0;
-    }
-    for (size_t i = 0; after && i < mxh_zoneset_diag_count(after); i++) {
-        const mxh_diag *d = mxh_zoneset_diag(after, i);
-        if (mxh_diag_level_of(d) != MXH_DIAG_ERROR)
-            continue;
-        if (!first)
-            luaL_addchar(&b, '\n');
-        luaL_addstring(&b, mxh_diag_file(d));
-        if (mxh_diag_line(d) > 0) {
-            char ln[32];
-            snprintf(ln, sizeof ln, ":%lu", mxh_diag_line(d));
-            luaL_addstring(&b, ln);
-        }
-        luaL_addstring(&b, ": ");
-        luaL_addstring(&b, mxh_diag_message(d));
-        first = 0;
-    }
-    if (first)
-        luaL_addstring(&b, mxh_changeset_errmsg(cs));
-    luaL_pushresult(&b);
-}
-
 /* Parse the changes at idx into v->cs and apply them to e->zs. 0, or -1 with
  * the message pushed. Raises only for wrong argument types. */
 static int build_view(lua_State *L, mxh_engine *e, wview *v, int idx)
@@ -415,29 +383,16 @@ static int build_view(lua_State *L, mxh_engine *e, wview *v, int idx)
         lua_pushliteral(L, "whatif: out of memory");
         return -1;
     }
-    mxh_status st = MXH_OK;
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        size_t len;
-        const char *text = lua_tolstring(L, idx, &len);
-        st = mxh_changeset_load_buffer(v->cs, "changes", text, len);
-    } else {
-        lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
-        for (lua_Integer i = 1; i <= n && st == MXH_OK; i++) {
-            lua_rawgeti(L, idx, i);
-            char src[32];
-            snprintf(src, sizeof src, "change #%d", (int)i);
-            st = mxh_changeset_add(v->cs, lua_tostring(L, -1), src, 0);
-            lua_pop(L, 1);
-        }
-    }
+    /* push_key has checked the items (strings without a NUL byte). */
+    mxh_status st = mxh_lua_load_changes(L, v->cs, idx, (lua_Integer)lua_rawlen(L, idx), "whatif");
     if (st != MXH_OK) {
-        push_errors(L, v->cs, NULL);
+        mxh_lua_push_change_errors(L, v->cs, NULL);
         return -1;
     }
     st = mxh_changeset_apply(v->cs, e->zs, &v->after);
     if (st != MXH_OK) {
         if (v->after)
-            push_errors(L, v->cs, v->after);
+            mxh_lua_push_change_errors(L, v->cs, v->after);
         else
             lua_pushfstring(L, "whatif: %s", mxh_strerror(st));
         return -1;
