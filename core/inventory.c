@@ -293,14 +293,10 @@ mxh_status mxh_zoneset_load_inventory_buffer(mxh_zoneset *zs, const char *name, 
     if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
         pos = 3;
     unsigned long line = 0;
-    while (pos < len) {
-        const char *ls = buf + pos;
-        const char *nl = memchr(ls, '\n', len - pos);
-        size_t ll = nl ? (size_t)(nl - ls) : len - pos;
-        pos += ll + (nl ? 1 : 0);
+    const char *ls;
+    size_t ll;
+    while (mxh_next_line(buf, len, &pos, &ls, &ll)) {
         line++;
-        if (ll > 0 && ls[ll - 1] == '\r')
-            ll--;
         size_t before = c.errors;
         if (memchr(ls, '\0', ll)) {
             c.errors++;

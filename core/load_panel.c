@@ -37,10 +37,7 @@
 #define PANEL_MAX_FIELDS 16
 #define PANEL_DEFAULT_TTL 3600
 
-typedef struct ptok {
-    const char *s;
-    size_t n;
-} ptok;
+typedef mxh_span ptok;
 
 typedef struct pctx {
     mxh_zoneset *zs;
@@ -61,26 +58,6 @@ typedef struct pready {
     uint16_t type;
     mxh_rdata_out rd;
 } pready;
-
-static size_t ptokens(const char *s, size_t n, ptok *t, size_t max)
-{
-    size_t cnt = 0, i = 0;
-    while (i < n) {
-        while (i < n && (s[i] == ' ' || s[i] == '\t'))
-            i++;
-        if (i >= n)
-            break;
-        size_t st = i;
-        while (i < n && s[i] != ' ' && s[i] != '\t')
-            i++;
-        if (cnt < max) {
-            t[cnt].s = s + st;
-            t[cnt].n = i - st;
-        }
-        cnt++;
-    }
-    return cnt;
-}
 
 static bool ptok_is(const ptok *t, const char *w)
 {
@@ -197,7 +174,7 @@ static const char *tok_str(const ptok *t, char *buf)
 static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, char *scratch)
 {
     ptok t[PANEL_MAX_FIELDS];
-    size_t cnt = ptokens(s, n, t, PANEL_MAX_FIELDS);
+    size_t cnt = mxh_split_blank(s, n, t, PANEL_MAX_FIELDS);
     char why[512] = "";
     char *owner_text = scratch;               /* n + 1 */
     char *rdata_text = scratch + n + 1;       /* n + 1 */
@@ -407,7 +384,7 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
             continue;
         ptok t[3];
         uint32_t v;
-        if (ptokens(ls, ll, t, 3) == 2 && ptok_is(&t[0], "ttl") &&
+        if (mxh_split_blank(ls, ll, t, 3) == 2 && ptok_is(&t[0], "ttl") &&
             parse_u32(t[1].s, t[1].n, 2147483647u, &v)) /* RFC 2181 §8 */
             c.ttl = v;
     }

@@ -430,6 +430,11 @@ typedef struct mxh_span {
  * backslash-escaped character, stay inside one field). Stores at most max;
  * returns how many there are (may exceed max). */
 MXH_HIDDEN size_t mxh_split_ws(const char *s, size_t n, mxh_span *out, size_t max);
+/* The same with no quoting: a field ends at the first space or tab. */
+MXH_HIDDEN size_t mxh_split_blank(const char *s, size_t n, mxh_span *out, size_t max);
+/* One such unquoted field at a time: the next from *pos (moved past it);
+ * false when only blank space is left. */
+MXH_HIDDEN bool mxh_next_word(const char *s, size_t n, size_t *pos, mxh_span *w);
 /* Text as typed into a panel or table cell -> master-file character-strings
  * (RFC 1035 §3.3.14, §5.1): quoted pieces of at most 255 octets, '"' and '\'
  * escaped, other bytes outside printable ASCII as \DDD; text that already

@@ -395,28 +395,57 @@ size_t mxh_txt_present(const char *s, size_t n, char *out)
     return o;
 }
 
-size_t mxh_split_ws(const char *s, size_t n, mxh_span *out, size_t max)
+/* The next blank-separated field of s[0..n) from *pos (see mxh_split_ws for
+ * `quotes`); false, with *pos at n, when only blank space is left. */
+static bool next_field(const char *s, size_t n, size_t *pos, bool quotes, mxh_span *f)
 {
-    size_t cnt = 0, i = 0;
-    while (i < n) {
-        while (i < n && (s[i] == ' ' || s[i] == '\t'))
-            i++;
-        if (i >= n)
-            break;
-        size_t st = i;
-        bool q = false;
-        while (i < n && (q || (s[i] != ' ' && s[i] != '\t'))) {
+    size_t i = *pos;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i >= n) {
+        *pos = i;
+        return false;
+    }
+    size_t st = i;
+    bool q = false;
+    while (i < n && (q || (s[i] != ' ' && s[i] != '\t'))) {
+        if (quotes) {
             if (s[i] == '\\' && i + 1 < n)
                 i++;
             else if (s[i] == '"')
                 q = !q;
-            i++;
         }
-        if (cnt < max) {
-            out[cnt].s = s + st;
-            out[cnt].n = i - st;
-        }
+        i++;
+    }
+    f->s = s + st;
+    f->n = i - st;
+    *pos = i;
+    return true;
+}
+
+static size_t split_fields(const char *s, size_t n, bool quotes, mxh_span *out, size_t max)
+{
+    size_t cnt = 0, i = 0;
+    mxh_span f;
+    while (next_field(s, n, &i, quotes, &f)) {
+        if (cnt < max)
+            out[cnt] = f;
         cnt++;
     }
     return cnt;
+}
+
+size_t mxh_split_ws(const char *s, size_t n, mxh_span *out, size_t max)
+{
+    return split_fields(s, n, true, out, max);
+}
+
+size_t mxh_split_blank(const char *s, size_t n, mxh_span *out, size_t max)
+{
+    return split_fields(s, n, false, out, max);
+}
+
+bool mxh_next_word(const char *s, size_t n, size_t *pos, mxh_span *w)
+{
+    return next_field(s, n, pos, false, w);
 }
