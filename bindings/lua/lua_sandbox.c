@@ -510,19 +510,9 @@ static int g_find(lua_State *L)
     return call_orig(L);
 }
 
-static int g_match(lua_State *L)
-{
-    guard_pattern(L, 1, 0);
-    return call_orig(L);
-}
-
-static int g_gmatch(lua_State *L)
-{
-    guard_pattern(L, 1, 0);
-    return call_orig(L);
-}
-
-static int g_gsub(lua_State *L)
+/* string.match, string.gmatch and string.gsub: the pattern is always a
+ * pattern (no plain flag), so one guard serves the three. */
+static int g_pattern(lua_State *L)
 {
     guard_pattern(L, 1, 0);
     return call_orig(L);
@@ -619,9 +609,9 @@ static int open_state(lua_State *L)
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
     wrap(L, "find", g_find);
-    wrap(L, "match", g_match);
-    wrap(L, "gmatch", g_gmatch);
-    wrap(L, "gsub", g_gsub);
+    wrap(L, "match", g_pattern);
+    wrap(L, "gmatch", g_pattern);
+    wrap(L, "gsub", g_pattern);
     wrap(L, "rep", g_rep);
     lua_pop(L, 1);
     lua_pushvalue(L, T);
