@@ -195,28 +195,13 @@ static bool add_domain(ictx *c, mxh_server *s, const char *text, size_t n, unsig
     return true;
 }
 
-typedef struct ifield {
-    const char *s;
-    size_t n;
-} ifield;
-
 static bool inv_line(ictx *c, const char *s, size_t n, unsigned long line)
 {
-    ifield f[3];
+    mxh_span f[2];
     size_t cnt = 0, i = 0;
     /* server and address fields; the domains are the rest */
-    while (cnt < 2) {
-        while (i < n && (s[i] == ' ' || s[i] == '\t'))
-            i++;
-        if (i >= n)
-            break;
-        size_t st = i;
-        while (i < n && s[i] != ' ' && s[i] != '\t')
-            i++;
-        f[cnt].s = s + st;
-        f[cnt].n = i - st;
+    while (cnt < 2 && mxh_next_word(s, n, &i, &f[cnt]))
         cnt++;
-    }
     if (cnt == 0)
         return true;
     if (cnt < 2) {
@@ -256,15 +241,9 @@ static bool inv_line(ictx *c, const char *s, size_t n, unsigned long line)
             a = comma + 1;
         }
     }
-    while (i < n) {
-        while (i < n && (s[i] == ' ' || s[i] == '\t'))
-            i++;
-        if (i >= n)
-            break;
-        size_t st = i;
-        while (i < n && s[i] != ' ' && s[i] != '\t')
-            i++;
-        if (!add_domain(c, sv, s + st, i - st, line))
+    mxh_span d;
+    while (mxh_next_word(s, n, &i, &d)) {
+        if (!add_domain(c, sv, d.s, d.n, line))
             return false;
     }
     return true;
