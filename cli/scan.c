@@ -39,6 +39,7 @@ typedef struct scan_ctx {
     cli_loaded *ld;
     const cli_out *fmt;         /* non-NULL: workers format each unit like this */
     int by_sev;                 /* findings sorted most severe first (text) */
+    int show_empty;             /* units without findings are printed (verbose text) */
     const cli_scan_opts *o;     /* for the engines the workers make */
     const mxh_cdn_ranges *cdn;
     slot *slots;
@@ -129,7 +130,7 @@ static void add_load_errors(const cli_loaded *ld, const cli_unit *u, slot *s);
  * with fmt, written out into s->text by this (worker) thread, so that the
  * printer only copies bytes in input order. */
 static void finish_slot(const cli_loaded *ld, const cli_unit *u, slot *s, const cli_out *fmt,
-                        int by_sev)
+                        int by_sev, int show_empty)
 {
     add_load_errors(ld, u, s);
     cli_fd_sort(s->v, s->n, by_sev);
@@ -142,7 +143,8 @@ static void finish_slot(const cli_loaded *ld, const cli_unit *u, slot *s, const 
         if (d->kind == CLI_FD_RULE_ERROR)
             s->n_rule_err++;
     }
-    s->show = u->file || s->n;
+    /* A unit without findings prints nothing, but in verbose text ("no findings"). */
+    s->show = s->n || (u->file && show_empty);
     if (!fmt || !s->show)
         return;
     char *buf = NULL;
@@ -203,7 +205,8 @@ static void *worker_main(void *arg)
 
         for (size_t k = 0; k < run; k++) {
             scan_unit(w->engine, c->ld->zs, &c->ld->units[i + k], &c->slots[i + k]);
-            finish_slot(c->ld, &c->ld->units[i + k], &c->slots[i + k], c->fmt, c->by_sev);
+            finish_slot(c->ld, &c->ld->units[i + k], &c->slots[i + k], c->fmt, c->by_sev,
+                        c->show_empty);
         }
 
         pthread_mutex_lock(&c->mu);
@@ -436,6 +439,7 @@ int cli_cmd_scan(int argc, char **argv)
      * stays with the printer. JSON lines and text units stand alone. */
     c.fmt = o.format == CLI_FMT_SARIF ? NULL : &out;
     c.by_sev = o.format == CLI_FMT_TEXT;
+    c.show_empty = o.format == CLI_FMT_TEXT && out.verbose;
 
     unsigned started = 0;
     for (unsigned j = 0; j < jobs; j++) {
