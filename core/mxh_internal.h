@@ -243,10 +243,10 @@ struct mxh_zone {
     size_t index;             /* position in zs->zones */
     mxh_fileno file;          /* top file */
     mxh_format format;
-    bool shadowed;            /* an earlier zone has the same origin */
     bool has_inner_zones;     /* (on the first zone of an origin) another loaded zone's
                                * origin lies strictly below this origin */
-    const struct mxh_zone *first; /* the first loaded zone with this origin (maybe itself) */
+    const struct mxh_zone *first; /* the first loaded zone with this origin: itself, or an
+                               * earlier zone that shadows it */
     size_t diag_at;           /* zs->ndiags when the zone was made (mxh_zoneset_merge) */
     bool finished;            /* mxh_zone_finish() done */
     uint8_t types[32];        /* bitmap of RR types 0..255 seen */

@@ -2217,7 +2217,7 @@ mxh_status mxh_whatif_scan(mxh_whatif *w, mxh_engine *e)
         const mxh_zoneset *zs = w->zs[s];
         for (size_t zi = 0; zi < zs->nzones; zi++) {
             const mxh_zone *z = zs->zones[zi];
-            if (z->shadowed || sv_has(&origins, z->origin))
+            if (mxh_zone_shadowed(z) || sv_has(&origins, z->origin))
                 continue;
             const mxh_zone *o = zone_by_origin(w->zs[1 - s], z->origin);
             if (!o || zone_fingerprint(o) != zone_fingerprint(z))

@@ -305,7 +305,6 @@ static void register_origin(mxh_zoneset *zs, mxh_zone *z)
     mxh_zone *first;
     HASH_FIND(hh, zs->by_origin, z->origin, strlen(z->origin), first);
     z->first = first ? first : z;
-    z->shadowed = first != NULL;
     link_nesting(zs, z);
     if (first) {
         size_t before = zs->ndiags;
@@ -964,7 +963,7 @@ mxh_format mxh_zone_format(const mxh_zone *z) { return z->format; }
 size_t mxh_zone_record_count(const mxh_zone *z) { return z->nrr; }
 size_t mxh_zone_rejected_count(const mxh_zone *z) { return z->rejected; }
 int mxh_zone_incomplete(const mxh_zone *z) { return z->rejected > 0; }
-int mxh_zone_shadowed(const mxh_zone *z) { return z->shadowed; }
+int mxh_zone_shadowed(const mxh_zone *z) { return z->first != z; }
 const mxh_rr *mxh_zone_record(const mxh_zone *z, size_t i) { return i < z->nrr ? z->rrs[i] : NULL; }
 int mxh_zone_has_type(const mxh_zone *z, uint16_t type)
 {
