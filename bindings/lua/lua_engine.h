@@ -14,6 +14,8 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include <strings.h>
+
 #define MXH_LUA_DEFAULT_MEMORY       ((size_t)64 << 20)
 #define MXH_LUA_DEFAULT_INSTRUCTIONS ((uint64_t)100000000)
 #define MXH_LUA_HOOK_STEP            1000     /* instructions between hook calls */
@@ -268,6 +270,12 @@ MXH_HIDDEN int  mxh_lua_exchange_missing_dot(mxh_engine *e, const mxh_zone *z,
 MXH_HIDDEN void mxh_lua_push_txt_strings(lua_State *L, const char *rdata, size_t len);
 /* The same joined text into out: its first bufsz bytes (no NUL added); returns their count. */
 MXH_HIDDEN size_t mxh_lua_join_txt(const char *rdata, size_t len, char *out, size_t bufsz);
+/* Joined TXT text t[0..n) is an SPF record (RFC 7208 §4.5): it starts with
+ * "v=spf1", in any case, followed by a space or its end. */
+static inline int mxh_lua_is_spf1(const char *t, size_t n)
+{
+    return n >= 6 && strncasecmp(t, "v=spf1", 6) == 0 && (n == 6 || t[6] == ' ');
+}
 
 /* Both exchange facts, remembered for the zone scan (flags only). */
 MXH_HIDDEN void mxh_lua_exchange_facts(mxh_engine *e, const mxh_zone *z, const mxh_exchange *x,

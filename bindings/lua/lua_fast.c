@@ -360,7 +360,7 @@ static int ip_term(const char *t, size_t n, int *fam, unsigned char net[16], int
 static int leading_pass(const mxh_zoneset *zs, const char *text, size_t tl, int fam,
                         const unsigned char *a)
 {
-    if (tl < 6 || strncasecmp(text, "v=spf1", 6) != 0 || (tl > 6 && text[6] != ' '))
+    if (!mxh_lua_is_spf1(text, tl))
         return 0;
     size_t i = 6;
     for (;;) {
@@ -403,7 +403,7 @@ static int leading_prep(const mxh_zoneset *zs, const char *text, size_t tl, lp_p
 {
     p->n = 0;
     p->tail = 0;
-    if (tl < 6 || strncasecmp(text, "v=spf1", 6) != 0 || (tl > 6 && text[6] != ' '))
+    if (!mxh_lua_is_spf1(text, tl))
         return 1;
     size_t i = 6;
     for (;;) {
@@ -491,7 +491,7 @@ static int spf_text(lua_State *L, const mxh_zone *z, const char *name, char *jb,
                 tl = mxh_lua_join_txt(rd, rl, jb, jbsz);
                 tx = jb;
             }
-            if (tl < 6 || strncasecmp(tx, "v=spf1", 6) != 0 || (tl > 6 && tx[6] != ' ')) {
+            if (!mxh_lua_is_spf1(tx, tl)) {
                 if (in_lua)
                     lua_pop(L, 1);
                 continue;

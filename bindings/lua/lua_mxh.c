@@ -565,8 +565,7 @@ static int h_spf_parse(lua_State *L)
         lua_replace(L, 1);
     }
     s = luaL_checklstring(L, 1, &len);
-    /* §4.5: the record starts with "v=spf1" followed by a space or its end. */
-    if (len < 6 || strncasecmp(s, "v=spf1", 6) != 0 || (len > 6 && s[6] != ' ')) {
+    if (!mxh_lua_is_spf1(s, len)) {
         lua_pushnil(L);
         lua_pushliteral(L, "not an SPF record (it must begin with \"v=spf1\")");
         return 2;

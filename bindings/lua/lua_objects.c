@@ -15,7 +15,6 @@
 #include "lua_engine.h"
 #include "route_internal.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,11 +471,7 @@ static int zone_spf_record(lua_State *L)
         mxh_lua_push_txt_strings(L, rd, strlen(rd));
         size_t tl;
         const char *tx = lua_tolstring(L, -1, &tl);
-        static const char want[] = "v=spf1 ";
-        int spf = tl >= 6;
-        for (size_t k = 0; k < 7 && k < tl && spf; k++)
-            spf = tolower((unsigned char)tx[k]) == want[k];
-        if (!spf) {
+        if (!mxh_lua_is_spf1(tx, tl)) {
             lua_pop(L, 1);
             continue;
         }
