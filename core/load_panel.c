@@ -348,27 +348,19 @@ static bool significant(const char **s, size_t *n)
 mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
                                 const mxh_load_opts *opts, mxh_zone **out)
 {
-    if (out)
-        *out = NULL;
-    if (!zs || !name || (!buf && len))
-        return MXH_ERR_ARG;
-    mxh_fileno file = mxh_zs_file(zs, name);
-    char origin[MXH_NAME_BUF];
-    mxh_status ost =
-        mxh_load_origin(zs, file, name, opts, len, "panel text does not name its domain", origin);
-    if (ost != MXH_OK)
-        return ost;
+    mxh_fileno file;
+    mxh_zone *z;
+    mxh_status st = mxh_load_begin(zs, name, buf, len, opts, MXH_FMT_VALUEDOMAIN,
+                                   "panel text does not name its domain", out, &file, &z);
+    if (st != MXH_OK)
+        return st;
 
     pctx c;
     memset(&c, 0, sizeof c);
     c.zs = zs;
     c.file = file;
     c.ttl = opts && opts->default_ttl ? opts->default_ttl : PANEL_DEFAULT_TTL;
-    c.z = mxh_zone_create(zs, origin, file, MXH_FMT_VALUEDOMAIN);
-    if (!c.z) {
-        mxh_zs_seterr(zs, "%s: out of memory", name);
-        return MXH_ERR_NOMEM;
-    }
+    c.z = z;
     c.origin = c.z->origin;
 
     size_t pos = 0;
@@ -417,22 +409,5 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
             panel_line(&c, ls, ll, lineno, scratch);
     }
     free(scratch);
-    mxh_zone_finish(c.z);
-    if (out)
-        *out = c.z;
-    if (c.nomem) {
-        mxh_zs_seterr(zs, "%s: out of memory", name);
-        return MXH_ERR_NOMEM;
-    }
-    if (c.z->rejected) {
-        /* counts only when something is missing: a clean load stays silent */
-        mxh_zs_diag(zs, MXH_DIAG_NOTICE, file, 0, c.z,
-                    "panel text: %lu record lines read, %zu records loaded, %zu lines rejected",
-                    lines, c.records, c.z->rejected);
-        mxh_zs_seterr(zs, "%s (%zu of %lu record lines rejected)",
-                      c.first_err[0] ? c.first_err : "lines were rejected", c.z->rejected, lines);
-        return MXH_ERR_PARSE;
-    }
-    mxh_zs_seterr(zs, "%s", "");
-    return MXH_OK;
+    return mxh_load_end(zs, name, c.z, out, c.nomem, "panel text", lines, c.records, c.first_err);
 }

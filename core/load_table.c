@@ -583,16 +583,12 @@ static bool read_header(tctx *c, const char *s, size_t n, char *dst)
 mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
                           const mxh_load_opts *opts, mxh_zone **out)
 {
-    if (out)
-        *out = NULL;
-    if (!zs || !name || (!buf && len))
-        return MXH_ERR_ARG;
-    mxh_fileno file = mxh_zs_file(zs, name);
-    char origin[MXH_NAME_BUF];
-    mxh_status ost =
-        mxh_load_origin(zs, file, name, opts, len, "a record table does not name its zone", origin);
-    if (ost != MXH_OK)
-        return ost;
+    mxh_fileno file;
+    mxh_zone *z;
+    mxh_status st = mxh_load_begin(zs, name, buf, len, opts, MXH_FMT_TABLE,
+                                   "a record table does not name its zone", out, &file, &z);
+    if (st != MXH_OK)
+        return st;
 
     tctx c;
     memset(&c, 0, sizeof c);
@@ -602,11 +598,7 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
     static const enum col deflt[] = {COL_HOST, COL_TYPE, COL_CONTENT, COL_PRIO, COL_TTL};
     memcpy(c.cols, deflt, sizeof deflt);
     c.ncols = sizeof deflt / sizeof deflt[0];
-    c.z = mxh_zone_create(zs, origin, file, MXH_FMT_TABLE);
-    if (!c.z) {
-        mxh_zs_seterr(zs, "%s: out of memory", name);
-        return MXH_ERR_NOMEM;
-    }
+    c.z = z;
     c.origin = c.z->origin;
 
     size_t pos = 0;
@@ -669,22 +661,5 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
             table_record(&c, &r, lineno, pres, tmp);
     }
     free(scratch);
-    mxh_zone_finish(c.z);
-    if (out)
-        *out = c.z;
-    if (c.nomem) {
-        mxh_zs_seterr(zs, "%s: out of memory", name);
-        return MXH_ERR_NOMEM;
-    }
-    if (c.z->rejected) {
-        /* counts only when something is missing: a clean load stays silent */
-        mxh_zs_diag(zs, MXH_DIAG_NOTICE, file, 0, c.z,
-                    "record table: %lu record lines read, %zu records loaded, %zu lines rejected",
-                    lines, c.records, c.z->rejected);
-        mxh_zs_seterr(zs, "%s (%zu of %lu record lines rejected)",
-                      c.first_err[0] ? c.first_err : "lines were rejected", c.z->rejected, lines);
-        return MXH_ERR_PARSE;
-    }
-    mxh_zs_seterr(zs, "%s", "");
-    return MXH_OK;
+    return mxh_load_end(zs, name, c.z, out, c.nomem, "record table", lines, c.records, c.first_err);
 }

@@ -447,12 +447,21 @@ MXH_HIDDEN bool mxh_next_line(const char *buf, size_t len, size_t *pos, const ch
 /* Token text p[0..len) for an error message, into b (bsz >= 4): at most 60
  * bytes, control bytes as '?', "..." when cut. Returns b. */
 MXH_HIDDEN const char *mxh_shown(const char *p, size_t len, char *b, size_t bsz);
-/* For formats whose text does not name its zone (panel text, record tables):
- * the origin from opts, else from the file name `name` (else a diagnostic
- * saying `what`); also refuses input over MXH_FILE_MAX. */
-MXH_HIDDEN mxh_status mxh_load_origin(mxh_zoneset *zs, mxh_fileno file, const char *name,
-                                      const mxh_load_opts *opts, size_t len, const char *what,
-                                      char origin[MXH_NAME_BUF]);
+/* The loaders of formats whose text does not name its zone (panel text,
+ * record tables) start and end alike. mxh_load_begin: *out cleared, the
+ * arguments checked, *file registered, the origin from opts, else from the
+ * file name `name` (else a diagnostic saying `what`), input over
+ * MXH_FILE_MAX refused, and *z the new empty zone of format fmt. */
+MXH_HIDDEN mxh_status mxh_load_begin(mxh_zoneset *zs, const char *name, const char *buf,
+                                     size_t len, const mxh_load_opts *opts, mxh_format fmt,
+                                     const char *what, mxh_zone **out, mxh_fileno *file,
+                                     mxh_zone **z);
+/* mxh_load_end: z finished and given to *out; then out of memory, or the
+ * lines rejected (a notice "`what`: counts" and the first error as the
+ * zone set's message: MXH_ERR_PARSE), or MXH_OK with the message cleared. */
+MXH_HIDDEN mxh_status mxh_load_end(mxh_zoneset *zs, const char *name, mxh_zone *z,
+                                   mxh_zone **out, bool nomem, const char *what,
+                                   unsigned long lines, size_t records, const char *first_err);
 MXH_HIDDEN int  mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t errsz);
 /* The same into an anonymous mapping for files of 1 MiB or more (*maplen its
  * length; 0: a heap buffer). Pages of it may be dropped with MADV_DONTNEED
