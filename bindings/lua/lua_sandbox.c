@@ -532,13 +532,20 @@ static int g_rep(lua_State *L)
     return call_orig(L);
 }
 
+/* Charge a table call one step per element of positions lo..hi it shifts,
+ * moves or joins (nothing when hi < lo). */
+static void charge_span(lua_State *L, lua_Integer lo, lua_Integer hi)
+{
+    if (hi >= lo)
+        charge(L, (double)hi - (double)lo + 1.0);
+}
+
 static int g_insert(lua_State *L)
 {
     if (lua_gettop(L) == 3) {
         lua_Integer n = luaL_len(L, 1);
         lua_Integer pos = luaL_checkinteger(L, 2);
-        if (n >= pos)
-            charge(L, (double)n - (double)pos + 1.0);
+        charge_span(L, pos, n);
     }
     return call_orig(L);
 }
@@ -547,8 +554,7 @@ static int g_remove(lua_State *L)
 {
     lua_Integer n = luaL_len(L, 1);
     lua_Integer pos = luaL_optinteger(L, 2, n);
-    if (n >= pos)
-        charge(L, (double)n - (double)pos + 1.0);
+    charge_span(L, pos, n);
     return call_orig(L);
 }
 
@@ -556,8 +562,7 @@ static int g_move(lua_State *L)
 {
     lua_Integer f = luaL_checkinteger(L, 2);
     lua_Integer t = luaL_checkinteger(L, 3);
-    if (t >= f)
-        charge(L, (double)t - (double)f + 1.0);
+    charge_span(L, f, t);
     return call_orig(L);
 }
 
@@ -566,8 +571,7 @@ static int g_concat(lua_State *L)
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_Integer i = luaL_optinteger(L, 3, 1);
     lua_Integer j = luaL_opt(L, luaL_checkinteger, 4, luaL_len(L, 1));
-    if (j >= i)
-        charge(L, (double)j - (double)i + 1.0);
+    charge_span(L, i, j);
     return call_orig(L);
 }
 
