@@ -213,7 +213,6 @@ MXH_HIDDEN void mxh_lua_push_record(lua_State *L, const mxh_rr *rr);
 MXH_HIDDEN mxh_lhandle *mxh_lua_check(lua_State *L, int idx, int kind);
 /* A handle of kind at idx, or NULL (no error) if it is something else. */
 MXH_HIDDEN mxh_lhandle *mxh_lua_test(lua_State *L, int idx, int kind);
-MXH_HIDDEN const char *mxh_lua_kind_name(int kind);
 /* The bit and group of zone:hint(name); 0 if name is no hint. */
 MXH_HIDDEN int  mxh_lua_hint_lookup(const char *name, unsigned *bit, unsigned *group);
 /* Make sure the hint groups of e->zone are computed (may raise Lua errors:

@@ -24,11 +24,6 @@ static const char *const kind_names[MXH_LK__COUNT] = {
 };
 static char mt_keys[MXH_LK__COUNT]; /* registry keys of the metatables */
 
-const char *mxh_lua_kind_name(int kind)
-{
-    return kind > 0 && kind < MXH_LK__COUNT ? kind_names[kind] : "?";
-}
-
 /* ---- handle plumbing ------------------------------------------------- */
 
 mxh_lhandle *mxh_lua_test(lua_State *L, int idx, int kind)
