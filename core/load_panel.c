@@ -39,16 +39,7 @@
 
 typedef mxh_span ptok;
 
-typedef struct pctx {
-    mxh_zoneset *zs;
-    mxh_zone *z;
-    const char *origin; /* canonical */
-    mxh_fileno file;
-    uint32_t ttl;
-    size_t records;
-    bool nomem;
-    char first_err[1024];
-} pctx;
+typedef mxh_lineload pctx;
 
 /* One record checked and ready to add. */
 typedef struct pready {
@@ -81,20 +72,6 @@ static bool parse_u32(const char *s, size_t n, uint32_t max, uint32_t *out)
     return true;
 }
 
-
-static void reject(pctx *c, unsigned long line, const char *fmt, ...) MXH_PRINTF(3, 4);
-static void reject(pctx *c, unsigned long line, const char *fmt, ...)
-{
-    char msg[900];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    c->z->rejected++;
-    mxh_zs_diag(c->zs, MXH_DIAG_ERROR, c->file, line, c->z, "%s", msg);
-    if (!c->first_err[0])
-        snprintf(c->first_err, sizeof c->first_err, "%s", c->zs->errmsg);
-}
 
 /* Owner as written -> canonical (blank: the origin, as the panel means it). */
 static bool prep_owner(pctx *c, pready *r, const ptok *owner, char *why, size_t whysz)
@@ -149,14 +126,7 @@ static bool commit(pctx *c, const pready *r, const char *owner_text, const char 
     in.file = c->file;
     in.line = (uint32_t)line;
     in.flags = (uint8_t)(r->rd.flags | r->owner_flags);
-    size_t before = c->z->rejected;
-    if (!mxh_zone_add(c->z, &in)) {
-        if (c->z->rejected != before && !c->first_err[0])
-            snprintf(c->first_err, sizeof c->first_err, "%s", c->zs->errmsg);
-        return false;
-    }
-    c->records++;
-    return true;
+    return mxh_load_add(c, &in);
 }
 
 /* Copy of t as a NUL-terminated string in buf (bufsz > t->n guaranteed by caller). */
@@ -187,39 +157,41 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
     if (ptok_is(kw, "ttl")) {
         uint32_t v;
         if (cnt != 2 || !parse_u32(t[1].s, t[1].n, 2147483647u, &v)) {
-            reject(c, line, "'ttl' takes one number of seconds (0..2147483647)");
+            mxh_load_reject(c, line, "'ttl' takes one number of seconds (0..2147483647)");
             return false;
         }
         return true; /* applied before the records were read */
     }
     if (cnt < 3) {
-        reject(c, line, "too few fields: expected '<type> <host> <value>'");
+        mxh_load_reject(c, line, "too few fields: expected '<type> <host> <value>'");
         return false;
     }
 
     if (ptok_is(kw, "mx")) {
         /* "mx target pref" (owner omitted: the apex) or "mx owner target pref" */
         if (cnt != 3 && cnt != 4) {
-            reject(c, line, "'mx' takes [host] target preference, not %zu fields", cnt - 1);
+            mxh_load_reject(c, line, "'mx' takes [host] target preference, not %zu fields",
+                            cnt - 1);
             return false;
         }
         const ptok *owner = cnt == 4 ? &t[1] : NULL;
         const ptok *target = &t[cnt - 2], *pref = &t[cnt - 1];
         uint32_t pv;
         if (!parse_u32(pref->s, pref->n, 65535, &pv)) {
-            reject(c, line, "MX preference '%.*s' is not a number 0..65535 (the panel puts it last)",
-                   (int)(pref->n > 100 ? 100 : pref->n), pref->s);
+            mxh_load_reject(c, line,
+                            "MX preference '%.*s' is not a number 0..65535 (the panel puts it last)",
+                            (int)(pref->n > 100 ? 100 : pref->n), pref->s);
             return false;
         }
         if (!prep_owner(c, &r1, owner, why, sizeof why)) {
-            reject(c, line, "%s", why);
+            mxh_load_reject(c, line, "%s", why);
             return false;
         }
         int pl = snprintf(pres, 16, "%u ", (unsigned)pv);
         memcpy(pres + pl, target->s, target->n);
         pres[(size_t)pl + target->n] = '\0';
         if (!prep_rdata(c, &r1, MXH_TYPE_MX, pres, (size_t)pl + target->n, why, sizeof why)) {
-            reject(c, line, "bad MX: %s", why);
+            mxh_load_reject(c, line, "bad MX: %s", why);
             return false;
         }
         if (owner)
@@ -237,33 +209,34 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
     if (ptok_is(kw, "mxe")) {
         /* "mxe host address pref": host A address, and the apex MX pref host */
         if (cnt != 4) {
-            reject(c, line, "'mxe' takes host address preference, not %zu fields", cnt - 1);
+            mxh_load_reject(c, line, "'mxe' takes host address preference, not %zu fields",
+                            cnt - 1);
             return false;
         }
         uint32_t pv;
         if (!parse_u32(t[3].s, t[3].n, 65535, &pv)) {
-            reject(c, line, "MXE preference '%.*s' is not a number 0..65535",
-                   (int)(t[3].n > 100 ? 100 : t[3].n), t[3].s);
+            mxh_load_reject(c, line, "MXE preference '%.*s' is not a number 0..65535",
+                            (int)(t[3].n > 100 ? 100 : t[3].n), t[3].s);
             return false;
         }
         if (!prep_owner(c, &r1, &t[1], why, sizeof why)) {
-            reject(c, line, "%s", why);
+            mxh_load_reject(c, line, "%s", why);
             return false;
         }
         tok_str(&t[2], pres);
         if (!prep_rdata(c, &r1, MXH_TYPE_A, pres, t[2].n, why, sizeof why)) {
-            reject(c, line, "bad MXE address: %s", why);
+            mxh_load_reject(c, line, "bad MXE address: %s", why);
             return false;
         }
         if (!prep_owner(c, &r2, NULL, why, sizeof why)) {
-            reject(c, line, "%s", why);
+            mxh_load_reject(c, line, "%s", why);
             return false;
         }
         int pl = snprintf(pres, 16, "%u ", (unsigned)pv);
         memcpy(pres + pl, t[1].s, t[1].n);
         pres[(size_t)pl + t[1].n] = '\0';
         if (!prep_rdata(c, &r2, MXH_TYPE_MX, pres, (size_t)pl + t[1].n, why, sizeof why)) {
-            reject(c, line, "bad MXE host: %s", why);
+            mxh_load_reject(c, line, "bad MXE host: %s", why);
             return false;
         }
         tok_str(&t[1], owner_text);
@@ -281,11 +254,12 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
     if (kw->n < sizeof kwbuf)
         type = mxh_type_from_name(tok_str(kw, kwbuf));
     if (!type) {
-        reject(c, line, "unknown record keyword '%.*s'", (int)(kw->n > 40 ? 40 : kw->n), kw->s);
+        mxh_load_reject(c, line, "unknown record keyword '%.*s'", (int)(kw->n > 40 ? 40 : kw->n),
+                        kw->s);
         return false;
     }
     if (type == MXH_TYPE_SOA) {
-        reject(c, line, "SOA cannot be set in panel text");
+        mxh_load_reject(c, line, "SOA cannot be set in panel text");
         return false;
     }
     /* the value: the rest of the line after the owner, as written */
@@ -293,18 +267,19 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
     size_t rest_n = (size_t)(s + n - rest);
     if ((type == MXH_TYPE_A || type == MXH_TYPE_AAAA || type == MXH_TYPE_CNAME ||
          type == MXH_TYPE_NS || type == MXH_TYPE_PTR || type == MXH_TYPE_DNAME) && cnt != 3) {
-        reject(c, line, "'%.*s' takes host and one value, not %zu fields", (int)kw->n, kw->s,
-               cnt - 1);
+        mxh_load_reject(c, line, "'%.*s' takes host and one value, not %zu fields", (int)kw->n,
+                        kw->s, cnt - 1);
         return false;
     }
     if ((type == MXH_TYPE_TXT || type == MXH_TYPE_SPF) &&
         (memchr(t[1].s, '=', t[1].n) || t[1].s[0] == '"')) {
         /* "txt v=spf1 ...": the text where the host belongs; no host name has '=' */
-        reject(c, line, "'%.*s' needs a host before the text (@ for the apex)", (int)kw->n, kw->s);
+        mxh_load_reject(c, line, "'%.*s' needs a host before the text (@ for the apex)",
+                        (int)kw->n, kw->s);
         return false;
     }
     if (!prep_owner(c, &r1, &t[1], why, sizeof why)) {
-        reject(c, line, "%s", why);
+        mxh_load_reject(c, line, "%s", why);
         return false;
     }
     size_t pl;
@@ -317,7 +292,7 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
     }
     char tn[16];
     if (!prep_rdata(c, &r1, type, pres, pl, why, sizeof why)) {
-        reject(c, line, "bad %s: %s", mxh_type_name(type, tn), why);
+        mxh_load_reject(c, line, "bad %s: %s", mxh_type_name(type, tn), why);
         return false;
     }
     tok_str(&t[1], owner_text);
@@ -348,20 +323,12 @@ static bool significant(const char **s, size_t *n)
 mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
                                 const mxh_load_opts *opts, mxh_zone **out)
 {
-    mxh_fileno file;
-    mxh_zone *z;
-    mxh_status st = mxh_load_begin(zs, name, buf, len, opts, MXH_FMT_VALUEDOMAIN,
-                                   "panel text does not name its domain", out, &file, &z);
-    if (st != MXH_OK)
-        return st;
-
     pctx c;
     memset(&c, 0, sizeof c);
-    c.zs = zs;
-    c.file = file;
-    c.ttl = opts && opts->default_ttl ? opts->default_ttl : PANEL_DEFAULT_TTL;
-    c.z = z;
-    c.origin = c.z->origin;
+    mxh_status st = mxh_load_begin(&c, zs, name, buf, len, opts, MXH_FMT_VALUEDOMAIN,
+                                   PANEL_DEFAULT_TTL, "panel text does not name its domain", out);
+    if (st != MXH_OK)
+        return st;
 
     size_t pos = 0;
     if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
@@ -389,7 +356,7 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
         lineno++;
         if (memchr(ls, '\0', ll)) {
             lines++;
-            reject(&c, lineno, "NUL byte in line");
+            mxh_load_reject(&c, lineno, "NUL byte in line");
             continue;
         }
         if (!significant(&ls, &ll))
@@ -409,5 +376,5 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
             panel_line(&c, ls, ll, lineno, scratch);
     }
     free(scratch);
-    return mxh_load_end(zs, name, c.z, out, c.nomem, "panel text", lines, c.records, c.first_err);
+    return mxh_load_end(&c, name, out, "panel text", lines);
 }

@@ -62,17 +62,10 @@ enum col { COL_IGNORE = 0, COL_HOST, COL_TYPE, COL_CONTENT, COL_PRIO, COL_TTL };
 typedef mxh_span tfield;
 
 typedef struct tctx {
-    mxh_zoneset *zs;
-    mxh_zone *z;
-    const char *origin;
-    mxh_fileno file;
-    uint32_t ttl;
-    size_t records;
-    bool nomem;
+    mxh_lineload l; /* zone, file, TTL, counts, first error */
     enum col cols[TABLE_MAX_FIELDS]; /* column roles for tab/comma lines */
     size_t ncols;
     char hsep;                       /* the header's separator (tab, comma), or 0 */
-    char first_err[1024];
 } tctx;
 
 static bool f_is(const tfield *f, const char *w)
@@ -212,35 +205,21 @@ static char line_sep(const char *s, size_t n, char *dst)
 }
 
 
-static void reject(tctx *c, unsigned long line, const char *fmt, ...) MXH_PRINTF(3, 4);
-static void reject(tctx *c, unsigned long line, const char *fmt, ...)
-{
-    char msg[900];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    c->z->rejected++;
-    mxh_zs_diag(c->zs, MXH_DIAG_ERROR, c->file, line, c->z, "%s", msg);
-    if (!c->first_err[0])
-        snprintf(c->first_err, sizeof c->first_err, "%s", c->zs->errmsg);
-}
-
 /* Host column -> canonical owner (rules in the header comment). */
 static int host_name(const tctx *c, const tfield *f, char *out, size_t outsz, int *rel)
 {
     *rel = 0;
     if (f->n == 0)
-        return mxh_name_canon("@", 1, c->origin, out, outsz, rel);
+        return mxh_name_canon("@", 1, c->l.origin, out, outsz, rel);
     int r = mxh_name_canon(f->s, f->n, NULL, out, outsz, NULL);
     if (r != MXH_NAME_ERR_RELATIVE)
         return r; /* absolute, or an error */
     if (f->n == 1 && f->s[0] == '@')
-        return mxh_name_canon(f->s, f->n, c->origin, out, outsz, rel);
+        return mxh_name_canon(f->s, f->n, c->l.origin, out, outsz, rel);
     r = mxh_name_canon(f->s, f->n, ".", out, outsz, NULL);
-    if (r > 0 && mxh_name_is_at_or_below(out, c->origin))
+    if (r > 0 && mxh_name_is_at_or_below(out, c->l.origin))
         return r;
-    return mxh_name_canon(f->s, f->n, c->origin, out, outsz, rel);
+    return mxh_name_canon(f->s, f->n, c->l.origin, out, outsz, rel);
 }
 
 static bool has_unescaped_dot(const char *s, size_t n)
@@ -259,14 +238,14 @@ static int content_name(const tctx *c, const char *s, size_t n, char *out, size_
 {
     *rel = 0;
     if (n == 1 && s[0] == '@')
-        return mxh_name_canon(s, n, c->origin, out, outsz, rel);
+        return mxh_name_canon(s, n, c->l.origin, out, outsz, rel);
     int r = mxh_name_canon(s, n, NULL, out, outsz, NULL);
     if (r != MXH_NAME_ERR_RELATIVE)
         return r;
     r = mxh_name_canon(s, n, ".", out, outsz, NULL);
-    if (r > 0 && (mxh_name_is_at_or_below(out, c->origin) || has_unescaped_dot(s, n)))
+    if (r > 0 && (mxh_name_is_at_or_below(out, c->l.origin) || has_unescaped_dot(s, n)))
         return r;
-    return mxh_name_canon(s, n, c->origin, out, outsz, rel);
+    return mxh_name_canon(s, n, c->l.origin, out, outsz, rel);
 }
 
 static bool name_type(uint16_t t)
@@ -285,29 +264,29 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
     char tn[16];
     uint16_t type = f_type(&t->type);
     if (!type) {
-        reject(c, line, "unknown record type '%.*s'", (int)(t->type.n > 40 ? 40 : t->type.n),
-               t->type.s);
+        mxh_load_reject(&c->l, line, "unknown record type '%.*s'",
+                        (int)(t->type.n > 40 ? 40 : t->type.n), t->type.s);
         return false;
     }
     const char *tname = mxh_type_name(type, tn);
     if (type == MXH_TYPE_SOA) {
-        reject(c, line, "SOA rows are not read from tables");
+        mxh_load_reject(&c->l, line, "SOA rows are not read from tables");
         return false;
     }
     if (t->content.n == 0) {
-        reject(c, line, "%s record without content", tname);
+        mxh_load_reject(&c->l, line, "%s record without content", tname);
         return false;
     }
-    uint32_t ttl = c->ttl, prio = 0;
+    uint32_t ttl = c->l.ttl, prio = 0;
     bool prio_given = t->has_prio && !f_blank(&t->prio);
     if (t->has_ttl && !f_blank(&t->ttl) && !f_u32(&t->ttl, 2147483647u, &ttl)) { /* RFC 2181 §8 */
-        reject(c, line, "TTL '%.*s' is not a number of seconds", (int)(t->ttl.n > 40 ? 40 : t->ttl.n),
-               t->ttl.s);
+        mxh_load_reject(&c->l, line, "TTL '%.*s' is not a number of seconds",
+                        (int)(t->ttl.n > 40 ? 40 : t->ttl.n), t->ttl.s);
         return false;
     }
     if (prio_given && !f_u32(&t->prio, 65535, &prio)) {
-        reject(c, line, "priority '%.*s' is not a number 0..65535",
-               (int)(t->prio.n > 40 ? 40 : t->prio.n), t->prio.s);
+        mxh_load_reject(&c->l, line, "priority '%.*s' is not a number 0..65535",
+                        (int)(t->prio.n > 40 ? 40 : t->prio.n), t->prio.s);
         return false;
     }
 
@@ -315,8 +294,9 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
     int orel = 0;
     int ol = host_name(c, &t->host, owner, sizeof owner, &orel);
     if (ol < 0) {
-        reject(c, line, "bad host name '%.*s': %s", (int)(t->host.n > 200 ? 200 : t->host.n),
-               t->host.s, mxh_name_strerror(ol));
+        mxh_load_reject(&c->l, line, "bad host name '%.*s': %s",
+                        (int)(t->host.n > 200 ? 200 : t->host.n), t->host.s,
+                        mxh_name_strerror(ol));
         return false;
     }
 
@@ -337,8 +317,9 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
             hn--;
         int nl = content_name(c, cs + ws, cn - ws, name, sizeof name, &trel);
         if (nl < 0) {
-            reject(c, line, "bad %s target '%.*s': %s", tname, (int)(cn - ws > 200 ? 200 : cn - ws),
-                   cs + ws, mxh_name_strerror(nl));
+            mxh_load_reject(&c->l, line, "bad %s target '%.*s': %s", tname,
+                            (int)(cn - ws > 200 ? 200 : cn - ws), cs + ws,
+                            mxh_name_strerror(nl));
             return false;
         }
         if (type == MXH_TYPE_MX) {
@@ -346,7 +327,8 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
                 pl = (size_t)snprintf(pres, 24, "%u ", (unsigned)prio);
             } else {
                 if (prio_given) {
-                    reject(c, line, "MX priority given twice (in the content and its column)");
+                    mxh_load_reject(&c->l, line,
+                                    "MX priority given twice (in the content and its column)");
                     return false;
                 }
                 memcpy(pres, head, hn); /* "10 mail.example.com" in the content cell */
@@ -359,15 +341,15 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
             if (nw == 2 && prio_given) {
                 pl = (size_t)snprintf(pres, 24, "%u ", (unsigned)prio); /* weight port target */
             } else if (nw != 3) {
-                reject(c, line, "SRV content must be 'priority weight port target'%s",
-                       prio_given ? " or 'weight port target'" : "");
+                mxh_load_reject(&c->l, line, "SRV content must be 'priority weight port target'%s",
+                                prio_given ? " or 'weight port target'" : "");
                 return false;
             }
             memcpy(pres + pl, head, hn);
             pl += hn;
             pres[pl++] = ' ';
         } else if (hn != 0) {
-            reject(c, line, "%s content must be one name", tname);
+            mxh_load_reject(&c->l, line, "%s content must be one name", tname);
             return false;
         }
         memcpy(pres + pl, name, (size_t)nl);
@@ -384,8 +366,8 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
     mxh_rdata_out rd;
     memset(&rd, 0, sizeof rd);
     char why[512] = "";
-    if (mxh_rdata_parse(c->zs, type, pres, pl, c->origin, &rd, why, sizeof why) != 0) {
-        reject(c, line, "bad %s: %s", tname, why[0] ? why : "bad content");
+    if (mxh_rdata_parse(c->l.zs, type, pres, pl, c->l.origin, &rd, why, sizeof why) != 0) {
+        mxh_load_reject(&c->l, line, "bad %s: %s", tname, why[0] ? why : "bad content");
         return false;
     }
     mxh_rr_in in;
@@ -405,18 +387,11 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
     in.rdata_text = rtext;
     in.target = rd.target;
     in.pref = rd.pref;
-    in.file = c->file;
+    in.file = c->l.file;
     in.line = (uint32_t)line;
     in.flags = (uint8_t)(rd.flags | (orel ? MXH_RR_OWNER_RELATIVE : 0) |
                          (trel ? MXH_RR_TARGET_RELATIVE : 0));
-    size_t before = c->z->rejected;
-    if (!mxh_zone_add(c->z, &in)) {
-        if (c->z->rejected != before && !c->first_err[0])
-            snprintf(c->first_err, sizeof c->first_err, "%s", c->zs->errmsg);
-        return false;
-    }
-    c->records++;
-    return true;
+    return mxh_load_add(&c->l, &in);
 }
 
 /* A blank-space separated line -> cells (rules in the header comment). */
@@ -426,7 +401,8 @@ static bool ws_record(tctx *c, const char *s, size_t n, unsigned long line, trec
     size_t cnt = mxh_split_ws(s, n, f, TABLE_MAX_FIELDS);
     memset(r, 0, sizeof *r);
     if (cnt < 3) {
-        reject(c, line, "too few fields: expected 'host type content [priority] [ttl]'");
+        mxh_load_reject(&c->l, line,
+                        "too few fields: expected 'host type content [priority] [ttl]'");
         return false;
     }
     r->host = f[0];
@@ -467,13 +443,13 @@ static bool ws_record(tctx *c, const char *s, size_t n, unsigned long line, trec
         break;
     case MXH_TYPE_SRV:
         if (nr < 4 || max < 6) {
-            reject(c, line, "SRV needs 'priority weight port target' after the type");
+            mxh_load_reject(&c->l, line, "SRV needs 'priority weight port target' after the type");
             return false;
         }
         r->content.s = f[2].s;
         r->content.n = (size_t)(f[5].s + f[5].n - f[2].s);
         if (cnt > 7) {
-            reject(c, line, "too many fields after the SRV target");
+            mxh_load_reject(&c->l, line, "too many fields after the SRV target");
             return false;
         }
         if (cnt == 7) {
@@ -500,7 +476,8 @@ static bool ws_record(tctx *c, const char *s, size_t n, unsigned long line, trec
         return true;
     }
     if (cnt > after + 2 || cnt > TABLE_MAX_FIELDS) {
-        reject(c, line, "too many fields: expected 'host type content [priority] [ttl]'");
+        mxh_load_reject(&c->l, line,
+                        "too many fields: expected 'host type content [priority] [ttl]'");
         return false;
     }
     if (after < cnt) {
@@ -522,7 +499,7 @@ static bool sep_record(tctx *c, const char *s, size_t n, char sep, unsigned long
     size_t cnt = split_sep(s, n, sep, f, TABLE_MAX_FIELDS, dst);
     memset(r, 0, sizeof *r);
     if (cnt == (size_t)-1) {
-        reject(c, line, "unterminated double quote");
+        mxh_load_reject(&c->l, line, "unterminated double quote");
         return false;
     }
     bool host = false, type = false, content = false;
@@ -530,7 +507,7 @@ static bool sep_record(tctx *c, const char *s, size_t n, char sep, unsigned long
         enum col role = i < c->ncols ? c->cols[i] : COL_IGNORE;
         if (i >= TABLE_MAX_FIELDS || role == COL_IGNORE) {
             if (i >= c->ncols && i < TABLE_MAX_FIELDS && f[i].n > 0) {
-                reject(c, line, "more fields than columns (%zu)", c->ncols);
+                mxh_load_reject(&c->l, line, "more fields than columns (%zu)", c->ncols);
                 return false;
             }
             continue;
@@ -545,7 +522,7 @@ static bool sep_record(tctx *c, const char *s, size_t n, char sep, unsigned long
         }
     }
     if (!host || !type || !content) {
-        reject(c, line, "too few fields: expected host, type and content");
+        mxh_load_reject(&c->l, line, "too few fields: expected host, type and content");
         return false;
     }
     return true;
@@ -583,23 +560,15 @@ static bool read_header(tctx *c, const char *s, size_t n, char *dst)
 mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
                           const mxh_load_opts *opts, mxh_zone **out)
 {
-    mxh_fileno file;
-    mxh_zone *z;
-    mxh_status st = mxh_load_begin(zs, name, buf, len, opts, MXH_FMT_TABLE,
-                                   "a record table does not name its zone", out, &file, &z);
-    if (st != MXH_OK)
-        return st;
-
     tctx c;
     memset(&c, 0, sizeof c);
-    c.zs = zs;
-    c.file = file;
-    c.ttl = opts && opts->default_ttl ? opts->default_ttl : TABLE_DEFAULT_TTL;
     static const enum col deflt[] = {COL_HOST, COL_TYPE, COL_CONTENT, COL_PRIO, COL_TTL};
     memcpy(c.cols, deflt, sizeof deflt);
     c.ncols = sizeof deflt / sizeof deflt[0];
-    c.z = z;
-    c.origin = c.z->origin;
+    mxh_status st = mxh_load_begin(&c.l, zs, name, buf, len, opts, MXH_FMT_TABLE,
+                                   TABLE_DEFAULT_TTL, "a record table does not name its zone", out);
+    if (st != MXH_OK)
+        return st;
 
     size_t pos = 0;
     if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
@@ -614,7 +583,7 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
         lineno++;
         if (memchr(ls, '\0', ll)) {
             lines++;
-            reject(&c, lineno, "NUL byte in line");
+            mxh_load_reject(&c.l, lineno, "NUL byte in line");
             continue;
         }
         /* trim blank space (a tab-separated line keeps its leading empty host cell) */
@@ -638,7 +607,7 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
         if (need > scap) {
             char *ns = realloc(scratch, need);
             if (!ns) {
-                c.nomem = true;
+                c.l.nomem = true;
                 break;
             }
             scratch = ns;
@@ -661,5 +630,5 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
             table_record(&c, &r, lineno, pres, tmp);
     }
     free(scratch);
-    return mxh_load_end(zs, name, c.z, out, c.nomem, "record table", lines, c.records, c.first_err);
+    return mxh_load_end(&c.l, name, out, "record table", lines);
 }

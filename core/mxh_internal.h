@@ -448,20 +448,35 @@ MXH_HIDDEN bool mxh_next_line(const char *buf, size_t len, size_t *pos, const ch
  * bytes, control bytes as '?', "..." when cut. Returns b. */
 MXH_HIDDEN const char *mxh_shown(const char *p, size_t len, char *b, size_t bsz);
 /* The loaders of formats whose text does not name its zone (panel text,
- * record tables) start and end alike. mxh_load_begin: *out cleared, the
- * arguments checked, *file registered, the origin from opts, else from the
- * file name `name` (else a diagnostic saying `what`), input over
- * MXH_FILE_MAX refused, and *z the new empty zone of format fmt. */
-MXH_HIDDEN mxh_status mxh_load_begin(mxh_zoneset *zs, const char *name, const char *buf,
-                                     size_t len, const mxh_load_opts *opts, mxh_format fmt,
-                                     const char *what, mxh_zone **out, mxh_fileno *file,
-                                     mxh_zone **z);
-/* mxh_load_end: z finished and given to *out; then out of memory, or the
- * lines rejected (a notice "`what`: counts" and the first error as the
- * zone set's message: MXH_ERR_PARSE), or MXH_OK with the message cleared. */
-MXH_HIDDEN mxh_status mxh_load_end(mxh_zoneset *zs, const char *name, mxh_zone *z,
-                                   mxh_zone **out, bool nomem, const char *what,
-                                   unsigned long lines, size_t records, const char *first_err);
+ * record tables) share their state and their start and end. */
+typedef struct mxh_lineload {
+    mxh_zoneset *zs;
+    mxh_zone *z;
+    const char *origin;        /* canonical: the zone's */
+    mxh_fileno file;
+    uint32_t ttl;              /* the records' TTL unless a line gives one */
+    size_t records;            /* added */
+    bool nomem;
+    char first_err[1024];      /* the message of the first line rejected */
+} mxh_lineload;
+/* *out cleared, the arguments checked, l->file registered, the origin from
+ * opts, else from the file name `name` (else a diagnostic saying `what`),
+ * input over MXH_FILE_MAX refused, and l->z the new empty zone of format fmt;
+ * l->ttl opts' default TTL, else ttl. The rest of *l is left as it is. */
+MXH_HIDDEN mxh_status mxh_load_begin(mxh_lineload *l, mxh_zoneset *zs, const char *name,
+                                     const char *buf, size_t len, const mxh_load_opts *opts,
+                                     mxh_format fmt, uint32_t ttl, const char *what,
+                                     mxh_zone **out);
+/* A line rejected: counted on the zone, reported, its message kept if first. */
+MXH_HIDDEN void mxh_load_reject(mxh_lineload *l, unsigned long line, const char *fmt, ...)
+    MXH_PRINTF(3, 4);
+/* mxh_zone_add, counting the record, or keeping the message of a rejection. */
+MXH_HIDDEN bool mxh_load_add(mxh_lineload *l, const mxh_rr_in *in);
+/* The zone finished and given to *out; then out of memory, or the lines
+ * rejected (a notice "`what`: counts" and the first error as the zone set's
+ * message: MXH_ERR_PARSE), or MXH_OK with the message cleared. */
+MXH_HIDDEN mxh_status mxh_load_end(mxh_lineload *l, const char *name, mxh_zone **out,
+                                   const char *what, unsigned long lines);
 MXH_HIDDEN int  mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t errsz);
 /* The same into an anonymous mapping for files of 1 MiB or more (*maplen its
  * length; 0: a heap buffer). Pages of it may be dropped with MADV_DONTNEED

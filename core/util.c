@@ -339,60 +339,89 @@ const char *mxh_shown(const char *p, size_t len, char *b, size_t bsz)
     return b;
 }
 
-mxh_status mxh_load_begin(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
-                          const mxh_load_opts *opts, mxh_format fmt, const char *what,
-                          mxh_zone **out, mxh_fileno *file, mxh_zone **z)
+mxh_status mxh_load_begin(mxh_lineload *l, mxh_zoneset *zs, const char *name, const char *buf,
+                          size_t len, const mxh_load_opts *opts, mxh_format fmt, uint32_t ttl,
+                          const char *what, mxh_zone **out)
 {
     if (out)
         *out = NULL;
     if (!zs || !name || (!buf && len))
         return MXH_ERR_ARG;
-    *file = mxh_zs_file(zs, name);
+    l->zs = zs;
+    l->file = mxh_zs_file(zs, name);
     char origin[MXH_NAME_BUF];
     if (opts && opts->origin) {
         int n = mxh_name_from_user(opts->origin, origin, MXH_NAME_BUF);
         if (n < 0) {
-            mxh_zs_diag(zs, MXH_DIAG_ERROR, *file, 0, NULL, "bad origin '%.200s': %s",
+            mxh_zs_diag(zs, MXH_DIAG_ERROR, l->file, 0, NULL, "bad origin '%.200s': %s",
                         opts->origin, mxh_name_strerror(n));
             return MXH_ERR_ARG;
         }
     } else if (mxh_origin_from_filename(name, origin, MXH_NAME_BUF) <= 0) {
-        mxh_zs_diag(zs, MXH_DIAG_ERROR, *file, 0, NULL,
+        mxh_zs_diag(zs, MXH_DIAG_ERROR, l->file, 0, NULL,
                     "no origin: %s; give the origin or name the file after the domain "
                     "(example.com.txt)", what);
         return MXH_ERR_ARG;
     }
     if (len > MXH_FILE_MAX) {
-        mxh_zs_diag(zs, MXH_DIAG_ERROR, *file, 0, NULL, "input larger than %zu bytes",
+        mxh_zs_diag(zs, MXH_DIAG_ERROR, l->file, 0, NULL, "input larger than %zu bytes",
                     (size_t)MXH_FILE_MAX);
         return MXH_ERR_LIMIT;
     }
-    *z = mxh_zone_create(zs, origin, *file, fmt);
-    if (!*z) {
+    l->ttl = opts && opts->default_ttl ? opts->default_ttl : ttl;
+    l->z = mxh_zone_create(zs, origin, l->file, fmt);
+    if (!l->z) {
         mxh_zs_seterr(zs, "%s: out of memory", name);
         return MXH_ERR_NOMEM;
     }
+    l->origin = l->z->origin;
     return MXH_OK;
 }
 
-mxh_status mxh_load_end(mxh_zoneset *zs, const char *name, mxh_zone *z, mxh_zone **out,
-                        bool nomem, const char *what, unsigned long lines, size_t records,
-                        const char *first_err)
+void mxh_load_reject(mxh_lineload *l, unsigned long line, const char *fmt, ...)
 {
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    l->z->rejected++;
+    mxh_zs_diag(l->zs, MXH_DIAG_ERROR, l->file, line, l->z, "%s", msg);
+    if (!l->first_err[0])
+        snprintf(l->first_err, sizeof l->first_err, "%s", l->zs->errmsg);
+}
+
+bool mxh_load_add(mxh_lineload *l, const mxh_rr_in *in)
+{
+    size_t before = l->z->rejected;
+    if (!mxh_zone_add(l->z, in)) {
+        if (l->z->rejected != before && !l->first_err[0])
+            snprintf(l->first_err, sizeof l->first_err, "%s", l->zs->errmsg);
+        return false;
+    }
+    l->records++;
+    return true;
+}
+
+mxh_status mxh_load_end(mxh_lineload *l, const char *name, mxh_zone **out, const char *what,
+                        unsigned long lines)
+{
+    mxh_zoneset *zs = l->zs;
+    mxh_zone *z = l->z;
     mxh_zone_finish(z);
     if (out)
         *out = z;
-    if (nomem) {
+    if (l->nomem) {
         mxh_zs_seterr(zs, "%s: out of memory", name);
         return MXH_ERR_NOMEM;
     }
     if (z->rejected) {
         /* counts only when something is missing: a clean load stays silent */
-        mxh_zs_diag(zs, MXH_DIAG_NOTICE, z->file, 0, z,
+        mxh_zs_diag(zs, MXH_DIAG_NOTICE, l->file, 0, z,
                     "%s: %lu record lines read, %zu records loaded, %zu lines rejected", what,
-                    lines, records, z->rejected);
+                    lines, l->records, z->rejected);
         mxh_zs_seterr(zs, "%s (%zu of %lu record lines rejected)",
-                      first_err[0] ? first_err : "lines were rejected", z->rejected, lines);
+                      l->first_err[0] ? l->first_err : "lines were rejected", z->rejected, lines);
         return MXH_ERR_PARSE;
     }
     mxh_zs_seterr(zs, "%s", "");
