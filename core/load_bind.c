@@ -214,6 +214,20 @@ static int grow_tokens(bload *L)
     return 0;
 }
 
+/* Token p[0..len) appended to entry e (quoted: written in double quotes);
+ * past MAX_TOKENS the entry's error is set. 0 when out of memory. */
+static inline int push_tok(bload *L, entry *e, const char *p, size_t len, uint8_t quoted)
+{
+    if (e->ntok >= L->captok && grow_tokens(L) != 0)
+        return 0;
+    L->tok[e->ntok].p = p;
+    L->tok[e->ntok].len = (uint32_t)len;
+    L->tok[e->ntok].quoted = quoted;
+    if (++e->ntok > MAX_TOKENS)
+        snprintf(e->err, sizeof e->err, "more than %d fields", MAX_TOKENS);
+    return 1;
+}
+
 /*
  * The usual entry, lexed 16 bytes at a time: a line of at most 64 bytes
  * holding nothing but plain words, spaces and tabs, ended by a newline.
@@ -364,16 +378,11 @@ static int lex_entry(bload *L, lexer *x, entry *e)
                 }
                 i++;
                 if (!e->err[0]) {
-                    if (e->ntok >= L->captok && grow_tokens(L) != 0) {
+                    if (!push_tok(L, e, b + st, i - st, 1)) {
                         L->nomem = true;
                         x->pos = n;
                         return 0;
                     }
-                    L->tok[e->ntok].p = b + st;
-                    L->tok[e->ntok].len = (uint32_t)(i - st);
-                    L->tok[e->ntok].quoted = 1;
-                    if (++e->ntok > MAX_TOKENS)
-                        snprintf(e->err, sizeof e->err, "more than %d fields", MAX_TOKENS);
                 }
                 break;
             }
@@ -396,16 +405,11 @@ static int lex_entry(bload *L, lexer *x, entry *e)
                     if (!e->err[0])
                         snprintf(e->err, sizeof e->err, "field of %zu bytes is too long", i - st);
                 } else if (!e->err[0]) {
-                    if (e->ntok >= L->captok && grow_tokens(L) != 0) {
+                    if (!push_tok(L, e, b + st, i - st, 0)) {
                         L->nomem = true;
                         x->pos = n;
                         return 0;
                     }
-                    L->tok[e->ntok].p = b + st;
-                    L->tok[e->ntok].len = (uint32_t)(i - st);
-                    L->tok[e->ntok].quoted = 0;
-                    if (++e->ntok > MAX_TOKENS)
-                        snprintf(e->err, sizeof e->err, "more than %d fields", MAX_TOKENS);
                 }
                 break;
             }
