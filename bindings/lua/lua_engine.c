@@ -301,7 +301,7 @@ static int validate_rule(lua_State *L, load_ctx *c, int t)
         return 0;
     }
     free(sev);
-    r->sev = r->sev_default = sv;
+    r->sev = sv;
     if (opt_string_field(L, c, t, "title", &r->title, 1) < 0)
         return 0;
     if (!r->title[0])

@@ -83,7 +83,6 @@ struct mxh_rule {
     size_t nneeds;
     unsigned hint_mask;      /* needs "hint:<name>": zone:hint bits that must all be set */
     unsigned hint_groups;    /* which groups of hints those are */
-    mxh_severity sev_default;
     mxh_severity sev;
     int sev_forced;          /* mxh_engine_set_severity was used */
     int builtin;
