@@ -34,6 +34,15 @@ static inline int put_octet(char *out, size_t outsz, size_t *o, unsigned char c)
     return 0;
 }
 
+/* p at a backslash of a canonical name: its escape's last byte (\DDD or \X;
+ * the backslash itself when the name ends there). */
+static const char *escape_last(const char *p)
+{
+    if (p[1] >= '0' && p[1] <= '9')
+        return p + 3;
+    return p[1] ? p + 1 : p;
+}
+
 /* Wire length of a canonical name (counting the root octet). */
 static size_t canon_wire_len(const char *canon)
 {
@@ -42,10 +51,7 @@ static size_t canon_wire_len(const char *canon)
     size_t w = 1, lab = 0;
     for (const char *p = canon; *p; p++) {
         if (*p == '\\') {
-            if (p[1] >= '0' && p[1] <= '9')
-                p += 3;
-            else
-                p += 1;
+            p = escape_last(p);
             lab++;
         } else if (*p == '.') {
             w += lab + 1;
@@ -183,10 +189,7 @@ const char *mxh_name_parent(const char *canon)
         return NULL;
     for (const char *p = canon; *p; p++) {
         if (*p == '\\') {
-            if (p[1] >= '0' && p[1] <= '9')
-                p += 3;
-            else if (p[1])
-                p += 1;
+            p = escape_last(p);
             continue;
         }
         if (*p == '.')
@@ -216,14 +219,10 @@ unsigned mxh_name_labels(const char *canon)
         return 0;
     unsigned n = 0;
     for (const char *p = canon; *p; p++) {
-        if (*p == '\\') {
-            if (p[1] >= '0' && p[1] <= '9')
-                p += 3;
-            else if (p[1])
-                p += 1;
-        } else if (*p == '.') {
+        if (*p == '\\')
+            p = escape_last(p);
+        else if (*p == '.')
             n++;
-        }
     }
     return n;
 }
