@@ -43,16 +43,6 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
-static uint16_t tok_type(const dtok *t)
-{
-    char buf[24];
-    if (t->n == 0 || t->n >= sizeof buf)
-        return 0;
-    memcpy(buf, t->s, t->n);
-    buf[t->n] = '\0';
-    return mxh_type_from_name(buf);
-}
-
 static bool tok_class(const dtok *t)
 {
     if (tok_eq(t, "IN") || tok_eq(t, "CH") || tok_eq(t, "HS") || tok_eq(t, "CS"))
@@ -138,7 +128,7 @@ static int bind_line(const char *s, size_t n, bool lead_ws)
     }
     if (k >= cnt || k >= DETECT_MAX_TOK)
         return BIND_NO;
-    uint16_t type = tok_type(&t[k]);
+    uint16_t type = mxh_span_type(&t[k]);
     if (!type)
         return BIND_NO;
     size_t nrd = cnt - k - 1; /* rdata tokens */
@@ -207,9 +197,9 @@ static bool panel_line(const char *s, size_t n, bool lead_ws)
     if (tok_eq(kw, "mxe"))
         return cnt == 4 && tok_ipv4(&t[2]) && all_digits(t[3].s, t[3].n);
     if (tok_eq(kw, "cname") || tok_eq(kw, "ns"))
-        return cnt == 3 && !tok_type(&t[1]) && !tok_class(&t[1]) && !tok_ttl(&t[1]);
+        return cnt == 3 && !mxh_span_type(&t[1]) && !tok_class(&t[1]) && !tok_ttl(&t[1]);
     if (tok_eq(kw, "txt"))
-        return !tok_type(&t[1]) && !tok_class(&t[1]) && !tok_ttl(&t[1]);
+        return !mxh_span_type(&t[1]) && !tok_class(&t[1]) && !tok_ttl(&t[1]);
     if (tok_eq(kw, "srv"))
         return cnt == 6 && all_digits(t[2].s, t[2].n);
     return false;
@@ -225,7 +215,7 @@ static bool panel_shaped(const char *s, size_t n, bool lead_ws)
         return false;
     dtok t[2];
     size_t cnt = mxh_split_ws(s, n, t, 2);
-    if (cnt < 2 || tok_type(&t[1]) || tok_class(&t[1]))
+    if (cnt < 2 || mxh_span_type(&t[1]) || tok_class(&t[1]))
         return false;
     if (tok_ttl(&t[1]) && !tok_eq(&t[0], "ttl"))
         return false;
@@ -256,7 +246,7 @@ static char table_sep(const char *s, size_t n)
     if (memchr(s, ',', n)) {
         dtok t[DETECT_MAX_TOK];
         size_t cnt = split_sep(s, n, ',', t, DETECT_MAX_TOK);
-        if (cnt >= 2 && (tok_type(&t[1]) || (header_word(&t[0]) && header_word(&t[1]))))
+        if (cnt >= 2 && (mxh_span_type(&t[1]) || (header_word(&t[0]) && header_word(&t[1]))))
             return ',';
     }
     return ' ';
@@ -269,7 +259,7 @@ static bool table_shaped(const char *s, size_t n)
     char sep = table_sep(s, n);
     size_t cnt = sep == ' ' ? mxh_split_ws(s, n, t, DETECT_MAX_TOK)
                             : split_sep(s, n, sep, t, DETECT_MAX_TOK);
-    return cnt >= 2 && tok_type(&t[1]) != 0;
+    return cnt >= 2 && mxh_span_type(&t[1]) != 0;
 }
 
 static bool type_word(const dtok *t)
@@ -291,7 +281,7 @@ static bool table_header(const char *s, size_t n, char *sep, size_t *type_col)
     *type_col = 1;
     bool typed = false;
     for (size_t i = 0; i < cnt && i < DETECT_MAX_TOK; i++) {
-        if (tok_type(&t[i]))
+        if (mxh_span_type(&t[i]))
             return false;
         if (header_word(&t[i]))
             words++;
@@ -311,7 +301,7 @@ static bool header_row(const char *s, size_t n, char sep, size_t type_col)
                             : split_sep(s, n, sep, t, DETECT_MAX_TOK);
     if (type_col >= cnt || type_col >= DETECT_MAX_TOK)
         return false;
-    uint16_t type = tok_type(&t[type_col]);
+    uint16_t type = mxh_span_type(&t[type_col]);
     return type != 0 && type != MXH_TYPE_SOA;
 }
 
@@ -331,7 +321,7 @@ static bool table_line(const char *s, size_t n, bool lead_ws)
                             : split_sep(s, n, sep, t, DETECT_MAX_TOK);
     if (cnt < 3)
         return false;
-    uint16_t type = tok_type(&t[1]);
+    uint16_t type = mxh_span_type(&t[1]);
     if (!type || type == MXH_TYPE_SOA)
         return false;
     const dtok *c = &t[2];

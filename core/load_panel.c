@@ -249,10 +249,7 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
         return commit(c, &r2, "", rdata_text, line) && ok;
     }
 
-    char kwbuf[24];
-    uint16_t type = 0;
-    if (kw->n < sizeof kwbuf)
-        type = mxh_type_from_name(tok_str(kw, kwbuf));
+    uint16_t type = mxh_span_type(kw);
     if (!type) {
         mxh_load_reject(c, line, "unknown record keyword '%.*s'", (int)(kw->n > 40 ? 40 : kw->n),
                         kw->s);

@@ -103,16 +103,6 @@ static bool f_u32(const tfield *f, uint32_t max, uint32_t *out)
     return true;
 }
 
-static uint16_t f_type(const tfield *f)
-{
-    char b[24];
-    if (f->n == 0 || f->n >= sizeof b)
-        return 0;
-    memcpy(b, f->s, f->n);
-    b[f->n] = '\0';
-    return mxh_type_from_name(b);
-}
-
 static enum col header_col(const tfield *f)
 {
     static const struct {
@@ -198,7 +188,7 @@ static char line_sep(const char *s, size_t n, char *dst)
         tfield f[TABLE_MAX_FIELDS];
         size_t cnt = split_sep(s, n, ',', f, TABLE_MAX_FIELDS, dst);
         if (cnt != (size_t)-1 && cnt >= 2 &&
-            (f_type(&f[1]) || (header_col(&f[0]) && header_col(&f[1]))))
+            (mxh_span_type(&f[1]) || (header_col(&f[0]) && header_col(&f[1]))))
             return ',';
     }
     return ' ';
@@ -262,7 +252,7 @@ typedef struct trec {
 static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres, char *tmp)
 {
     char tn[16];
-    uint16_t type = f_type(&t->type);
+    uint16_t type = mxh_span_type(&t->type);
     if (!type) {
         mxh_load_reject(&c->l, line, "unknown record type '%.*s'",
                         (int)(t->type.n > 40 ? 40 : t->type.n), t->type.s);
@@ -407,7 +397,7 @@ static bool ws_record(tctx *c, const char *s, size_t n, unsigned long line, trec
     }
     r->host = f[0];
     r->type = f[1];
-    uint16_t type = f_type(&f[1]);
+    uint16_t type = mxh_span_type(&f[1]);
     const char *rest = f[2].s;
     size_t rest_n = (size_t)(s + n - rest);
     size_t nr = cnt - 2; /* fields after the type */
@@ -540,7 +530,7 @@ static bool read_header(tctx *c, const char *s, size_t n, char *dst)
     enum col cols[TABLE_MAX_FIELDS];
     bool seen[6] = {false};
     for (size_t i = 0; i < cnt; i++) {
-        if (f_type(&f[i]))
+        if (mxh_span_type(&f[i]))
             return false; /* a record, not a header */
         cols[i] = header_col(&f[i]);
         if (cols[i] != COL_IGNORE && seen[cols[i]])

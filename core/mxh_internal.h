@@ -430,6 +430,8 @@ typedef struct mxh_span {
  * backslash-escaped character, stay inside one field). Stores at most max;
  * returns how many there are (may exceed max). */
 MXH_HIDDEN size_t mxh_split_ws(const char *s, size_t n, mxh_span *out, size_t max);
+/* The RR type a field names (mnemonic or TYPEnnn, mxh_type_from_name); 0 if none. */
+MXH_HIDDEN uint16_t mxh_span_type(const mxh_span *t);
 /* The same with no quoting: a field ends at the first space or tab. */
 MXH_HIDDEN size_t mxh_split_blank(const char *s, size_t n, mxh_span *out, size_t max);
 /* One such unquoted field at a time: the next from *pos (moved past it);

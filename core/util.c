@@ -499,6 +499,16 @@ static size_t split_fields(const char *s, size_t n, bool quotes, mxh_span *out, 
     return cnt;
 }
 
+uint16_t mxh_span_type(const mxh_span *t)
+{
+    char b[24];
+    if (t->n == 0 || t->n >= sizeof b)
+        return 0;
+    memcpy(b, t->s, t->n);
+    b[t->n] = '\0';
+    return mxh_type_from_name(b);
+}
+
 size_t mxh_split_ws(const char *s, size_t n, mxh_span *out, size_t max)
 {
     return split_fields(s, n, true, out, max);
