@@ -268,9 +268,7 @@ mxh_status mxh_zoneset_load_inventory_buffer(mxh_zoneset *zs, const char *name, 
     }
     c.inv = zs->inventory;
     char first_err[1024] = "";
-    size_t pos = 0;
-    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-        pos = 3;
+    size_t pos = mxh_bom_len(buf, len);
     unsigned long line = 0;
     const char *ls;
     size_t ll;

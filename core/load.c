@@ -69,11 +69,9 @@ static mxh_status load_common(mxh_zoneset *zs, const char *name, const char *buf
         mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL, "not a zone file: %s", why);
         return MXH_ERR_FORMAT;
     }
-    if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
-        (unsigned char)buf[2] == 0xBF) {
-        buf += 3;
-        len -= 3;
-    }
+    size_t bom = mxh_bom_len(buf, len);
+    buf += bom;
+    len -= bom;
     mxh_format fmt = opts->format;
     if (fmt == MXH_FMT_AUTO)
         fmt = mxh_format_detect(buf, len);

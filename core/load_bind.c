@@ -1430,11 +1430,9 @@ static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
 {
     const bool drop = L->discard && L->depth == 0;
     size_t next_drop = DROP_EVERY;
-    if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
-        (unsigned char)buf[2] == 0xBF) {
-        buf += 3;
-        len -= 3;
-    }
+    size_t bom = mxh_bom_len(buf, len);
+    buf += bom;
+    len -= bom;
     lexer x = {buf, len, 0, 1};
     entry e;
     const char *outer_end = L->buf_end;
@@ -1473,11 +1471,9 @@ static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
 static int origin_from_text(bload *L, const char *buf, size_t len, const char *base, char *out,
                             size_t outsz)
 {
-    if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
-        (unsigned char)buf[2] == 0xBF) {
-        buf += 3;
-        len -= 3;
-    }
+    size_t bom = mxh_bom_len(buf, len);
+    buf += bom;
+    len -= bom;
     char cur[MXH_NAME_BUF];
     int curlen = 0;
     lexer x = {buf, len, 0, 1};

@@ -327,9 +327,7 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
     if (st != MXH_OK)
         return st;
 
-    size_t pos = 0;
-    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-        pos = 3; /* UTF-8 byte order mark */
+    size_t pos = mxh_bom_len(buf, len);
     const size_t start = pos;
 
     /* The panel's "ttl N" applies to every record of the zone, wherever it stands. */

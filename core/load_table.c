@@ -560,9 +560,7 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
     if (st != MXH_OK)
         return st;
 
-    size_t pos = 0;
-    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-        pos = 3;
+    size_t pos = mxh_bom_len(buf, len);
     char *scratch = NULL;
     size_t scap = 0;
     unsigned long lineno = 0, lines = 0;

@@ -443,6 +443,8 @@ MXH_HIDDEN bool mxh_next_word(const char *s, size_t n, size_t *pos, mxh_span *w)
  * starts with a quote is taken as it is. out must hold 4n + 3(n/255 + 1) + 1
  * bytes. Returns the length written. */
 MXH_HIDDEN size_t mxh_txt_present(const char *s, size_t n, char *out);
+/* 3 when buf starts with a UTF-8 byte order mark (skipped by every reader), else 0. */
+MXH_HIDDEN size_t mxh_bom_len(const char *buf, size_t len);
 /* The next line of buf from *pos (LF or CRLF ends it; the end is not included). */
 MXH_HIDDEN bool mxh_next_line(const char *buf, size_t len, size_t *pos, const char **line,
                               size_t *linelen);

@@ -306,6 +306,11 @@ bool mxh_parse_ipv6(const char *s, size_t len, uint8_t out[16])
     return inet_pton(AF_INET6, tmp, out) == 1;
 }
 
+size_t mxh_bom_len(const char *buf, size_t len)
+{
+    return len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
 bool mxh_next_line(const char *buf, size_t len, size_t *pos, const char **line, size_t *linelen)
 {
     if (*pos >= len)
