@@ -632,6 +632,18 @@ static void flush_records(bload *L);
     (flush_records(L),                                                                \
      mxh_zs_diag((L)->zs, MXH_DIAG_WARNING, (F)->file, (line), (L)->z, __VA_ARGS__))
 
+/* RFC 2181 §8: a TTL with the top bit set is treated as zero (with a warning
+ * naming it `what`). */
+static uint32_t ttl_rfc2181(bload *L, const bfile *F, uint32_t line, const char *what,
+                            uint32_t ttl)
+{
+    if (ttl <= TTL_MAX_RFC2181)
+        return ttl;
+    WARN(L, F, line, "%s %lu is above 2147483647 (RFC 2181 §8); using 0", what,
+         (unsigned long)ttl);
+    return 0;
+}
+
 static void reject(bload *L)
 {
     if (L->z)
@@ -1124,12 +1136,7 @@ static void do_record(bload *L, bfile *F, const entry *e)
             reject(L);
             return;
         }
-        if (ttl > TTL_MAX_RFC2181) {
-            /* RFC 2181 §8: a TTL with the top bit set is treated as zero. */
-            WARN(L, F, e->line, "TTL %lu is above 2147483647 (RFC 2181 §8); using 0",
-                 (unsigned long)ttl);
-            ttl = 0;
-        }
+        ttl = ttl_rfc2181(L, F, e->line, "TTL", ttl);
         L->last_ttl = ttl;
         L->last_known = true;
     } else if (L->default_known) {
@@ -1385,11 +1392,7 @@ static void do_directive(bload *L, bfile *F, const entry *e)
             reject(L);
             return;
         }
-        if (v > TTL_MAX_RFC2181) {
-            WARN(L, F, e->line, "$TTL %lu is above 2147483647 (RFC 2181 §8); using 0",
-                 (unsigned long)v);
-            v = 0;
-        }
+        v = ttl_rfc2181(L, F, e->line, "$TTL", v);
         L->default_ttl = v;
         L->default_known = true;
     } else if (tok_ieq(&t[0], "$INCLUDE")) {
