@@ -882,7 +882,7 @@ static int zs_plan(lua_State *L)
     st = mxh_changeset_apply(u->cs, zs, &u->after);
     if (st != MXH_OK) {
         luaL_pushfail(L);
-        mxh_lua_push_change_errors(L, NULL, u->after);
+        mxh_lua_push_change_errors(L, u->cs, u->after);
         return 2;
     }
     mxh_whatif_opts wo;
