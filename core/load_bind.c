@@ -190,7 +190,7 @@ typedef struct bload {
 typedef struct bfile {
     const char *name;       /* as shown */
     const char *dir;        /* directory for relative $INCLUDE, or NULL */
-    uint16_t file;
+    mxh_fileno file;
     char origin[MXH_NAME_BUF];
     size_t origin_len;      /* kept by set_origin */
     bool origin_plain;      /* no backslash in origin */
@@ -1536,7 +1536,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
     if (L.max_depth > MXH_INCLUDE_DEPTH * 4)
         L.max_depth = MXH_INCLUDE_DEPTH * 4;
 
-    uint16_t file = mxh_zs_file(zs, name);
+    mxh_fileno file = mxh_zs_file(zs, name);
     bfile F;
     memset(&F, 0, sizeof F);
     F.name = name;
