@@ -56,6 +56,36 @@ static const char *binary_reason(const char *buf, size_t len)
 }
 
 static mxh_status load_common(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
+                              const mxh_load_opts *opts, mxh_zone **out_zone, int flags);
+
+/* load_common with zs->sink set to fn (NULL: a load) for the zones it makes,
+ * put back after (a record callback may itself load or parse into zs). */
+static mxh_status load_sunk(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
+                            const mxh_load_opts *opts, mxh_zone **out_zone, int flags,
+                            mxh_record_fn fn, void *ud)
+{
+    mxh_record_fn was = zs->sink;
+    void *was_ud = zs->sink_ud;
+    zs->sink = fn;
+    zs->sink_ud = ud;
+    mxh_zone *z = NULL;
+    mxh_status st = load_common(zs, name, buf, len, opts, &z, flags);
+    zs->sink = was;
+    zs->sink_ud = was_ud;
+    if (fn) {
+        if (z) {
+            free(z->sink_buf);
+            z->sink_buf = NULL;
+            z->sink_cap = 0;
+        }
+        z = NULL;
+    }
+    if (out_zone)
+        *out_zone = z;
+    return st;
+}
+
+static mxh_status load_common(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
                               const mxh_load_opts *opts, mxh_zone **out_zone, int flags)
 {
     mxh_load_opts dflt;
@@ -98,8 +128,9 @@ static mxh_status load_common(mxh_zoneset *zs, const char *name, const char *buf
     return st;
 }
 
-mxh_status mxh_zoneset_load_buffer(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
-                                   const mxh_load_opts *opts, mxh_zone **out_zone)
+static mxh_status buffer_in(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
+                            const mxh_load_opts *opts, mxh_zone **out_zone, mxh_record_fn fn,
+                            void *ud)
 {
     if (out_zone)
         *out_zone = NULL;
@@ -114,11 +145,30 @@ mxh_status mxh_zoneset_load_buffer(mxh_zoneset *zs, const char *name, const char
                     "input too large (%zu bytes; the limit is %zu)", len, MXH_FILE_MAX);
         return MXH_ERR_LIMIT;
     }
-    return load_common(zs, name ? name : "(buffer)", buf ? buf : "", len, opts, out_zone, 0);
+    return load_sunk(zs, name ? name : "(buffer)", buf ? buf : "", len, opts, out_zone, 0, fn,
+                     ud);
 }
 
-mxh_status mxh_zoneset_load_file(mxh_zoneset *zs, const char *path, const mxh_load_opts *opts,
-                                 mxh_zone **out_zone)
+mxh_status mxh_zoneset_load_buffer(mxh_zoneset *zs, const char *name, const char *buf, size_t len,
+                                   const mxh_load_opts *opts, mxh_zone **out_zone)
+{
+    return buffer_in(zs, name, buf, len, opts, out_zone, NULL, NULL);
+}
+
+mxh_status mxh_zoneset_parse_buffer(mxh_zoneset *zs, const char *name, const char *buf,
+                                    size_t len, const mxh_load_opts *opts, mxh_record_fn fn,
+                                    void *ud)
+{
+    if (!fn) {
+        if (zs)
+            mxh_zs_seterr(zs, "no record callback given");
+        return MXH_ERR_ARG;
+    }
+    return buffer_in(zs, name, buf, len, opts, NULL, fn, ud);
+}
+
+static mxh_status file_in(mxh_zoneset *zs, const char *path, const mxh_load_opts *opts,
+                          mxh_zone **out_zone, mxh_record_fn fn, void *ud)
 {
     if (out_zone)
         *out_zone = NULL;
@@ -141,8 +191,25 @@ mxh_status mxh_zoneset_load_file(mxh_zoneset *zs, const char *path, const mxh_lo
         mxh_zs_diag(zs, MXH_DIAG_ERROR, mxh_zs_file(zs, path), 0, NULL, "%s", msg);
         return r == -2 ? MXH_ERR_LIMIT : MXH_ERR_IO;
     }
-    mxh_status st = load_common(zs, path, buf, len, opts, out_zone,
-                                MXH_LOADF_FILE | (maplen ? MXH_LOADF_DISCARD : 0));
+    mxh_status st = load_sunk(zs, path, buf, len, opts, out_zone,
+                              MXH_LOADF_FILE | (maplen ? MXH_LOADF_DISCARD : 0), fn, ud);
     mxh_free_file(buf, maplen);
     return st;
+}
+
+mxh_status mxh_zoneset_load_file(mxh_zoneset *zs, const char *path, const mxh_load_opts *opts,
+                                 mxh_zone **out_zone)
+{
+    return file_in(zs, path, opts, out_zone, NULL, NULL);
+}
+
+mxh_status mxh_zoneset_parse_file(mxh_zoneset *zs, const char *path, const mxh_load_opts *opts,
+                                  mxh_record_fn fn, void *ud)
+{
+    if (!fn) {
+        if (zs)
+            mxh_zs_seterr(zs, "no record callback given");
+        return MXH_ERR_ARG;
+    }
+    return file_in(zs, path, opts, NULL, fn, ud);
 }

@@ -994,7 +994,7 @@ static void stage_record(bload *L, const mxh_rr_in *in, const char *ot, size_t o
         else
             p->target_off = stage_put(L, in->target, in->target_len);
     }
-    if (++L->npend == PEND_MAX)
+    if (++L->npend == PEND_MAX || L->z->sink) /* a parse has no index to fetch */
         flush_records(L);
 }
 
@@ -1067,8 +1067,10 @@ static void do_record(bload *L, bfile *F, const entry *e)
             L->owner_tl = o->len;
             L->owner_gen = L->gen;
             owner_rel = rel;
-            mxh_zone_prefetch(L->z, &in, L->owner, L->owner_len, NULL, 0);
-            L->owner_hash = in.owner_hash;
+            if (!L->z->sink) {
+                mxh_zone_prefetch(L->z, &in, L->owner, L->owner_len, NULL, 0);
+                L->owner_hash = in.owner_hash;
+            }
         }
     } else if (!L->have_owner) {
         ERR(L, F, e->line, "the line starts with white space but there is no previous owner");
@@ -1076,8 +1078,10 @@ static void do_record(bload *L, bfile *F, const entry *e)
         return;
     }
 
-    in.owner_hash = L->owner_hash;
-    in.hashed = 1;
+    if (!L->z->sink) {
+        in.owner_hash = L->owner_hash;
+        in.hashed = 1;
+    }
 
     /* Class. */
     uint16_t rclass = f.klass >= 0 ? f.rclass : 1;
@@ -1124,7 +1128,8 @@ static void do_record(bload *L, bfile *F, const entry *e)
     }
     if (ro.target) {
         in.target_len = strlen(ro.target);
-        mxh_zone_prefetch(L->z, &in, NULL, 0, ro.target, in.target_len);
+        if (!L->z->sink)
+            mxh_zone_prefetch(L->z, &in, NULL, 0, ro.target, in.target_len);
     }
 
     /* TTL: explicit; else $TTL; else the last explicit TTL (RFC 1035 §5.1);
@@ -1440,7 +1445,7 @@ static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
     entry e;
     const char *outer_end = L->buf_end;
     L->buf_end = buf + len;
-    while (!L->nomem && lex_entry(L, &x, &e)) {
+    while (!L->nomem && !L->z->stopped && lex_entry(L, &x, &e)) {
         if (e.err[0]) {
             ERR(L, F, e.line, "%s", e.err);
             reject(L);

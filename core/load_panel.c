@@ -347,7 +347,7 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
     size_t scap = 0;
     unsigned long lineno = 0, lines = 0;
     pos = start;
-    while (mxh_next_line(buf, len, &pos, &ls, &ll)) {
+    while (!c.z->stopped && mxh_next_line(buf, len, &pos, &ls, &ll)) {
         lineno++;
         if (memchr(ls, '\0', ll)) {
             lines++;

@@ -567,7 +567,7 @@ mxh_status mxh_load_table(mxh_zoneset *zs, const char *name, const char *buf, si
     bool first = true;
     const char *ls;
     size_t ll;
-    while (mxh_next_line(buf, len, &pos, &ls, &ll)) {
+    while (!c.l.z->stopped && mxh_next_line(buf, len, &pos, &ls, &ll)) {
         lineno++;
         if (memchr(ls, '\0', ll)) {
             lines++;

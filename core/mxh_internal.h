@@ -251,6 +251,16 @@ struct mxh_zone {
     bool finished;            /* mxh_zone_finish() done */
     uint8_t types[32];        /* bitmap of RR types 0..255 seen */
     bool type_other;          /* some type >= 256 seen */
+    /* A zone being parsed (mxh_zoneset_parse_*): not among zs's zones, no
+     * nodes and no records; mxh_zone_add hands each record to sink instead. */
+    mxh_record_fn sink;
+    void *sink_ud;
+    bool stopped;             /* sink asked to stop: the loaders read no further */
+    size_t streamed;          /* records handed to sink */
+    char *sink_buf;           /* RDATA and its text side by side, when they were not */
+    size_t sink_cap;
+    struct mxh_rr sink_rr;    /* the record shown to sink, and its owner node */
+    mxh_node sink_node;
     UT_hash_handle hh;        /* zs->by_origin, key origin (first zone of an origin only) */
 };
 
@@ -295,6 +305,8 @@ struct mxh_zoneset {
     char **nblocks;           /* every zone's nodes live in these (64 KiB doubling to 1 MiB) */
     uint32_t nnblocks, capnblocks;
     uint32_t nblock_used, nblock_size; /* bytes of the last block */
+    mxh_record_fn sink;       /* during mxh_zoneset_parse_*: zones made are parsed, not kept */
+    void *sink_ud;
     char errmsg[1024];
 };
 

@@ -131,6 +131,27 @@ MXH_API mxh_status mxh_zoneset_load_buffer(mxh_zoneset *zs, const char *name,
                                            const char *buf, size_t len,
                                            const mxh_load_opts *opts, mxh_zone **out_zone);
 /**
+ * Read a zone file as mxh_zoneset_load_file() does (same formats, options,
+ * checks, $INCLUDE handling and diagnostics, which go to zs as usual) but
+ * keep nothing: each record is handed to fn, in file order, and zs gains no
+ * zone and no record. For one pass over input too big to hold, or a syntax
+ * check. rr is valid during the call only; so is every string it gives (owner,
+ * RDATA, target, texts as written), and mxh_rr_zone(rr), which names the zone
+ * being read (mxh_zone_origin) but is not one of zs's zones. Diagnostics of a
+ * parse have no zone (mxh_diag_zone() is NULL). What needs the whole zone is
+ * not done: no delegation marking, no lookups, no duplicate-origin warning.
+ * fn returns 0 to go on, non-zero to stop reading (the call then returns what
+ * it would have for the part read). Returns as mxh_zoneset_load_file().
+ */
+typedef int (*mxh_record_fn)(const mxh_rr *rr, void *ud);
+MXH_API mxh_status mxh_zoneset_parse_file(mxh_zoneset *zs, const char *path,
+                                          const mxh_load_opts *opts, mxh_record_fn fn, void *ud);
+/** The same from memory (`name` as for mxh_zoneset_load_buffer()). */
+MXH_API mxh_status mxh_zoneset_parse_buffer(mxh_zoneset *zs, const char *name,
+                                            const char *buf, size_t len,
+                                            const mxh_load_opts *opts, mxh_record_fn fn,
+                                            void *ud);
+/**
  * Load a shared-host inventory: one server a line,
  * "server-name  address[,address…]  domain [domain …]", '#' comments.
  * A server may appear on several lines (its addresses and domains merge).

@@ -223,7 +223,7 @@ void mxh_zs_diag(mxh_zoneset *zs, mxh_diag_level lvl, mxh_fileno file, unsigned 
     d->file = file;
     d->file_name = fname;
     d->line = line;
-    d->zone = z;
+    d->zone = z && z->sink ? NULL : z; /* a zone being parsed is not kept */
     d->message = m;
     d->shadow = false;
 }
@@ -339,8 +339,16 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, 
     z->origin = mxh_zs_intern(zs, origin, strlen(origin));
     if (!z->origin)
         return NULL;
-    z->index = zs->nzones;
     z->diag_at = zs->ndiags;
+    if (zs->sink) {
+        /* parsed, not kept: no place among the zones, no index, no nodes */
+        z->sink = zs->sink;
+        z->sink_ud = zs->sink_ud;
+        z->first = z;
+        z->index = SIZE_MAX;
+        return z;
+    }
+    z->index = zs->nzones;
     register_origin(zs, z);
     z->apex = mxh_zone_node(z, z->origin, strlen(z->origin));
     if (!z->apex)
@@ -485,6 +493,8 @@ static bool index_add(mxh_zone *z, mxh_node *n, uint32_t ref, uint32_t h)
 
 bool mxh_zone_reserve(mxh_zone *z, size_t nnodes, size_t nrr)
 {
+    if (z->sink)
+        return true; /* a zone being parsed holds nothing */
     if (nnodes > ((size_t)1 << 28) || nrr > ((size_t)1 << 28))
         return false; /* a hint that large is not believed */
     if (nnodes > z->capnodes) {
@@ -627,9 +637,86 @@ static mxh_node *zone_node_h(mxh_zone *z, const char *canon_name, size_t len, ui
     return first;
 }
 
+/*
+ * mxh_zone_add of a zone being parsed: the record is shown to z->sink as a
+ * mxh_rr of z's own (valid until the next one), with an owner node that
+ * belongs to no index. The strings of in are NUL-terminated (as every loader
+ * makes them); the RDATA as written must follow the RDATA's NUL to be found
+ * by mxh_rr_rdata_text, so the two are copied side by side unless they are.
+ */
+static mxh_rr *zone_emit(mxh_zone *z, const mxh_rr_in *in)
+{
+    mxh_zoneset *zs = z->zs;
+    if (z->stopped)
+        return NULL;
+    if (!mxh_name_is_at_or_below(in->owner, z->origin)) {
+        z->ignored++;
+        mxh_zs_diag(zs, MXH_DIAG_WARNING, in->file, in->line, z,
+                    "ignoring out-of-zone data: %s is not in zone %s", in->owner, z->origin);
+        return NULL;
+    }
+    const char *rd = in->rdata ? in->rdata : "";
+    size_t rdl = in->rdata && in->rdata_len ? in->rdata_len : strlen(rd);
+    const char *tx = in->rdata_text;
+    size_t txl = 0;
+    if (tx) {
+        txl = in->rdata_text_len ? in->rdata_text_len : strlen(tx);
+        if (txl == rdl && memcmp(tx, rd, rdl) == 0)
+            tx = NULL;
+    }
+    if (tx && tx != rd + rdl + 1) {
+        size_t need = rdl + txl + 2;
+        if (need > z->sink_cap) {
+            size_t nc = z->sink_cap ? z->sink_cap : 1024;
+            while (nc < need)
+                nc *= 2;
+            char *nb = realloc(z->sink_buf, nc);
+            if (!nb) {
+                z->rejected++;
+                mxh_zs_diag(zs, MXH_DIAG_ERROR, in->file, in->line, z, "out of memory");
+                return NULL;
+            }
+            z->sink_buf = nb;
+            z->sink_cap = nc;
+        }
+        memcpy(z->sink_buf, rd, rdl);
+        z->sink_buf[rdl] = '\0';
+        memcpy(z->sink_buf + rdl + 1, tx, txl);
+        z->sink_buf[rdl + 1 + txl] = '\0';
+        rd = z->sink_buf;
+    }
+    mxh_node *node = &z->sink_node;
+    memset(node, 0, sizeof *node);
+    node->name = in->owner;
+    node->name_len = (uint32_t)in->owner_len;
+    node->zone = z;
+    node->flags = MXH_NODE_DATA | (in->owner_len == strlen(z->origin) ? MXH_NODE_APEX : 0) |
+                  (mxh_name_is_wildcard(in->owner) ? MXH_NODE_WILDCARD : 0);
+    mxh_rr *rr = &z->sink_rr;
+    memset(rr, 0, sizeof *rr);
+    rr->node = node;
+    rr->owner_text = in->owner_text ? in->owner_text : "";
+    rr->rdata = rd;
+    rr->target = in->target;
+    rr->ttl = in->ttl;
+    rr->line = in->line;
+    rr->type = in->type;
+    rr->rclass = in->rclass ? in->rclass : 1;
+    rr->pref = in->pref;
+    rr->file = in->file;
+    rr->flags = (uint8_t)((in->flags & ~MXH_RR_TEXT_AFTER) | (tx ? MXH_RR_TEXT_AFTER : 0));
+    set_type_bit(z, rr->type);
+    z->streamed++;
+    if (z->sink(rr, z->sink_ud) != 0)
+        z->stopped = true;
+    return rr;
+}
+
 mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
 {
     mxh_zoneset *zs = z->zs;
+    if (z->sink)
+        return zone_emit(z, in);
     mxh_node *node = z->last_node;
     if (!node || node->name_len != in->owner_len ||
         memcmp(node->name, in->owner, in->owner_len) != 0)
@@ -864,7 +951,7 @@ static bool in_cuts(const cut_slot *cuts, size_t mask, const char *p, size_t pl)
 
 void mxh_zone_finish(mxh_zone *z)
 {
-    if (z->finished)
+    if (z->finished || z->sink)
         return;
     /* RFC 1034 §4.2.1: NS at a non-apex owner marks a zone cut; data at and
      * below it (except the NS and glue) belongs to the child zone. Only the

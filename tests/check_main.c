@@ -9,7 +9,7 @@
 #define SUITES(X) \
     X(names) X(zoneset) X(rdata) X(loader_bind) X(differential) X(corpus) \
     X(panel) X(table) X(inventory) X(lookup) X(route) \
-    X(engine) X(sandbox) X(rules) X(seeds) X(whatif) X(fast) X(merge)
+    X(engine) X(sandbox) X(rules) X(seeds) X(whatif) X(fast) X(merge) X(parse)
 
 #define DECL(n) Suite *n##_suite(void) __attribute__((weak));
 SUITES(DECL)

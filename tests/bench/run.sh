@@ -6,8 +6,9 @@
 #     nsd-checkzone, named-checkzone, pdnsutil + bind backend, GNU time) and
 #     libzscanner's headers; otherwise a missing peer is skipped, with a note;
 #  2. data: tests/bench/gen.py writes bench-data/ (only what is missing);
-#  3. timers: builds the parse-only timers into BUILD/bench/ (ours against
-#     BUILD/libmxhazard.a, ldns, and Knot's zscanner when its headers exist);
+#  3. timers: builds the parse-only timers into BUILD/bench/ (ours, parser
+#     and loader, against BUILD/libmxhazard.a; ldns; Knot's zscanner when
+#     its headers exist);
 #  4. runs tests/bench/bench.py, which times everything and prints the tables
 #     and PASS/MISS per target (bench-data/results.md keeps a copy).
 #
@@ -65,11 +66,14 @@ python3 "$HERE/gen.py" "$DATA" || { echo "bench: generating data failed" >&2; ex
 TOOLS=$BUILD/bench
 mkdir -p "$TOOLS"
 CFLAGS_B="-std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE"
-rm -f "$TOOLS/parse_only" "$TOOLS/parse_ldns" "$TOOLS/parse_zscanner"
+rm -f "$TOOLS/parse_only" "$TOOLS/parse_stream" "$TOOLS/parse_ldns" "$TOOLS/parse_zscanner"
 if [ -f "$BUILD/libmxhazard.a" ]; then
     $CC $CFLAGS_B -Icore "$HERE/parse_only.c" -o "$TOOLS/parse_only" "$BUILD/libmxhazard.a" \
         $($PKG_CONFIG --libs lua5.4 ldns libpsl) -lm -lpthread \
-        || echo "bench: parse_only did not build (library incomplete?) — our parse row stays empty"
+        || echo "bench: parse_only did not build (library incomplete?) — our loader row stays empty"
+    $CC $CFLAGS_B -Icore "$HERE/parse_stream.c" -o "$TOOLS/parse_stream" "$BUILD/libmxhazard.a" \
+        $($PKG_CONFIG --libs lua5.4 ldns libpsl) -lm -lpthread \
+        || echo "bench: parse_stream did not build (library incomplete?) — our parser row stays empty"
 else
     echo "bench: $BUILD/libmxhazard.a not found — our parse row stays empty"
 fi

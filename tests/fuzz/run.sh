@@ -7,7 +7,7 @@
 set -eu
 SECS=${1:-60}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-"bind auto panel table inventory changeset cdn scan merge"}
+TARGETS=${*:-"bind auto panel table inventory changeset cdn scan merge parse"}
 FCC=${FUZZ_CC:-clang}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 O=build-fuzz
