@@ -6,8 +6,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 /* Commands that live in their own files and may be absent from a build
  * (cli/cmd_whatif.c): dispatched only when linked in. They take argv with
@@ -607,6 +611,24 @@ static int print_version(void)
     return CLI_EXIT_OK;
 }
 
+/*
+ * A scan's memory only grows until the process ends (the zone set is kept
+ * to the end and not freed at exit), and loading threads allocate at the
+ * same time. With glibc's defaults each thread's heap grows a few pages at
+ * a time (an mprotect or brk each, which takes the address-space lock the
+ * other thread's page faults need) and freed scratch at the top is given back
+ * to the system only to be faulted in again for the next file. So: grow
+ * heaps 32 MiB at a time and give nothing back before exit. Measured on
+ * 10,000 small zones with --jobs 2: ~9 % less CPU (tests/bench/README.md).
+ */
+static void heap_for_batch(void)
+{
+#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(M_TRIM_THRESHOLD)
+    (void)mallopt(M_TOP_PAD, 32 << 20);
+    (void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -621,8 +643,10 @@ int main(int argc, char **argv)
             return cli_usage_error(NULL, "help takes at most one command");
         return cli_help(argc == 3 ? argv[2] : NULL, stdout);
     }
-    if (strcmp(cmd, "scan") == 0)
+    if (strcmp(cmd, "scan") == 0) {
+        heap_for_batch();
         return cli_cmd_scan(argc - 2, argv + 2);
+    }
     if (strcmp(cmd, "route") == 0)
         return cli_cmd_route(argc - 2, argv + 2);
     if (strcmp(cmd, "rules") == 0)
