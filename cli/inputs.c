@@ -81,14 +81,17 @@ int cli_skip_by_name(const char *name, const char **reason)
     return 0;
 }
 
-/* Directory entries are kept as one type byte ('r': readdir says a regular
- * file; '?': ask lstat) followed by the name; sorted by name (strcmp order).
- * A hosting export has 100,000 names in a directory: the sort compares the
- * first 16 bytes as two big-endian numbers, taken once per entry. */
+/* Directory entries: the names in one pool (a type byte, 'r' when readdir
+ * says regular file and '?' to ask lstat, then the name and its NUL), sorted
+ * by name (strcmp order). A hosting export has 100,000 names in a directory:
+ * the sort compares the first 16 bytes as two big-endian numbers, taken once
+ * per entry, and nothing is allocated per entry but the path kept. */
 typedef struct dent {
     uint64_t k0, k1;            /* name bytes 0-7 and 8-15, zero-padded */
-    char *e;                    /* type byte + name */
+    size_t off;                 /* type byte + name in the pool */
 } dent;
+
+static const char *sort_pool;   /* the pool during qsort (not reentrant: one walk at a time) */
 
 static uint64_t be_key(const char *s, size_t n)
 {
@@ -105,7 +108,7 @@ static int cmp_entry(const void *a, const void *b)
         return x->k0 < y->k0 ? -1 : 1;
     if (x->k1 != y->k1)
         return x->k1 < y->k1 ? -1 : 1;
-    return strcmp(x->e + 1, y->e + 1);
+    return strcmp(sort_pool + x->off + 1, sort_pool + y->off + 1);
 }
 
 static int same_file(const struct stat *a, const struct stat *b)
@@ -113,13 +116,14 @@ static int same_file(const struct stat *a, const struct stat *b)
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-static void add_kind(cli_inputs *in, const char *path, const char *error, int regular)
+/* Add an input whose path the list now owns. */
+static void add_owned(cli_inputs *in, char *path, const char *error, int regular)
 {
     if (in->n == in->cap) {
         in->cap = in->cap ? in->cap * 2 : 64;
         in->items = cli_xrealloc(in->items, in->cap * sizeof *in->items);
     }
-    in->items[in->n].path = cli_xstrdup(path);
+    in->items[in->n].path = path;
     in->items[in->n].error = error ? cli_xstrdup(error) : NULL;
     in->items[in->n].regular = regular;
     in->n++;
@@ -127,7 +131,7 @@ static void add_kind(cli_inputs *in, const char *path, const char *error, int re
 
 static void add(cli_inputs *in, const char *path, const char *error)
 {
-    add_kind(in, path, error, 0);
+    add_owned(in, cli_xstrdup(path), error, 0);
 }
 
 static void dir_error(cli_inputs *in, const char *path, const char *why)
@@ -150,33 +154,45 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
     }
     dent *names = NULL;
     size_t nnames = 0, capnames = 0;
+    char *pool = NULL;
+    size_t npool = 0, cappool = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
         size_t nl = strlen(de->d_name);
-        char *e = cli_xmalloc(nl + 2);
-        e[0] = de->d_type == DT_REG ? 'r' : '?';
-        memcpy(e + 1, de->d_name, nl + 1);
+        if (npool + nl + 2 > cappool) {
+            cappool = cappool ? cappool * 2 : 16384;
+            while (npool + nl + 2 > cappool)
+                cappool *= 2;
+            pool = cli_xrealloc(pool, cappool);
+        }
+        pool[npool] = de->d_type == DT_REG ? 'r' : '?';
+        memcpy(pool + npool + 1, de->d_name, nl + 1);
         if (nnames == capnames) {
             capnames = capnames ? capnames * 2 : 64;
             names = cli_xrealloc(names, capnames * sizeof *names);
         }
         names[nnames].k0 = be_key(de->d_name, nl);
         names[nnames].k1 = nl > 8 ? be_key(de->d_name + 8, nl - 8) : 0;
-        names[nnames++].e = e;
+        names[nnames++].off = npool;
+        npool += nl + 2;
     }
     closedir(d);
-    if (nnames > 1)
+    if (nnames > 1) {
+        sort_pool = pool;
         qsort(names, nnames, sizeof *names, cmp_entry);
+        sort_pool = NULL;
+    }
 
     size_t dl = strlen(dir);
     int slash = dl > 0 && dir[dl - 1] == '/';
     for (size_t i = 0; i < nnames; i++) {
-        const char *name = names[i].e + 1;
+        const char *ent = pool + names[i].off;
+        const char *name = ent + 1;
         /* readdir already says it is a regular file: no lstat needed (one
          * system call less per zone of a large directory). */
-        int known_regular = names[i].e[0] == 'r' && !inv;
+        int known_regular = ent[0] == 'r' && !inv;
         size_t nl = strlen(name);
         char *path = cli_xmalloc(dl + nl + 2);
         memcpy(path, dir, dl);
@@ -191,10 +207,12 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
             if (verbose)
                 fprintf(stderr, "mxhazard: skipped %s (%s)\n", path, why);
         } else if (known_regular) {
-            add_kind(in, path, NULL, 1);
+            add_owned(in, path, NULL, 1);
+            continue;
         } else if (lstat(path, &lst) != 0) {
             /* Vanished between readdir and now: let the loader report it. */
-            add(in, path, NULL);
+            add_owned(in, path, NULL, 0);
+            continue;
         } else if (S_ISLNK(lst.st_mode) && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
             in->skipped++;
             if (verbose)
@@ -213,12 +231,12 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
         } else {
             /* Regular files, and links to files or dangling links: the
              * latter become load errors naming the path. */
-            add_kind(in, path, NULL, S_ISREG(lst.st_mode));
+            add_owned(in, path, NULL, S_ISREG(lst.st_mode));
+            continue;
         }
         free(path);
     }
-    for (size_t i = 0; i < nnames; i++)
-        free(names[i].e);
+    free(pool);
     free(names);
 }
 
