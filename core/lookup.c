@@ -172,9 +172,8 @@ static const mxh_zone *zone_for(const mxh_zoneset *zs, const mxh_zone *ctx, cons
         return hint; /* no loaded zone lies below the hint's origin */
     size_t olen = strlen(hint->origin), nlen = strlen(name);
     for (const char *p = name; p && suffix_len(name, nlen, p) > olen; p = mxh_name_parent(p)) {
-        const mxh_zone *z;
         size_t pl = suffix_len(name, nlen, p);
-        HASH_FIND(hh, zs->by_origin, p, pl, z);
+        const mxh_zone *z = mxh_zs_origin(zs, p, pl);
         if (z)
             return ctx && ctx != z && strcmp(ctx->origin, z->origin) == 0 ? ctx : z;
     }

@@ -261,7 +261,6 @@ struct mxh_zone {
     size_t sink_cap;
     struct mxh_rr sink_rr;    /* the record shown to sink, and its owner node */
     mxh_node sink_node;
-    UT_hash_handle hh;        /* zs->by_origin, key origin (first zone of an origin only) */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -285,7 +284,20 @@ typedef struct mxh_str_slot {
 } mxh_str_slot;
 
 struct mxh_inventory;         /* core/inventory.c */
-struct mxh_ancestor;          /* core/zoneset.c */
+
+/* A table of names (zone origins, their ancestors): open addressing with
+ * linear probing, at most half full. A slot keeps the name's hash and
+ * length, so a probe reads the name only on a likely match (a chained table
+ * such as uthash's reads every item of the chain). */
+typedef struct mxh_oslot {
+    const char *name;         /* NULL: empty */
+    void *val;
+    uint32_t hash, len;
+} mxh_oslot;
+typedef struct mxh_otab {
+    mxh_oslot *slots;         /* nslots a power of two, or 0 */
+    size_t nslots, n;
+} mxh_otab;
 
 struct mxh_zoneset {
     mxh_arena arena;
@@ -295,12 +307,12 @@ struct mxh_zoneset {
     size_t nfiles, capfiles;
     struct mxh_zone **zones;  /* load order */
     size_t nzones, capzones;
-    struct mxh_zone *by_origin;
+    mxh_otab by_origin;       /* the first zone of each origin */
     struct mxh_diag *diags;
     size_t ndiags, capdiags;
     struct mxh_inventory *inventory;
     size_t nrecords;
-    struct mxh_ancestor *ancestors; /* every proper ancestor of a loaded origin (uthash) */
+    mxh_otab ancestors;       /* every proper ancestor of a loaded origin (val unused) */
     bool ancestors_lost;      /* out of memory once: every zone counts as having inner zones */
     char **nblocks;           /* every zone's nodes live in these (64 KiB doubling to 1 MiB) */
     uint32_t nnblocks, capnblocks;
@@ -365,6 +377,8 @@ MXH_HIDDEN bool mxh_zone_reserve(mxh_zone *z, size_t nnodes, size_t nrr);
 MXH_HIDDEN mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in);
 /* After loading: mark delegation points and names below them. Idempotent. */
 MXH_HIDDEN void mxh_zone_finish(mxh_zone *z);
+/* The first loaded zone whose origin is name[0..len) (canonical), or NULL. */
+MXH_HIDDEN mxh_zone *mxh_zs_origin(const mxh_zoneset *zs, const char *name, size_t len);
 /* The zone answering for canonical name: the closest enclosing loaded zone,
  * preferring ctx when ctx's origin is that zone's origin (so a shadowed
  * duplicate answers for itself). NULL = external. */

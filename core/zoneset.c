@@ -11,12 +11,84 @@
 
 #pragma weak mxh_inventory_free
 
-/* The proper ancestors of every loaded origin, so that a zone learns that a
- * zone inside it is loaded whichever of the two comes first. */
-struct mxh_ancestor {
-    const char *name;         /* a suffix of an interned origin */
-    UT_hash_handle hh;
-};
+/* ------------------------------------------------------------------------ */
+/* Name tables (mxh_otab)                                                   */
+
+static const mxh_oslot *otab_find(const mxh_otab *t, const char *name, size_t len, uint32_t h)
+{
+    if (!t->nslots)
+        return NULL;
+    size_t mask = t->nslots - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const mxh_oslot *sl = &t->slots[i];
+        if (!sl->name)
+            return NULL;
+        if (sl->hash == h && sl->len == len && memcmp(sl->name, name, len) == 0)
+            return sl;
+    }
+}
+
+static void otab_put(mxh_oslot *slots, size_t nslots, const mxh_oslot *in)
+{
+    size_t mask = nslots - 1;
+    size_t i = in->hash & mask;
+    while (slots[i].name)
+        i = (i + 1) & mask;
+    slots[i] = *in;
+}
+
+/* Add name (not yet in t; the text must outlive t) with val; false: out of memory. */
+static bool otab_add(mxh_otab *t, const char *name, size_t len, uint32_t h, void *val)
+{
+    if ((t->n + 1) * 2 > t->nslots) {
+        size_t ns = t->nslots ? t->nslots * 2 : 64;
+        mxh_oslot *nsl = calloc(ns, sizeof *nsl);
+        if (!nsl)
+            return false;
+        for (size_t i = 0; i < t->nslots; i++)
+            if (t->slots[i].name)
+                otab_put(nsl, ns, &t->slots[i]);
+        free(t->slots);
+        t->slots = nsl;
+        t->nslots = ns;
+    }
+    mxh_oslot in = {name, val, h, (uint32_t)len};
+    otab_put(t->slots, t->nslots, &in);
+    t->n++;
+    return true;
+}
+
+/* Room for n more names in t without growing; false: out of memory. */
+static bool otab_reserve(mxh_otab *t, size_t n)
+{
+    size_t ns = t->nslots ? t->nslots : 64;
+    while ((t->n + n) * 2 > ns)
+        ns *= 2;
+    if (ns == t->nslots)
+        return true;
+    mxh_oslot *nsl = calloc(ns, sizeof *nsl);
+    if (!nsl)
+        return false;
+    for (size_t i = 0; i < t->nslots; i++)
+        if (t->slots[i].name)
+            otab_put(nsl, ns, &t->slots[i]);
+    free(t->slots);
+    t->slots = nsl;
+    t->nslots = ns;
+    return true;
+}
+
+static void otab_free(mxh_otab *t)
+{
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+mxh_zone *mxh_zs_origin(const mxh_zoneset *zs, const char *name, size_t len)
+{
+    const mxh_oslot *sl = otab_find(&zs->by_origin, name, len, mxh_hash_bytes(name, len));
+    return sl ? sl->val : NULL;
+}
 
 
 const char *mxh_version(void) { return MXH_VERSION_STRING; }
@@ -69,8 +141,8 @@ void mxh_zoneset_free(mxh_zoneset *zs)
         free(z->deep);
         free(z->rrs);
     }
-    HASH_CLEAR(hh, zs->by_origin);
-    HASH_CLEAR(hh, zs->ancestors);
+    otab_free(&zs->by_origin);
+    otab_free(&zs->ancestors);
     free(zs->strings);
     for (uint32_t i = 0; i < zs->nnblocks; i++)
         free(zs->nblocks[i]);
@@ -269,41 +341,42 @@ static void ancestors_lost(mxh_zoneset *zs)
 static void link_nesting(mxh_zoneset *zs, mxh_zone *z)
 {
     size_t olen = strlen(z->origin);
-    struct mxh_ancestor *a;
-    HASH_FIND(hh, zs->ancestors, z->origin, olen, a);
-    if (a || zs->ancestors_lost)
+    if (zs->ancestors_lost ||
+        otab_find(&zs->ancestors, z->origin, olen, mxh_hash_bytes(z->origin, olen)))
         z->has_inner_zones = true; /* a zone loaded before lies below this origin */
+    /* Each proper ancestor: a loaded zone there learns of this one; then the
+     * ancestors join the table, up to the first already in it (and so are
+     * all above it). */
+    bool adding = !zs->ancestors_lost;
     for (const char *p = mxh_name_parent(z->origin); p; p = mxh_name_parent(p)) {
         size_t pl = olen - (size_t)(p - z->origin);
-        mxh_zone *up;
-        HASH_FIND(hh, zs->by_origin, p, pl, up);
+        uint32_t h = mxh_hash_bytes(p, pl);
+        const mxh_oslot *up = otab_find(&zs->by_origin, p, pl, h);
         if (up)
-            up->has_inner_zones = true;
-    }
-    if (zs->ancestors_lost)
-        return;
-    for (const char *p = mxh_name_parent(z->origin); p; p = mxh_name_parent(p)) {
-        size_t pl = olen - (size_t)(p - z->origin);
-        HASH_FIND(hh, zs->ancestors, p, pl, a);
-        if (a)
-            break; /* and so are all above it */
-        a = mxh_arena_alloc(&zs->arena, sizeof *a);
-        if (!a) {
-            ancestors_lost(zs);
-            z->has_inner_zones = true;
-            return;
+            ((mxh_zone *)up->val)->has_inner_zones = true;
+        if (adding) {
+            if (otab_find(&zs->ancestors, p, pl, h)) {
+                adding = false;
+            } else if (!otab_add(&zs->ancestors, p, pl, h, NULL)) {
+                ancestors_lost(zs);
+                z->has_inner_zones = true;
+                adding = false;
+            }
         }
-        a->name = p;
-        HASH_ADD_KEYPTR(hh, zs->ancestors, a->name, pl, a);
     }
 }
 
 /* Register z under its origin: the first zone of an origin answers for it;
- * a later one is shadowed, with a warning. */
-static void register_origin(mxh_zoneset *zs, mxh_zone *z)
+ * a later one is shadowed, with a warning. False (nothing changed) when out
+ * of memory. */
+static bool register_origin(mxh_zoneset *zs, mxh_zone *z)
 {
-    mxh_zone *first;
-    HASH_FIND(hh, zs->by_origin, z->origin, strlen(z->origin), first);
+    size_t olen = strlen(z->origin);
+    uint32_t h = mxh_hash_bytes(z->origin, olen);
+    const mxh_oslot *sl = otab_find(&zs->by_origin, z->origin, olen, h);
+    mxh_zone *first = sl ? sl->val : NULL;
+    if (!first && !otab_add(&zs->by_origin, z->origin, olen, h, z))
+        return false;
     z->first = first ? first : z;
     link_nesting(zs, z);
     if (first) {
@@ -314,9 +387,8 @@ static void register_origin(mxh_zoneset *zs, mxh_zone *z)
                     z->origin, mxh_zs_file_name(zs, first->file));
         if (zs->ndiags > before)
             zs->diags[zs->ndiags - 1].shadow = true;
-    } else {
-        HASH_ADD_KEYPTR(hh, zs->by_origin, z->origin, strlen(z->origin), z);
     }
+    return true;
 }
 
 mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, mxh_format fmt)
@@ -349,7 +421,8 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, 
         return z;
     }
     z->index = zs->nzones;
-    register_origin(zs, z);
+    if (!register_origin(zs, z))
+        return NULL;
     z->apex = mxh_zone_node(z, z->origin, strlen(z->origin));
     if (!z->apex)
         return NULL;
@@ -854,6 +927,8 @@ mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src)
                  sizeof *dst->nblocks))
         return MXH_ERR_NOMEM;
     dst->capnblocks = (uint32_t)cb;
+    if (!otab_reserve(&dst->by_origin, src->nzones))
+        return MXH_ERR_NOMEM; /* then registering src's zones cannot fail */
     mxh_fileno *fmap = malloc((src->nfiles ? src->nfiles : 1) * sizeof *fmap);
     if (!fmap)
         return MXH_ERR_NOMEM;
@@ -885,8 +960,8 @@ mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src)
         dst->nblock_used = src->nblock_used; /* the last block is src's now */
         dst->nblock_size = src->nblock_size;
     }
-    HASH_CLEAR(hh, src->by_origin);  /* the zones are registered with dst below */
-    HASH_CLEAR(hh, src->ancestors);
+    otab_free(&src->by_origin); /* the zones are registered with dst below */
+    otab_free(&src->ancestors);
 
     /* Zones in src's order, each registered as mxh_zone_create would have;
      * src's diagnostics in their order, the "already loaded" warnings
@@ -915,7 +990,7 @@ mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src)
                 z->slots[k].ref += boff << NBLOCK_BITS;
         for (size_t k = 0; k < z->nrr; k++)
             z->rrs[k]->file = z->rrs[k]->file < src->nfiles ? fmap[z->rrs[k]->file] : 0;
-        register_origin(dst, z);
+        (void)register_origin(dst, z); /* room reserved above */
         dst->zones[dst->nzones++] = z;
     }
     dst->nrecords += src->nrecords;
@@ -1014,9 +1089,9 @@ void mxh_zone_finish(mxh_zone *z)
 
 const mxh_zone *mxh_zs_zone_for(const mxh_zoneset *zs, const mxh_zone *ctx, const char *canon_name)
 {
+    size_t nl = strlen(canon_name);
     for (const char *p = canon_name; p; p = mxh_name_parent(p)) {
-        mxh_zone *z;
-        HASH_FIND(hh, zs->by_origin, p, strlen(p), z);
+        mxh_zone *z = mxh_zs_origin(zs, p, nl - (size_t)(p - canon_name));
         if (z) {
             if (ctx && ctx != z && strcmp(ctx->origin, z->origin) == 0)
                 return ctx;
