@@ -458,7 +458,7 @@ int cli_cmd_scan(int argc, char **argv)
     cli_summary sum;
     memset(&sum, 0, sizeof sum);
     progress pr = {show_progress, 0, cli_now(), 0};
-    for (size_t i = 0; i < ld.nunits; i++) {
+    for (size_t i = 0; i < ld.nunits;) {
         pthread_mutex_lock(&c.mu);
         while (!c.slots[i].done) {
             /* Sleep until a run of slots is likely done (the one PRINT_BATCH
@@ -485,34 +485,42 @@ int cli_cmd_scan(int argc, char **argv)
             }
         }
         c.printer_waits_for = (size_t)-1;
+        /* Every slot done from i on is printed in one visit to the lock (two
+         * visits per zone made the printer and the workers meet there, and
+         * sleep, thousands of times in a large batch). */
+        size_t end = i + 1;
+        while (end < ld.nunits && c.slots[end].done)
+            end++;
         pthread_mutex_unlock(&c.mu);
 
-        const cli_unit *u = &ld.units[i];
-        slot *s = &c.slots[i];
-        if (o.verbose && !o.quiet)
-            load_warnings(&ld, u);
-        sum.load_errors += s->n_load;
-        sum.rule_errors += s->n_rule_err;
-        for (int sv = 0; sv < 3; sv++)
-            sum.by_sev[sv] += s->n_sev[sv];
-        if (s->show) {
-            progress_end(&pr);
-            if (s->text)
-                fwrite(s->text, 1, s->textlen, out.f);
-            else
-                cli_out_unit(&out, u->file, u->zone ? mxh_zone_origin(u->zone) : NULL, s->v,
-                             s->n);
+        for (; i < end; i++) {
+            const cli_unit *u = &ld.units[i];
+            slot *s = &c.slots[i];
+            if (o.verbose && !o.quiet)
+                load_warnings(&ld, u);
+            sum.load_errors += s->n_load;
+            sum.rule_errors += s->n_rule_err;
+            for (int sv = 0; sv < 3; sv++)
+                sum.by_sev[sv] += s->n_sev[sv];
+            if (s->show) {
+                progress_end(&pr);
+                if (s->text)
+                    fwrite(s->text, 1, s->textlen, out.f);
+                else
+                    cli_out_unit(&out, u->file, u->zone ? mxh_zone_origin(u->zone) : NULL, s->v,
+                                 s->n);
+            }
+            free(s->text);
+            s->text = NULL;
+            for (size_t k = 0; k < s->n; k++)
+                cli_fd_free(&s->v[k]);
+            free(s->v);
+            s->v = NULL;
+            s->n = s->cap = 0;
         }
-        free(s->text);
-        s->text = NULL;
-        for (size_t k = 0; k < s->n; k++)
-            cli_fd_free(&s->v[k]);
-        free(s->v);
-        s->v = NULL;
-        s->n = s->cap = 0;
 
         pthread_mutex_lock(&c.mu);
-        c.next_print = i + 1;
+        c.next_print = end;
         if (c.workers_waiting)
             pthread_cond_broadcast(&c.cv_space);
         pthread_mutex_unlock(&c.mu);
