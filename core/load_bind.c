@@ -163,7 +163,7 @@ typedef struct bload {
     bool top_is_file;
     const char *top_name;
     const char *root_opt;
-    uint16_t top_file;
+    mxh_fileno top_file;
     char top_real[PATH_MAX];
     char top_dir[PATH_MAX];
     char root[PATH_MAX];
@@ -185,6 +185,55 @@ typedef struct bload {
     bool discard;
     uintptr_t dropped;      /* dropped up to here */
 } bload;
+
+/* The buffers of one load are kept by the zone set for the next (a batch
+ * loads thousands of small files: getting and giving back four buffers per
+ * file cost as much as a small file's parse, and grew a thread's heap page
+ * by page). Only modest sizes are kept. */
+#define KEEP_MAX ((size_t)256 << 10)
+
+static void scratch_take(bload *L)
+{
+    mxh_scratch *k = L->zs->scratch;
+    if (!k)
+        return;
+    L->zs->scratch = NULL; /* in use: a load started meanwhile (from a record
+                            * callback) makes buffers of its own */
+    L->tok = k->tok;
+    L->captok = k->captok;
+    L->rbuf = k->rbuf;
+    L->rcap = k->rcap;
+    L->cbuf = k->cbuf;
+    L->ccap = k->ccap;
+    L->stage = k->stage;
+    L->stage_cap = k->stage_cap;
+    free(k);
+}
+
+static void scratch_give(bload *L)
+{
+    mxh_scratch *k = L->zs->scratch ? NULL : malloc(sizeof *k);
+    if (k && L->captok * sizeof *L->tok <= KEEP_MAX && L->rcap <= KEEP_MAX &&
+        L->ccap <= KEEP_MAX && L->stage_cap <= KEEP_MAX) {
+        k->tok = L->tok;
+        k->captok = L->captok;
+        k->rbuf = L->rbuf;
+        k->rcap = L->rcap;
+        k->cbuf = L->cbuf;
+        k->ccap = L->ccap;
+        k->stage = L->stage;
+        k->stage_cap = L->stage_cap;
+        L->zs->scratch = k;
+    } else {
+        free(k);
+        free(L->tok);
+        free(L->rbuf);
+        free(L->cbuf);
+        free(L->stage);
+    }
+    L->tok = NULL;
+    L->rbuf = L->cbuf = L->stage = NULL;
+}
 
 /* One file being read. */
 typedef struct bfile {
@@ -1536,6 +1585,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
     memset(&L, 0, sizeof L);
     L.zs = zs;
     L.opts = opts;
+    scratch_take(&L);
     L.discard = (flags & MXH_LOADF_DISCARD) != 0;
     L.max_depth = opts && opts->include_depth ? opts->include_depth : MXH_INCLUDE_DEPTH;
     if (L.max_depth > MXH_INCLUDE_DEPTH * 4)
@@ -1564,7 +1614,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
         if (gl <= 0) {
             mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL, "bad origin '%s': %s", opts->origin,
                         mxh_name_strerror(gl));
-            free(L.tok);
+            scratch_give(&L);
             return MXH_ERR_ARG;
         }
     }
@@ -1574,7 +1624,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
     char origin[MXH_NAME_BUF];
     int ol = origin_from_text(&L, buf, len, base, origin, sizeof origin);
     if (L.nomem) {
-        free(L.tok);
+        scratch_give(&L);
         return MXH_ERR_NOMEM;
     }
     if (gl > 0) {
@@ -1589,7 +1639,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
             mxh_zs_diag(zs, MXH_DIAG_ERROR, file, 0, NULL,
                         "cannot tell the zone's origin: no $ORIGIN or absolute SOA owner at the "
                         "top, no origin given, and the file name does not look like a domain");
-            free(L.tok);
+            scratch_give(&L);
             return MXH_ERR_ARG;
         }
     }
@@ -1598,7 +1648,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
     L.owner_off = NO_OFF;
     L.z = mxh_zone_create(zs, origin, file, MXH_FMT_BIND);
     if (!L.z) {
-        free(L.tok);
+        scratch_give(&L);
         return MXH_ERR_NOMEM;
     }
     /* A big file: its index and arrays sized up front from its length (about
@@ -1608,10 +1658,7 @@ mxh_status mxh_load_bind_ex(mxh_zoneset *zs, const char *name, const char *buf, 
         (void)mxh_zone_reserve(L.z, len / 40, len / 30);
     load_entries(&L, &F, buf, len);
 
-    free(L.tok);
-    free(L.rbuf);
-    free(L.cbuf);
-    free(L.stage);
+    scratch_give(&L);
     if (out)
         *out = L.z;
     if (L.nomem) {

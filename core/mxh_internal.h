@@ -285,6 +285,14 @@ typedef struct mxh_str_slot {
 
 struct mxh_inventory;         /* core/inventory.c */
 
+/* The master-file loader's buffers, kept between loads (core/load_bind.c). */
+typedef struct mxh_scratch {
+    void *tok;
+    size_t captok;
+    char *rbuf, *cbuf, *stage;
+    size_t rcap, ccap, stage_cap;
+} mxh_scratch;
+
 /* A table of names (zone origins, their ancestors): open addressing with
  * linear probing, at most half full. A slot keeps the name's hash and
  * length, so a probe reads the name only on a likely match (a chained table
@@ -317,6 +325,7 @@ struct mxh_zoneset {
     char **nblocks;           /* every zone's nodes live in these (64 KiB doubling to 1 MiB) */
     uint32_t nnblocks, capnblocks;
     uint32_t nblock_used, nblock_size; /* bytes of the last block */
+    mxh_scratch *scratch;     /* the loader's buffers between loads, or NULL */
     mxh_record_fn sink;       /* during mxh_zoneset_parse_*: zones made are parsed, not kept */
     void *sink_ud;
     char errmsg[1024];

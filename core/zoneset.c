@@ -143,6 +143,13 @@ void mxh_zoneset_free(mxh_zoneset *zs)
     }
     otab_free(&zs->by_origin);
     otab_free(&zs->ancestors);
+    if (zs->scratch) {
+        free(zs->scratch->tok);
+        free(zs->scratch->rbuf);
+        free(zs->scratch->cbuf);
+        free(zs->scratch->stage);
+        free(zs->scratch);
+    }
     free(zs->strings);
     for (uint32_t i = 0; i < zs->nnblocks; i++)
         free(zs->nblocks[i]);
