@@ -249,6 +249,13 @@ struct mxh_zone {
                                * earlier zone that shadows it */
     size_t diag_at;           /* zs->ndiags when the zone was made (mxh_zoneset_merge) */
     bool finished;            /* mxh_zone_finish() done */
+    /* What joining zone sets (mxh_zoneset_merge) shifts, so that it need not
+     * visit every record and index slot: a record's file number is
+     * rr->file + file_base and an index slot's node block is its block
+     * number + nblock_base (both modulo 2^32). */
+    mxh_fileno file_base;
+    uint32_t nblock_base;
+    bool nofile_records;      /* some record names no file (file number 0) */
     uint8_t types[32];        /* bitmap of RR types 0..255 seen */
     bool type_other;          /* some type >= 256 seen */
     /* A zone being parsed (mxh_zoneset_parse_*): not among zs's zones, no
@@ -262,6 +269,12 @@ struct mxh_zone {
     struct mxh_rr sink_rr;    /* the record shown to sink, and its owner node */
     mxh_node sink_node;
 };
+
+/* A record's file number in its zone set (0: no file). */
+static inline mxh_fileno mxh_rr_fileno(const struct mxh_rr *rr)
+{
+    return rr->file + rr->node->zone->file_base;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Zone set                                                                 */

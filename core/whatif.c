@@ -1143,7 +1143,7 @@ static mxh_rr_in rr_in_of(apply_ctx *a, const mxh_rr *rr)
     in.rdata_text = mxh_rr_rdata_text(rr);
     in.target = rr->target;
     in.pref = rr->pref;
-    in.file = map_file(a, rr->file);
+    in.file = map_file(a, mxh_rr_fileno(rr));
     in.line = rr->line;
     in.flags = rr->flags;
     return in;

@@ -449,7 +449,7 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, 
 
 static inline mxh_node *node_at(const mxh_zone *z, uint32_t ref)
 {
-    return (mxh_node *)(void *)(z->zs->nblocks[ref >> NBLOCK_BITS] +
+    return (mxh_node *)(void *)(z->zs->nblocks[(ref >> NBLOCK_BITS) + z->nblock_base] +
                                 ((size_t)(ref & ((1u << NBLOCK_BITS) - 1)) << 3));
 }
 
@@ -492,7 +492,7 @@ static mxh_node *node_alloc(mxh_zone *z, size_t bytes, uint32_t *ref)
     }
     uint32_t off = zs->nblock_used;
     zs->nblock_used += (uint32_t)bytes;
-    *ref = ((zs->nnblocks - 1) << NBLOCK_BITS) | (off >> 3);
+    *ref = ((zs->nnblocks - 1 - z->nblock_base) << NBLOCK_BITS) | (off >> 3);
     return (mxh_node *)(void *)(zs->nblocks[zs->nnblocks - 1] + off);
 }
 
@@ -860,7 +860,9 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
     rr->type = in->type;
     rr->rclass = in->rclass ? in->rclass : 1;
     rr->pref = in->pref;
-    rr->file = in->file;
+    rr->file = in->file - z->file_base; /* see mxh_rr_fileno */
+    if (!in->file)
+        z->nofile_records = true;
     rr->flags = (uint8_t)((in->flags & ~MXH_RR_TEXT_AFTER) | (tx ? MXH_RR_TEXT_AFTER : 0));
     if (z->nrr == z->caprr) {
         size_t nc = z->caprr ? z->caprr * 2 : 32;
@@ -950,6 +952,7 @@ mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src)
     }
     dst->capfiles = cf;
     fmap[0] = 0;
+    mxh_fileno fbase = (mxh_fileno)dst->nfiles - 1; /* src's file i is dst's fbase + i */
     for (size_t i = 1; i < src->nfiles; i++) {
         fmap[i] = (mxh_fileno)dst->nfiles;
         dst->files[dst->nfiles++] = src->files[i];
@@ -992,11 +995,19 @@ mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src)
         z->file = z->file < src->nfiles ? fmap[z->file] : 0;
         z->index = dst->nzones;
         z->diag_at = dst->ndiags;
-        for (size_t k = 0; k < z->nslots; k++)
-            if (z->slots[k].ref)
-                z->slots[k].ref += boff << NBLOCK_BITS;
-        for (size_t k = 0; k < z->nrr; k++)
-            z->rrs[k]->file = z->rrs[k]->file < src->nfiles ? fmap[z->rrs[k]->file] : 0;
+        /* src's node blocks follow dst's, its files follow dst's in order
+         * (src's file i is now fbase + i): one shift per zone, no visit to
+         * its records and slots (mxh_rr_fileno, node_at). A record of no
+         * file keeps none, so a zone holding one is remapped record by record. */
+        z->nblock_base += boff;
+        if (z->nofile_records) {
+            for (size_t k = 0; k < z->nrr; k++) {
+                mxh_fileno f = mxh_rr_fileno(z->rrs[k]);
+                f = f < src->nfiles ? fmap[f] : 0;
+                z->rrs[k]->file = f - (z->file_base + fbase);
+            }
+        }
+        z->file_base += fbase;
         (void)register_origin(dst, z); /* room reserved above */
         dst->zones[dst->nzones++] = z;
     }
@@ -1159,7 +1170,7 @@ const char *mxh_rr_rdata_text(const mxh_rr *rr)
 {
     return (rr->flags & MXH_RR_TEXT_AFTER) ? rr->rdata + strlen(rr->rdata) + 1 : rr->rdata;
 }
-const char *mxh_rr_file(const mxh_rr *rr) { return mxh_zs_file_name(rr->node->zone->zs, rr->file); }
+const char *mxh_rr_file(const mxh_rr *rr) { return mxh_zs_file_name(rr->node->zone->zs, mxh_rr_fileno(rr)); }
 unsigned long mxh_rr_line(const mxh_rr *rr) { return rr->line; }
 const mxh_zone *mxh_rr_zone(const mxh_rr *rr) { return rr->node->zone; }
 

@@ -260,6 +260,65 @@ START_TEST(test_many_files)
 }
 END_TEST
 
+/* Joining shifts file numbers and node blocks per zone, not per record: a
+ * record of no file (file number 0) must stay of no file, nodes added to a
+ * joined zone afterwards must be found, and all of it survive a second join. */
+START_TEST(test_merge_shifts)
+{
+    mxh_zoneset *dst, *src;
+    ck_assert_int_eq(mxh_zoneset_new(&dst), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_new(&src), MXH_OK);
+    static const char a[] = "$ORIGIN a.test.\n$TTL 60\n@ MX 10 mail\nmail A 192.0.2.1\n";
+    ck_assert_int_eq(mxh_zoneset_load_buffer(dst, "first.zone", a, strlen(a), NULL, NULL), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_load_buffer(dst, "second.zone", a, strlen(a), NULL, NULL), MXH_OK);
+    mxh_zone *z = mxh_zone_create(src, "b.test.", mxh_zs_file(src, "b.zone"), MXH_FMT_BIND);
+    ck_assert_ptr_nonnull(z);
+    mxh_rr_in in;
+    memset(&in, 0, sizeof in);
+    in.owner = "b.test.";
+    in.owner_len = strlen(in.owner);
+    in.owner_text = "@";
+    in.type = MXH_TYPE_A;
+    in.ttl = 60;
+    in.rdata = "192.0.2.7";
+    in.file = mxh_zs_file(src, "b.zone");
+    in.line = 3;
+    ck_assert_ptr_nonnull(mxh_zone_add(z, &in));
+    in.owner = "www.b.test.";
+    in.owner_len = strlen(in.owner);
+    in.file = 0; /* no file */
+    in.line = 0;
+    ck_assert_ptr_nonnull(mxh_zone_add(z, &in));
+    mxh_zone_finish(z);
+    ck_assert_int_eq(mxh_zoneset_merge(dst, src), MXH_OK);
+    ck_assert_str_eq(mxh_rr_file(mxh_zone_record(z, 0)), "b.zone");
+    ck_assert_str_eq(mxh_rr_file(mxh_zone_record(z, 1)), "");
+    ck_assert_ptr_eq(mxh_zone_find(z, "www.b.test."), mxh_zone_record(z, 1)->node);
+    /* a node and a record added to the joined zone */
+    in.owner = "new.b.test.";
+    in.owner_len = strlen(in.owner);
+    in.file = mxh_zs_file(dst, "later.zone");
+    in.line = 9;
+    ck_assert_ptr_nonnull(mxh_zone_add(z, &in));
+    ck_assert_str_eq(mxh_rr_file(mxh_zone_record(z, 2)), "later.zone");
+    ck_assert_ptr_eq(mxh_zone_find(z, "new.b.test."), mxh_zone_record(z, 2)->node);
+    /* and joined once more, after a set of its own */
+    mxh_zoneset *top;
+    ck_assert_int_eq(mxh_zoneset_new(&top), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_load_buffer(top, "top.zone", a, strlen(a), NULL, NULL), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_merge(top, dst), MXH_OK);
+    ck_assert_str_eq(mxh_rr_file(mxh_zone_record(z, 0)), "b.zone");
+    ck_assert_str_eq(mxh_rr_file(mxh_zone_record(z, 1)), "");
+    ck_assert_str_eq(mxh_rr_file(mxh_zone_record(z, 2)), "later.zone");
+    ck_assert_ptr_eq(mxh_zone_find(z, "new.b.test."), mxh_zone_record(z, 2)->node);
+    ck_assert_ptr_eq(mxh_zone_find(z, "b.test."), mxh_zone_record(z, 0)->node);
+    const mxh_zone *second = mxh_zoneset_zone(top, 2);
+    ck_assert_str_eq(mxh_rr_file(mxh_zone_record(second, 0)), "second.zone");
+    ck_assert_ptr_nonnull(mxh_zone_find(second, "mail.a.test."));
+    mxh_zoneset_free(top);
+}
+END_TEST
+
 Suite *merge_suite(void);
 Suite *merge_suite(void)
 {
@@ -270,6 +329,7 @@ Suite *merge_suite(void)
     tcase_add_test(tc, test_nested_zones_either_order);
     tcase_add_test(tc, test_merge_refuses);
     tcase_add_test(tc, test_many_files);
+    tcase_add_test(tc, test_merge_shifts);
     suite_add_tcase(s, tc);
     return s;
 }
