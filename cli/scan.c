@@ -13,6 +13,7 @@
 #include "cli.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -332,6 +333,64 @@ static int want_color(int opt)
     return isatty(STDOUT_FILENO);
 }
 
+/*
+ * The rule engines are made on a thread of their own while this one walks
+ * the directories (an engine takes ~2 ms to make, a directory of 10,000
+ * zones ~7 ms to list): the first, which settles usage errors (--only,
+ * --rules, ...), then, while the walk still runs, one for each further
+ * worker (which otherwise makes its own when the scan starts).
+ */
+typedef struct engines_ahead {
+    const cli_scan_opts *o;
+    mxh_engine *first;
+    int first_done;             /* first made (or failed): under mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    mxh_engine **extra;         /* made while the walk ran: [0, made) */
+    unsigned nextra, made;
+    atomic_int walked;          /* no further engine is begun once it is set */
+} engines_ahead;
+
+static void *make_engines(void *arg)
+{
+    engines_ahead *a = arg;
+    int usage = 0;
+    mxh_engine *e = cli_engine_make(a->o, 1, &usage);
+    pthread_mutex_lock(&a->mu);
+    a->first = e;
+    a->first_done = 1;
+    pthread_cond_signal(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    while (e && a->made < a->nextra && !atomic_load(&a->walked)) {
+        mxh_engine *x = cli_engine_make(a->o, 0, &usage);
+        if (!x)
+            break;
+        a->extra[a->made++] = x;
+    }
+    return NULL;
+}
+
+/* Free what engines_ahead holds besides the engines. */
+static void engines_end(engines_ahead *ea)
+{
+    free(ea->extra);
+    ea->extra = NULL;
+    pthread_mutex_destroy(&ea->mu);
+    pthread_cond_destroy(&ea->cv);
+}
+
+/* Give up the engines (a usage error once the first is made); th: the thread
+ * that may still be making one, or NULL. */
+static void engines_drop(engines_ahead *ea, pthread_t *th)
+{
+    if (th)
+        pthread_join(*th, NULL);
+    mxh_engine_free(ea->first);
+    for (unsigned k = 0; k < ea->made; k++)
+        mxh_engine_free(ea->extra[k]);
+    engines_end(ea);
+}
+
 int cli_cmd_scan(int argc, char **argv)
 {
     cli_scan_opts o;
@@ -353,21 +412,58 @@ int cli_cmd_scan(int argc, char **argv)
     int show_progress = !o.quiet && (o.progress > 0 || (o.progress < 0 && isatty(STDERR_FILENO)));
 
     /* Engines first: a bad --only/--skip/--severity/--rules is a usage
-     * error before anything is read. */
+     * error before any zone is read. With --verbose the walk names what it
+     * skips: the engines are made before it then, so that messages keep
+     * their order. */
     unsigned jobs = o.jobs ? o.jobs : cli_cpu_count();
-    int usage = 0;
-    mxh_engine *first = cli_engine_make(&o, 1, &usage);
-    if (!first) {
-        cli_opts_free(&o);
-        return CLI_EXIT_USAGE;
+    engines_ahead ea;
+    memset(&ea, 0, sizeof ea);
+    ea.o = &o;
+    ea.nextra = jobs > 1 ? jobs - 1 : 0;
+    ea.extra = cli_xmalloc((ea.nextra ? ea.nextra : 1) * sizeof *ea.extra);
+    atomic_init(&ea.walked, 0);
+    pthread_mutex_init(&ea.mu, NULL);
+    pthread_cond_init(&ea.cv, NULL);
+    pthread_t eth;
+    int ahead = !o.verbose && pthread_create(&eth, NULL, make_engines, &ea) == 0;
+    if (!ahead) {
+        ea.nextra = 0;
+        make_engines(&ea);
+        if (!ea.first) {
+            engines_end(&ea);
+            cli_opts_free(&o);
+            return CLI_EXIT_USAGE;
+        }
     }
 
-    /* Extra CDN/WAF ranges: one read-only table shared by every engine. */
+    cli_inputs in;
+    memset(&in, 0, sizeof in);
+    cli_inputs_expand(&in, &o.paths, o.inventory, o.verbose && !o.quiet);
+    if (ahead) {
+        /* The walk is done: no further engine is begun, and loading need
+         * wait only for the first (one more may still be under way: it is
+         * taken when the workers start). */
+        atomic_store(&ea.walked, 1);
+        pthread_mutex_lock(&ea.mu);
+        while (!ea.first_done)
+            pthread_cond_wait(&ea.cv, &ea.mu);
+        pthread_mutex_unlock(&ea.mu);
+        if (!ea.first) {
+            pthread_join(eth, NULL);
+            engines_end(&ea);
+            cli_inputs_free(&in);
+            cli_opts_free(&o);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    /* Extra CDN/WAF ranges: one read-only table shared by every engine
+     * (read after the engines, so that a usage error of theirs comes first). */
     mxh_cdn_ranges *cdn = NULL;
     if (o.cdn_files.n) {
         if (mxh_cdn_ranges_new(&cdn) != MXH_OK) {
             fputs("mxhazard: out of memory\n", stderr);
-            mxh_engine_free(first);
+            engines_drop(&ea, ahead ? &eth : NULL);
+            cli_inputs_free(&in);
             cli_opts_free(&o);
             return CLI_EXIT_USAGE;
         }
@@ -375,22 +471,22 @@ int cli_cmd_scan(int argc, char **argv)
             if (mxh_cdn_ranges_load_file(cdn, o.cdn_files.v[i]) != MXH_OK) {
                 fprintf(stderr, "mxhazard: --cdn-ranges: %s\n", mxh_cdn_ranges_errmsg(cdn));
                 mxh_cdn_ranges_free(cdn);
-                mxh_engine_free(first);
+                engines_drop(&ea, ahead ? &eth : NULL);
+                cli_inputs_free(&in);
                 cli_opts_free(&o);
                 return CLI_EXIT_USAGE;
             }
         }
-        mxh_engine_set_cdn_ranges(first, cdn);
     }
 
-    cli_inputs in;
-    memset(&in, 0, sizeof in);
-    cli_inputs_expand(&in, &o.paths, o.inventory, o.verbose && !o.quiet);
+    mxh_engine *first = ea.first;
+    if (cdn)
+        mxh_engine_set_cdn_ranges(first, cdn);
     cli_loaded ld;
     rc = cli_load(&ld, &o, &in, show_progress);
     if (rc) {
         cli_inputs_free(&in);
-        mxh_engine_free(first);
+        engines_drop(&ea, ahead ? &eth : NULL);
         mxh_cdn_ranges_free(cdn);
         cli_opts_free(&o);
         return rc;
@@ -412,7 +508,19 @@ int cli_cmd_scan(int argc, char **argv)
 
     worker *ws = cli_xmalloc(jobs * sizeof *ws);
     memset(ws, 0, jobs * sizeof *ws);
-    ws[0].engine = first;       /* the others make theirs on their thread */
+    ws[0].engine = first;       /* the others: made during the walk, or on their thread */
+    if (ahead)
+        pthread_join(eth, NULL);
+    for (unsigned k = 0; k < ea.made; k++) {
+        if (k + 1 < jobs) {
+            ws[k + 1].engine = ea.extra[k];
+            if (cdn)
+                mxh_engine_set_cdn_ranges(ea.extra[k], cdn);
+        } else {
+            mxh_engine_free(ea.extra[k]); /* fewer zones than jobs */
+        }
+    }
+    engines_end(&ea);
 
     scan_ctx c;
     memset(&c, 0, sizeof c);
