@@ -6,12 +6,8 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 /* Commands that live in their own files and may be absent from a build
  * (cli/cmd_whatif.c): dispatched only when linked in. They take argv with
@@ -611,25 +607,6 @@ static int print_version(void)
     return CLI_EXIT_OK;
 }
 
-/*
- * A scan's memory only grows until the process ends (the zone set is kept
- * to the end and not freed at exit), and loading threads allocate at the
- * same time. With glibc's defaults a heap grows by what each allocation
- * lacks, an mprotect or brk each time (12,000 calls over 100,000 zones), and
- * each takes the address-space lock that the other thread's page faults
- * wait for; freed scratch at the top is given back only to be faulted in
- * again. So: grow heaps 64 MiB at a time (a thread's heap is then opened
- * whole when it is made; pages are touched only when used, so resident
- * memory does not change) and give nothing back before exit.
- */
-static void heap_for_batch(void)
-{
-#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(M_TRIM_THRESHOLD)
-    (void)mallopt(M_TOP_PAD, 64 << 20);
-    (void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
-#endif
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -645,7 +622,7 @@ int main(int argc, char **argv)
         return cli_help(argc == 3 ? argv[2] : NULL, stdout);
     }
     if (strcmp(cmd, "scan") == 0) {
-        heap_for_batch();
+        cli_heap_setup();
         return cli_cmd_scan(argc - 2, argv + 2);
     }
     if (strcmp(cmd, "route") == 0)
