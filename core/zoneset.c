@@ -37,27 +37,6 @@ static void otab_put(mxh_oslot *slots, size_t nslots, const mxh_oslot *in)
     slots[i] = *in;
 }
 
-/* Add name (not yet in t; the text must outlive t) with val; false: out of memory. */
-static bool otab_add(mxh_otab *t, const char *name, size_t len, uint32_t h, void *val)
-{
-    if ((t->n + 1) * 2 > t->nslots) {
-        size_t ns = t->nslots ? t->nslots * 2 : 64;
-        mxh_oslot *nsl = calloc(ns, sizeof *nsl);
-        if (!nsl)
-            return false;
-        for (size_t i = 0; i < t->nslots; i++)
-            if (t->slots[i].name)
-                otab_put(nsl, ns, &t->slots[i]);
-        free(t->slots);
-        t->slots = nsl;
-        t->nslots = ns;
-    }
-    mxh_oslot in = {name, val, h, (uint32_t)len};
-    otab_put(t->slots, t->nslots, &in);
-    t->n++;
-    return true;
-}
-
 /* Room for n more names in t without growing; false: out of memory. */
 static bool otab_reserve(mxh_otab *t, size_t n)
 {
@@ -75,6 +54,17 @@ static bool otab_reserve(mxh_otab *t, size_t n)
     free(t->slots);
     t->slots = nsl;
     t->nslots = ns;
+    return true;
+}
+
+/* Add name (not yet in t; the text must outlive t) with val; false: out of memory. */
+static bool otab_add(mxh_otab *t, const char *name, size_t len, uint32_t h, void *val)
+{
+    if (!otab_reserve(t, 1))
+        return false;
+    mxh_oslot in = {name, val, h, (uint32_t)len};
+    otab_put(t->slots, t->nslots, &in);
+    t->n++;
     return true;
 }
 
