@@ -46,12 +46,9 @@ void cli_say_diag(const mxh_diag *d);
  * checker (an ASan build, or MXH_FREE_AT_EXIT=1 in the environment) yes;
  * otherwise the exit returns the memory at once. */
 int cli_free_at_exit(void);
-/* Heaps for a batch scan (glibc): grown in large steps, never trimmed, in
- * transparent huge pages where the system offers them. cli_heap_setup once
- * at the start of the process; cli_heap_thread at the start of each thread
- * that loads or scans. Only speed and memory layout depend on them. */
+/* Heaps for a batch scan (glibc): grown in large steps and never trimmed
+ * (see cli/util.c). Once, at the start of the process. */
 void cli_heap_setup(void);
-void cli_heap_thread(void);
 /* Number of online processors (at least 1). */
 unsigned cli_cpu_count(void);
 

@@ -91,24 +91,65 @@ typedef struct dent {
     size_t off;                 /* type byte + name in the pool */
 } dent;
 
-static const char *sort_pool;   /* the pool during qsort (not reentrant: one walk at a time) */
-
 static uint64_t be_key(const char *s, size_t n)
 {
+    if (n >= 8) {
+        uint64_t k;
+        memcpy(&k, s, 8);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        return __builtin_bswap64(k);
+#else
+        const unsigned char *u = (const unsigned char *)s;
+        k = 0;
+        for (size_t i = 0; i < 8; i++)
+            k = k << 8 | u[i];
+        return k;
+#endif
+    }
     uint64_t k = 0;
     for (size_t i = 0; i < 8; i++)
         k = k << 8 | (i < n ? (unsigned char)s[i] : 0);
     return k;
 }
 
-static int cmp_entry(const void *a, const void *b)
+static int cmp_entry(const char *pool, const dent *x, const dent *y)
 {
-    const dent *x = a, *y = b;
     if (x->k0 != y->k0)
         return x->k0 < y->k0 ? -1 : 1;
     if (x->k1 != y->k1)
         return x->k1 < y->k1 ? -1 : 1;
-    return strcmp(sort_pool + x->off + 1, sort_pool + y->off + 1);
+    return strcmp(pool + x->off + 1, pool + y->off + 1);
+}
+
+/* Merge sort of v[0..n) by name, tmp of n entries (qsort's callback per
+ * comparison was a fifth of walking a 10,000-entry directory). */
+static void sort_entries(const char *pool, dent *v, dent *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            dent x = v[i];
+            size_t j = i;
+            while (j > 0 && cmp_entry(pool, &v[j - 1], &x) > 0) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_entries(pool, v, tmp, h);
+    sort_entries(pool, v + h, tmp, n - h);
+    if (cmp_entry(pool, &v[h - 1], &v[h]) <= 0)
+        return; /* already in order (a directory listed in order) */
+    memcpy(tmp, v, h * sizeof *v);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        v[k++] = cmp_entry(pool, &v[j], &tmp[i]) < 0 ? v[j++] : tmp[i++];
+    while (i < h)
+        v[k++] = tmp[i++];
 }
 
 static int same_file(const struct stat *a, const struct stat *b)
@@ -180,9 +221,9 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
     }
     closedir(d);
     if (nnames > 1) {
-        sort_pool = pool;
-        qsort(names, nnames, sizeof *names, cmp_entry);
-        sort_pool = NULL;
+        dent *tmp = cli_xmalloc((nnames / 2 + 1) * sizeof *tmp);
+        sort_entries(pool, names, tmp, nnames);
+        free(tmp);
     }
 
     size_t dl = strlen(dir);

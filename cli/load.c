@@ -308,7 +308,6 @@ static void load_batch(ploader *P, batch *bt)
 static void *pl_main(void *arg)
 {
     ploader *P = arg;
-    cli_heap_thread();
     pthread_mutex_lock(&P->mu);
     for (;;) {
         while (P->next < P->nb && P->next >= P->joined + P->ahead)

@@ -172,7 +172,6 @@ static void finish_slot(const cli_loaded *ld, const cli_unit *u, slot *s, const 
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    cli_heap_thread();
     scan_ctx *c = w->ctx;
     if (!w->engine) {
         /* Made here, so that the workers compile their rules at the same
@@ -355,7 +354,6 @@ typedef struct engines_ahead {
 static void *make_engines(void *arg)
 {
     engines_ahead *a = arg;
-    cli_heap_thread();
     int usage = 0;
     mxh_engine *e = cli_engine_make(a->o, 1, &usage);
     pthread_mutex_lock(&a->mu);
