@@ -300,6 +300,52 @@ START_TEST(test_parse_nested_load)
 }
 END_TEST
 
+/* ...and parse into it too: each parse sees only its own records. */
+typedef struct inner_parse {
+    mxh_zoneset *zs;
+    int outer, inner, done;
+} inner_parse;
+
+static int count_inner(const mxh_rr *rr, void *ud)
+{
+    inner_parse *n = ud;
+    ck_assert_str_eq(mxh_zone_origin(mxh_rr_zone(rr)), "mail.example.net.");
+    n->inner++;
+    return 0;
+}
+
+static int parse_inside(const mxh_rr *rr, void *ud)
+{
+    inner_parse *n = ud;
+    ck_assert_str_eq(mxh_zone_origin(mxh_rr_zone(rr)), "example.com.");
+    n->outer++;
+    if (!n->done) {
+        n->done = 1;
+        static const char inner[] = "$ORIGIN mail.example.net.\n$TTL 60\n@ A 192.0.2.9\n"
+                                    "@ AAAA 2001:db8::9\n";
+        ck_assert_int_eq(mxh_zoneset_parse_buffer(n->zs, "db:inner", inner, strlen(inner), NULL,
+                                                  count_inner, n),
+                         MXH_OK);
+        /* the outer record is still the one being shown */
+        ck_assert_str_eq(mxh_rr_owner(rr), "example.com.");
+    }
+    return 0;
+}
+
+START_TEST(test_parse_nested_parse)
+{
+    inner_parse n = {NULL, 0, 0, 0};
+    ck_assert_int_eq(mxh_zoneset_new(&n.zs), MXH_OK);
+    ck_assert_int_eq(mxh_zoneset_parse_buffer(n.zs, "db:example", ZONE, strlen(ZONE), NULL,
+                                              parse_inside, &n),
+                     MXH_ERR_PARSE);
+    ck_assert_int_eq(n.outer, 7);
+    ck_assert_int_eq(n.inner, 2);
+    ck_assert_uint_eq(mxh_zoneset_zone_count(n.zs), 0);
+    mxh_zoneset_free(n.zs);
+}
+END_TEST
+
 START_TEST(test_parse_refuses)
 {
     mxh_zoneset *zs;
@@ -330,6 +376,7 @@ Suite *parse_suite(void)
     tcase_add_test(tc, test_parse_keeps_nothing);
     tcase_add_test(tc, test_parse_stops);
     tcase_add_test(tc, test_parse_nested_load);
+    tcase_add_test(tc, test_parse_nested_parse);
     tcase_add_test(tc, test_parse_refuses);
     suite_add_tcase(s, tc);
     return s;

@@ -37,6 +37,22 @@ typedef struct job {
     mxh_status st;
 } job;
 
+/* parse: every record to the callback, nothing kept; the owner comes canonical */
+typedef struct seen {
+    int records, mx;
+    char last_owner[64];
+} seen;
+
+static int on_record(const mxh_rr *rr, void *ud)
+{
+    seen *s = ud;
+    s->records++;
+    if (mxh_rr_type(rr) == MXH_TYPE_MX)
+        s->mx++;
+    snprintf(s->last_owner, sizeof s->last_owner, "%s", mxh_rr_owner(rr));
+    return 0;
+}
+
 static void *worker(void *arg)
 {
     job *j = arg;
@@ -123,6 +139,23 @@ int main(void)
     CHECK(strstr(mxh_zoneset_errmsg(zs), "db:broken:3") != NULL);
     CHECK(mxh_zoneset_load_file(zs, "/nonexistent/x.zone", NULL, NULL) == MXH_ERR_IO);
     CHECK(strstr(mxh_zoneset_errmsg(zs), "/nonexistent/x.zone") != NULL);
+
+    /* the same zone parsed, not loaded: records seen, none kept */
+    mxh_zoneset *pz = NULL;
+    CHECK(mxh_zoneset_new(&pz) == MXH_OK);
+    seen sn;
+    memset(&sn, 0, sizeof sn);
+    mxh_load_opts po;
+    memset(&po, 0, sizeof po);
+    po.origin = "shop.example";
+    CHECK(mxh_zoneset_parse_buffer(pz, "db:customer-42", zone, sizeof zone - 1, &po, on_record,
+                                   &sn) == MXH_OK);
+    CHECK(sn.records == 5 && sn.mx >= 1);
+    CHECK(sn.last_owner[0] != '\0' && sn.last_owner[strlen(sn.last_owner) - 1] == '.');
+    CHECK(mxh_zoneset_zone_count(pz) == 0 && mxh_zoneset_record_count(pz) == 0);
+    CHECK(mxh_zoneset_parse_buffer(pz, "db:customer-42", zone, sizeof zone - 1, &po, NULL,
+                                   NULL) == MXH_ERR_ARG);
+    mxh_zoneset_free(pz);
 
     /* one zone set, read-only, shared by engines in four threads */
     enum { NT = 4 };
