@@ -714,26 +714,42 @@ static mxh_node *zone_node_h(mxh_zone *z, const char *canon_name, size_t len, ui
  * makes them); the RDATA as written must follow the RDATA's NUL to be found
  * by mxh_rr_rdata_text, so the two are copied side by side unless they are.
  */
+/* The canonical RDATA of in and its text as written: *tx NULL when the
+ * text is the canonical RDATA itself (or not given). */
+static void rdata_texts(const mxh_rr_in *in, const char **rd, size_t *rdl, const char **tx,
+                        size_t *txl)
+{
+    *rd = in->rdata ? in->rdata : "";
+    *rdl = in->rdata && in->rdata_len ? in->rdata_len : strlen(*rd);
+    *tx = in->rdata_text;
+    *txl = 0;
+    if (*tx) {
+        *txl = in->rdata_text_len ? in->rdata_text_len : strlen(*tx);
+        if (*txl == *rdl && memcmp(*tx, *rd, *rdl) == 0)
+            *tx = NULL;
+    }
+}
+
+/* A record whose owner lies outside z: ignored with a warning, as BIND does. */
+static void out_of_zone(mxh_zone *z, const mxh_rr_in *in)
+{
+    z->ignored++;
+    mxh_zs_diag(z->zs, MXH_DIAG_WARNING, in->file, in->line, z,
+                "ignoring out-of-zone data: %s is not in zone %s", in->owner, z->origin);
+}
+
 static mxh_rr *zone_emit(mxh_zone *z, const mxh_rr_in *in)
 {
     mxh_zoneset *zs = z->zs;
     if (z->stopped)
         return NULL;
     if (!mxh_name_is_at_or_below(in->owner, z->origin)) {
-        z->ignored++;
-        mxh_zs_diag(zs, MXH_DIAG_WARNING, in->file, in->line, z,
-                    "ignoring out-of-zone data: %s is not in zone %s", in->owner, z->origin);
+        out_of_zone(z, in);
         return NULL;
     }
-    const char *rd = in->rdata ? in->rdata : "";
-    size_t rdl = in->rdata && in->rdata_len ? in->rdata_len : strlen(rd);
-    const char *tx = in->rdata_text;
-    size_t txl = 0;
-    if (tx) {
-        txl = in->rdata_text_len ? in->rdata_text_len : strlen(tx);
-        if (txl == rdl && memcmp(tx, rd, rdl) == 0)
-            tx = NULL;
-    }
+    const char *rd, *tx;
+    size_t rdl, txl;
+    rdata_texts(in, &rd, &rdl, &tx, &txl);
     if (tx && tx != rd + rdl + 1) {
         size_t need = rdl + txl + 2;
         if (need > z->sink_cap) {
@@ -794,9 +810,7 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
                                 : mxh_zone_node(z, in->owner, in->owner_len);
     if (!node) {
         if (!mxh_name_is_at_or_below(in->owner, z->origin)) {
-            z->ignored++;
-            mxh_zs_diag(zs, MXH_DIAG_WARNING, in->file, in->line, z,
-                        "ignoring out-of-zone data: %s is not in zone %s", in->owner, z->origin);
+            out_of_zone(z, in);
         } else {
             z->rejected++;
             mxh_zs_diag(zs, MXH_DIAG_ERROR, in->file, in->line, z, "out of memory");
@@ -822,15 +836,9 @@ mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in)
     }
     /* The RDATA as written, when it differs, right behind the canonical
      * RDATA: one allocation and no pointer of its own. */
-    const char *rd = in->rdata ? in->rdata : "";
-    size_t rdl = in->rdata && in->rdata_len ? in->rdata_len : strlen(rd);
-    const char *tx = in->rdata_text;
-    size_t txl = 0;
-    if (tx) {
-        txl = in->rdata_text_len ? in->rdata_text_len : strlen(tx);
-        if (txl == rdl && memcmp(tx, rd, rdl) == 0)
-            tx = NULL;
-    }
+    const char *rd, *tx;
+    size_t rdl, txl;
+    rdata_texts(in, &rd, &rdl, &tx, &txl);
     char *rdp = mxh_arena_text(&zs->arena, rdl + 1 + (tx ? txl + 1 : 0));
     if (!rdp)
         goto nomem;
