@@ -266,8 +266,7 @@ struct mxh_zone {
     size_t streamed;          /* records handed to sink */
     char *sink_buf;           /* RDATA and its text side by side, when they were not */
     size_t sink_cap;
-    struct mxh_rr sink_rr;    /* the record shown to sink, and its owner node */
-    mxh_node sink_node;
+    struct mxh_sink_view *sink_view; /* the record shown to sink, and its owner node */
 };
 
 /* A record's file number in its zone set (0: no file). */

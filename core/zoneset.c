@@ -388,6 +388,12 @@ static bool register_origin(mxh_zoneset *zs, mxh_zone *z)
     return true;
 }
 
+/* What a zone being parsed shows its callback (kept out of every other zone). */
+struct mxh_sink_view {
+    mxh_rr rr;
+    mxh_node node;
+};
+
 mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, mxh_format fmt)
 {
     if (zs->nzones == zs->capzones) {
@@ -413,6 +419,9 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, 
         /* parsed, not kept: no place among the zones, no index, no nodes */
         z->sink = zs->sink;
         z->sink_ud = zs->sink_ud;
+        z->sink_view = mxh_arena_alloc(&zs->arena, sizeof *z->sink_view);
+        if (!z->sink_view)
+            return NULL;
         z->first = z;
         z->index = SIZE_MAX;
         return z;
@@ -771,14 +780,14 @@ static mxh_rr *zone_emit(mxh_zone *z, const mxh_rr_in *in)
         z->sink_buf[rdl + 1 + txl] = '\0';
         rd = z->sink_buf;
     }
-    mxh_node *node = &z->sink_node;
+    mxh_node *node = &z->sink_view->node;
     memset(node, 0, sizeof *node);
     node->name = in->owner;
     node->name_len = (uint32_t)in->owner_len;
     node->zone = z;
     node->flags = MXH_NODE_DATA | (in->owner_len == strlen(z->origin) ? MXH_NODE_APEX : 0) |
                   (mxh_name_is_wildcard(in->owner) ? MXH_NODE_WILDCARD : 0);
-    mxh_rr *rr = &z->sink_rr;
+    mxh_rr *rr = &z->sink_view->rr;
     memset(rr, 0, sizeof *rr);
     rr->node = node;
     rr->owner_text = in->owner_text ? in->owner_text : "";
