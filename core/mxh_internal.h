@@ -3,11 +3,12 @@
  * mxh_internal.h — private structures shared by core/ and bindings/.
  * Not installed. Everything here may change without notice.
  *
- * Model (see docs/DESIGN.md):
- *   zoneset ── zones (load order; by origin in a hash) ── nodes (uthash by
- *   canonical name, including empty non-terminals) ── records (linked per
- *   node in file order, and in an array per zone in file order).
- *   All memory of a zone set lives in its arena and is freed at once.
+ * Model (the public view: docs/api.md):
+ *   zoneset ── zones (load order; by origin in an open-addressing table) ──
+ *   nodes (a zone's own index by canonical name, including empty
+ *   non-terminals) ── records (linked per node in file order, and in an
+ *   array per zone in file order). A zone set's records, names and nodes
+ *   live in its arena and node blocks and are freed at once.
  */
 #ifndef MXH_INTERNAL_H
 #define MXH_INTERNAL_H
