@@ -22,11 +22,19 @@ ifeq ($(CI),true)
 WARN  += -Werror
 endif
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LUA_PC) ldns libpsl 2>/dev/null)
-DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(LUA_PC) ldns libpsl 2>/dev/null) -lm
+# libldns is not linked: the library loads it when an RR type it does not
+# parse itself first needs it (core/ldns_dl.c), by the soname found here.
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(LUA_PC) libpsl 2>/dev/null) -lm -ldl
+LDNS_LIBS  := $(shell $(PKG_CONFIG) --libs ldns 2>/dev/null)
+LDNS_SONAME := $(shell objdump -p "$$($(PKG_CONFIG) --variable=libdir ldns 2>/dev/null)/libldns.so" 2>/dev/null | awk '/SONAME/ {print $$2}')
+ifeq ($(LDNS_SONAME),)
+LDNS_SONAME := libldns.so.3
+endif
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 ALL_CFLAGS := $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DMXH_BUILDING \
+              -DMXH_LDNS_SONAME='"$(LDNS_SONAME)"' \
               -Icore -Ibindings/lua -I$(B) $(DEP_CFLAGS) -MMD -MP $(CFLAGS)
 
 LIB_SRC  := $(wildcard core/*.c) $(wildcard bindings/lua/*.c)
@@ -72,7 +80,7 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 $(B)/check_mxhazard: $(TEST_OBJ) $(B)/libmxhazard.a
-	$(CC) -o $@ $(TEST_OBJ) $(B)/libmxhazard.a $(LDFLAGS) $(CHECK_LIBS) $(DEP_LIBS) -lpthread
+	$(CC) -o $@ $(TEST_OBJ) $(B)/libmxhazard.a $(LDFLAGS) $(CHECK_LIBS) $(DEP_LIBS) $(LDNS_LIBS) -lpthread
 
 # The unit suite runs from the source root (fixtures are found relative to it).
 check-unit: deps

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ldns/ldns.h>
+#include "ldns_dl.h"
 
 
 /* IPSECKEY (RFC 4025) is parsed here too: ldns 1.8.3 leaks memory on every
@@ -785,7 +785,11 @@ static int wire_to_text(ctx *c, uint16_t type, const uint8_t *w, size_t n, obuf 
 
 static int via_ldns(ctx *c, uint16_t type, const char *s, size_t len, obuf *o, mxh_rdata_out *out)
 {
-    char *tn = ldns_rr_type2str((ldns_rr_type)type);
+    const char *why = NULL;
+    const mxh_ldns_api *L = mxh_ldns(&why);
+    if (!L)
+        return FAIL(c, "%s RDATA needs libldns, which could not be loaded: %s", c->tname, why);
+    char *tn = L->rr_type2str((ldns_rr_type)type);
     if (!tn)
         return FAIL(c, "out of memory");
     size_t sz = len + strlen(tn) + 16;
@@ -798,34 +802,34 @@ static int via_ldns(ctx *c, uint16_t type, const char *s, size_t len, obuf *o, m
     free(tn);
     ldns_rdf *orig = NULL;
     if (c->origin) {
-        orig = ldns_dname_new_frm_str(c->origin);
+        orig = L->dname_new_frm_str(c->origin);
         if (!orig) {
             free(line);
             return FAIL(c, "out of memory");
         }
     }
     ldns_rr *rr = NULL;
-    ldns_status st = ldns_rr_new_frm_str(&rr, line, 0, orig, NULL);
+    ldns_status st = L->rr_new_frm_str(&rr, line, 0, orig, NULL);
     free(line);
     if (orig)
-        ldns_rdf_deep_free(orig);
+        L->rdf_deep_free(orig);
     if (st != LDNS_STATUS_OK || !rr) {
         if (rr)
-            ldns_rr_free(rr);
-        return FAIL(c, "bad %s RDATA: %s", c->tname, ldns_get_errorstr_by_id(st));
+            L->rr_free(rr);
+        return FAIL(c, "bad %s RDATA: %s", c->tname, L->get_errorstr_by_id(st));
     }
-    if (ldns_rr_get_type(rr) != type) {
-        ldns_rr_free(rr);
+    if (L->rr_get_type(rr) != type) {
+        L->rr_free(rr);
         return FAIL(c, "bad %s RDATA", c->tname);
     }
     int rc = 0;
-    for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-        ldns_rdf *f = ldns_rr_rdf(rr, i);
+    for (size_t i = 0; i < L->rr_rd_count(rr); i++) {
+        ldns_rdf *f = L->rr_rdf(rr, i);
         if (!f)
             continue;
-        if (ldns_rdf_get_type(f) == LDNS_RDF_TYPE_DNAME)
-            ldns_dname2canonical(f);
-        char *fs = ldns_rdf2str(f);
+        if (L->rdf_get_type(f) == LDNS_RDF_TYPE_DNAME)
+            L->dname2canonical(f);
+        char *fs = L->rdf2str(f);
         if (!fs) {
             rc = FAIL(c, "bad %s RDATA: field %zu cannot be shown", c->tname, i + 1);
             break;
@@ -843,7 +847,7 @@ static int via_ldns(ctx *c, uint16_t type, const char *s, size_t len, obuf *o, m
         ob_put(o, fs, fl);
         free(fs);
     }
-    ldns_rr_free(rr);
+    L->rr_free(rr);
     out->flags |= MXH_RR_GENERIC;
     return rc;
 }
@@ -1072,8 +1076,9 @@ int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len
     if (err && errsz)
         err[0] = '\0';
     c.tname = our_type_name(type);
+    const mxh_ldns_api *L = c.tname ? NULL : mxh_ldns(NULL);
     if (!c.tname) {
-        const ldns_rr_descriptor *d = ldns_rr_descript(type);
+        const ldns_rr_descriptor *d = L ? L->rr_descript(type) : NULL;
         if (d && d->_name && d->_type == type) {
             c.tname = d->_name;
         } else {
@@ -1095,7 +1100,7 @@ int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len
         size_t wl = 0;
         if (generic_decode(&c, text, len, &w, &wl) != 0)
             return -1;
-        char *ltn = our_type_name(type) ? NULL : ldns_rr_type2str((ldns_rr_type)type);
+        char *ltn = our_type_name(type) || !L ? NULL : L->rr_type2str((ldns_rr_type)type);
         int ldns_knows = ltn && !(strncmp(ltn, "TYPE", 4) == 0 && ltn[4] >= '0' && ltn[4] <= '9');
         free(ltn);
         if (ldns_knows) {

@@ -423,6 +423,19 @@ run scan -f sarif --only shared-host-local-delivery --inventory "$T/inventory.tx
 check "inventory evidence: a SARIF related location at the inventory line" jq -e '[.runs[0].results[] | .relatedLocations[]? | select(.physicalLocation.artifactLocation.uri | endswith("inventory.txt")) | .physicalLocation.region.startLine] | index(2) != null' "$T/out" >/dev/null
 run scan $TR --only clitest-mx-ip -f json --inventory "$T/no-inventory.txt" "$Z/a-good.example.zone"
 check "missing --inventory: load error and exit 2" sh -c '[ '"$rc"' -eq 2 ] && jq -e -s "any(.[]; .rule == \"load-error\" and (.file | endswith(\"no-inventory.txt\")))" "$1" >/dev/null' _ "$T/out"
+# libldns is loaded only for RR types the library does not parse itself: a
+# zone of common types never needs it; one with SSHFP loads it, and says so
+# in a load error when it cannot be loaded.
+printf '$ORIGIN ldns.example.\n$TTL 300\n@ MX 10 mail\nmail A 192.0.2.1\nmail SSHFP 1 1 0123456789abcdef0123456789abcdef01234567\n' >"$T/sshfp.example.zone"
+run scan -f json "$T/sshfp.example.zone"
+check "SSHFP (through libldns) loads" sh -c '[ '"$rc"' -eq 0 ] && ! grep -q load-error "$1"' _ "$T/out"
+MXH_LDNS_LIBRARY=/nonexistent/libldns.so.0 "$BIN" scan -f json "$Z/a-good.example.zone" >"$T/out" 2>"$T/err"
+rc=$?
+check "common types need no libldns" sh -c '! grep -q load-error "$1"' _ "$T/out"
+MXH_LDNS_LIBRARY=/nonexistent/libldns.so.0 "$BIN" scan -f json "$T/sshfp.example.zone" >"$T/out" 2>"$T/err"
+rc=$?
+check "no libldns: an SSHFP line is a load error that says why (exit 2)" sh -c '[ '"$rc"' -eq 2 ] && jq -e -s "any(.[]; .rule == \"load-error\" and .line == 5 and (.message | contains(\"libldns\")))" "$1" >/dev/null' _ "$T/out"
+
 if [ -w /dev/full ]; then
     "$BIN" scan $TR --only clitest-mx-info -f json "$Z" >/dev/full 2>"$T/err"
     rc=$?
