@@ -63,6 +63,16 @@ static char *dup_or_empty(const char *s)
     return cli_xstrdup(s ? s : "");
 }
 
+/* Free a slot's findings (once printed, or formatted into its text). */
+static void slot_drop_findings(slot *s)
+{
+    for (size_t k = 0; k < s->n; k++)
+        cli_fd_free(&s->v[k]);
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+}
+
 static cli_fd *slot_add(slot *s)
 {
     if (s->n == s->cap) {
@@ -162,11 +172,7 @@ static void finish_slot(const cli_loaded *ld, const cli_unit *u, slot *s, const 
     }
     s->text = buf;
     s->textlen = len;
-    for (size_t k = 0; k < s->n; k++)
-        cli_fd_free(&s->v[k]);
-    free(s->v);
-    s->v = NULL;
-    s->n = s->cap = 0;
+    slot_drop_findings(s);
 }
 
 static void *worker_main(void *arg)
@@ -620,11 +626,7 @@ int cli_cmd_scan(int argc, char **argv)
             }
             free(s->text);
             s->text = NULL;
-            for (size_t k = 0; k < s->n; k++)
-                cli_fd_free(&s->v[k]);
-            free(s->v);
-            s->v = NULL;
-            s->n = s->cap = 0;
+            slot_drop_findings(s);
         }
 
         pthread_mutex_lock(&c.mu);

@@ -349,6 +349,38 @@ static int ip_term(const char *t, size_t n, int *fam, unsigned char net[16], int
     return 1;
 }
 
+/* A leading ip4/ip6 term of an SPF record. */
+typedef struct lp_term {
+    unsigned char net[16];
+    uint8_t fam, plen;
+    char q;
+} lp_term;
+
+/* The term from *i on: 1 with an ip4/ip6 term in *e; 0 at anything else
+ * (see leading_pass), with the outcome that then decides in *tail. */
+static int leading_term(const mxh_zoneset *zs, const char *text, size_t tl, size_t *i,
+                        lp_term *e, int *tail)
+{
+    const char *t;
+    size_t n;
+    char q;
+    int tf, plen;
+    *tail = 0;
+    if (!next_term(text, tl, i, &t, &n, &q))
+        return 0; /* nothing matched: neutral or a redirect (§4.7, §6.1) */
+    if (n == 2 && strncasecmp(t, "mx", 2) == 0)
+        *tail = q == '+';
+    else if (n > 8 && strncasecmp(t, "include:", 8) == 0)
+        *tail = include_unknown(zs, t + 8, n - 8);
+    else if (ip_term(t, n, &tf, e->net, &plen)) {
+        e->fam = (uint8_t)tf;
+        e->plen = (uint8_t)plen;
+        e->q = q;
+        return 1;
+    }
+    return 0; /* another term, or an ip term not understood here: tail 0 */
+}
+
 /* The outcome of text's leading terms for the address (fam, a): 1 when a
  * "+" ip4/ip6 term or "+mx" decides "pass", or an include (any qualifier)
  * comes whose result can only be unknown (then so is the record's, §5.2);
@@ -363,34 +395,18 @@ static int leading_pass(const mxh_zoneset *zs, const char *text, size_t tl, int 
     if (!mxh_lua_is_spf1(text, tl))
         return 0;
     size_t i = 6;
-    for (;;) {
-        const char *t;
-        size_t n;
-        char q;
-        if (!next_term(text, tl, &i, &t, &n, &q))
-            return 0; /* nothing matched: neutral or a redirect (§4.7, §6.1) */
-        if (n == 2 && strncasecmp(t, "mx", 2) == 0)
-            return q == '+';
-        if (n > 8 && strncasecmp(t, "include:", 8) == 0)
-            return include_unknown(zs, t + 8, n - 8);
-        int tf, plen;
-        unsigned char net[16];
-        if (!ip_term(t, n, &tf, net, &plen))
-            return 0; /* not an ip4/ip6 term, or not one understood here */
-        if (tf == fam && prefix_eq(a, net, plen))
-            return q == '+'; /* §4.6.2: the first match decides */
-    }
+    lp_term e;
+    int tail;
+    while (leading_term(zs, text, tl, &i, &e, &tail))
+        if (e.fam == fam && prefix_eq(a, e.net, e.plen))
+            return e.q == '+'; /* §4.6.2: the first match decides */
+    return tail;
 }
 
 /* leading_pass for many addresses: the record's leading ip4/ip6 terms read
  * once (up to LP_TERMS of them), with the outcome of what ends them (the
  * first other term, or the end), which does not depend on the address. */
 #define LP_TERMS 32
-typedef struct lp_term {
-    unsigned char net[16];
-    uint8_t fam, plen;
-    char q;
-} lp_term;
 typedef struct lp_prep {
     lp_term t[LP_TERMS];
     size_t n;
@@ -406,32 +422,13 @@ static int leading_prep(const mxh_zoneset *zs, const char *text, size_t tl, lp_p
     if (!mxh_lua_is_spf1(text, tl))
         return 1;
     size_t i = 6;
-    for (;;) {
-        const char *t;
-        size_t n;
-        char q;
-        if (!next_term(text, tl, &i, &t, &n, &q))
-            return 1; /* tail 0: nothing matched (neutral or a redirect) */
-        if (n == 2 && strncasecmp(t, "mx", 2) == 0) {
-            p->tail = q == '+';
-            return 1;
-        }
-        if (n > 8 && strncasecmp(t, "include:", 8) == 0) {
-            p->tail = include_unknown(zs, t + 8, n - 8);
-            return 1;
-        }
-        int tf, plen;
-        unsigned char net[16];
-        if (!ip_term(t, n, &tf, net, &plen))
-            return 1; /* tail 0: a term other than ip4/ip6, or one not understood */
+    lp_term e;
+    while (leading_term(zs, text, tl, &i, &e, &p->tail)) {
         if (p->n == LP_TERMS)
             return 0;
-        lp_term *e = &p->t[p->n++];
-        memcpy(e->net, net, 16);
-        e->fam = (uint8_t)tf;
-        e->plen = (uint8_t)plen;
-        e->q = q;
+        p->t[p->n++] = e;
     }
+    return 1;
 }
 
 /* leading_pass's answer for the address (fam, a) from a prepared record. */
