@@ -695,6 +695,42 @@ int mxh_lua_mail_domain_at(const mxh_zone *z, const mxh_rr *rr)
     return first == rr; /* else: owner listed at its first MX already */
 }
 
+/* The mail domains of z in zone:mail_domains() order: its origin, then the
+ * owner of each other MX set (at its first MX record). */
+typedef struct mail_iter {
+    lua_State *L;
+    mxh_engine *e;
+    const mxh_zone *z;
+    mxh_mx_iter mx;
+    int state;                /* 0: origin next; 1: MX owners */
+} mail_iter;
+
+static void mail_begin(lua_State *L, mxh_engine *e, const mxh_zone *z, mail_iter *m)
+{
+    m->L = L;
+    m->e = e;
+    m->z = z;
+    m->state = 0;
+}
+
+static const char *mail_next(mail_iter *m, size_t *len)
+{
+    if (m->state == 0) {
+        m->state = 1;
+        mxh_lua_mx_iter(m->L, m->e, m->z, &m->mx);
+        const char *o = mxh_zone_origin(m->z);
+        *len = strlen(o);
+        return o;
+    }
+    for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&m->mx)) != NULL;) {
+        if (mxh_lua_mail_domain_at(m->z, rr)) {
+            *len = rr->node->name_len;
+            return rr->node->name;
+        }
+    }
+    return NULL;
+}
+
 /* Build the list once per zone scan (it is asked by many rules), then hand
  * each caller its own copy. */
 static int zone_mail_domains_hint(lua_State *L, mxh_engine *e, const mxh_zone *z);
@@ -711,14 +747,11 @@ static int zone_mail_domains(lua_State *L)
         lua_pop(L, 1);
         lua_newtable(L);
         lua_Integer k = 0;
-        lua_pushstring(L, mxh_zone_origin(z));
-        lua_rawseti(L, -2, ++k);
-        mxh_mx_iter it;
-        mxh_lua_mx_iter(L, e, z, &it);
-        for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&it)) != NULL;) {
-            if (!mxh_lua_mail_domain_at(z, rr))
-                continue;
-            lua_pushlstring(L, rr->node->name, rr->node->name_len);
+        mail_iter m;
+        mail_begin(L, e, z, &m);
+        size_t dl;
+        for (const char *d; (d = mail_next(&m, &dl)) != NULL;) {
+            lua_pushlstring(L, d, dl);
             lua_rawseti(L, -2, ++k);
         }
         lua_pushvalue(L, -1);
@@ -927,18 +960,14 @@ static void mail_note(lua_State *L, mxh_engine *e, size_t idx)
 static unsigned hints_routes(lua_State *L, mxh_engine *e, const mxh_zone *z)
 {
     int own = z == e->zone;
-    size_t idx;
+    size_t idx, dl;
     if (own)
         e->nmail = 0;
-    unsigned h = hints_route(L, e, z, mxh_zone_origin(z), &idx);
-    if (own)
-        mail_note(L, e, idx);
-    mxh_mx_iter it;
-    mxh_lua_mx_iter(L, e, z, &it);
-    for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&it)) != NULL;) {
-        if (!mxh_lua_mail_domain_at(z, rr))
-            continue;
-        h |= hints_route(L, e, z, rr->node->name, &idx);
+    unsigned h = 0;
+    mail_iter m;
+    mail_begin(L, e, z, &m);
+    for (const char *d; (d = mail_next(&m, &dl)) != NULL;) {
+        h |= hints_route(L, e, z, d, &idx);
         if (own)
             mail_note(L, e, idx);
     }
@@ -1002,19 +1031,12 @@ static int zone_mail_domains_hint(lua_State *L, mxh_engine *e, const mxh_zone *z
         return 1;
     }
     /* another zone: its domains' facts one by one, in the same order */
-    size_t idx;
-    const char *d = mxh_zone_origin(z);
-    if (hints_route(L, e, z, d, &idx) & bit) {
-        lua_pushstring(L, d);
-        lua_rawseti(L, -2, ++k);
-    }
-    mxh_mx_iter it;
-    mxh_lua_mx_iter(L, e, z, &it);
-    for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&it)) != NULL;) {
-        if (!mxh_lua_mail_domain_at(z, rr))
-            continue;
-        if (hints_route(L, e, z, rr->node->name, &idx) & bit) {
-            lua_pushstring(L, rr->node->name);
+    size_t idx, dl;
+    mail_iter m;
+    mail_begin(L, e, z, &m);
+    for (const char *d; (d = mail_next(&m, &dl)) != NULL;) {
+        if (hints_route(L, e, z, d, &idx) & bit) {
+            lua_pushlstring(L, d, dl);
             lua_rawseti(L, -2, ++k);
         }
     }
