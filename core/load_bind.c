@@ -138,12 +138,10 @@ typedef struct bload {
     mxh_zoneset *zs;
     mxh_zone *z;
     const mxh_load_opts *opts;
-    btok *tok;
-    size_t captok;
-    char *rbuf;       /* RDATA as written, joined */
-    size_t rcap;
-    char *cbuf;       /* canonical RDATA */
-    size_t ccap;
+    /* buffers, kept by the zone set between loads (scratch_take/give):
+     * tokens, the RDATA as written joined (rbuf), canonical RDATA (cbuf),
+     * and the stage below */
+    mxh_scratch b;
     /* TTL state, as BIND keeps it */
     uint32_t default_ttl, last_ttl;
     bool default_known, last_known;
@@ -177,8 +175,7 @@ typedef struct bload {
      * fetched meanwhile (mxh_zone_prefetch), several records ahead */
     pend pend[PEND_MAX];
     unsigned npend;
-    char *stage;
-    size_t stage_n, stage_cap;
+    size_t stage_n;         /* bytes used of b.stage */
     uint32_t owner_off;     /* owner's copy in stage, or NO_OFF */
     const char *buf_end;    /* end of the buffer being read (canon_name reads ahead) */
     /* the top buffer's pages may be dropped once read (MXH_LOADF_DISCARD) */
@@ -199,40 +196,22 @@ static void scratch_take(bload *L)
         return;
     L->zs->scratch = NULL; /* in use: a load started meanwhile (from a record
                             * callback) makes buffers of its own */
-    L->tok = k->tok;
-    L->captok = k->captok;
-    L->rbuf = k->rbuf;
-    L->rcap = k->rcap;
-    L->cbuf = k->cbuf;
-    L->ccap = k->ccap;
-    L->stage = k->stage;
-    L->stage_cap = k->stage_cap;
+    L->b = *k;
     free(k);
 }
 
 static void scratch_give(bload *L)
 {
     mxh_scratch *k = L->zs->scratch ? NULL : malloc(sizeof *k);
-    if (k && L->captok * sizeof *L->tok <= KEEP_MAX && L->rcap <= KEEP_MAX &&
-        L->ccap <= KEEP_MAX && L->stage_cap <= KEEP_MAX) {
-        k->tok = L->tok;
-        k->captok = L->captok;
-        k->rbuf = L->rbuf;
-        k->rcap = L->rcap;
-        k->cbuf = L->cbuf;
-        k->ccap = L->ccap;
-        k->stage = L->stage;
-        k->stage_cap = L->stage_cap;
+    if (k && L->b.captok * sizeof *L->b.tok <= KEEP_MAX && L->b.rcap <= KEEP_MAX &&
+        L->b.ccap <= KEEP_MAX && L->b.stage_cap <= KEEP_MAX) {
+        *k = L->b;
         L->zs->scratch = k;
     } else {
         free(k);
-        free(L->tok);
-        free(L->rbuf);
-        free(L->cbuf);
-        free(L->stage);
+        mxh_scratch_free(&L->b);
     }
-    L->tok = NULL;
-    L->rbuf = L->cbuf = L->stage = NULL;
+    memset(&L->b, 0, sizeof L->b);
 }
 
 /* One file being read. */
@@ -254,12 +233,12 @@ static void set_origin(bfile *F, const char *origin, size_t len)
 
 static int grow_tokens(bload *L)
 {
-    size_t nc = L->captok ? L->captok * 2 : 64;
-    btok *t = realloc(L->tok, nc * sizeof *t);
+    size_t nc = L->b.captok ? L->b.captok * 2 : 64;
+    btok *t = realloc(L->b.tok, nc * sizeof *t);
     if (!t)
         return -1;
-    L->tok = t;
-    L->captok = nc;
+    L->b.tok = t;
+    L->b.captok = nc;
     return 0;
 }
 
@@ -267,11 +246,11 @@ static int grow_tokens(bload *L)
  * past MAX_TOKENS the entry's error is set. 0 when out of memory. */
 static inline int push_tok(bload *L, entry *e, const char *p, size_t len, uint8_t quoted)
 {
-    if (e->ntok >= L->captok && grow_tokens(L) != 0)
+    if (e->ntok >= L->b.captok && grow_tokens(L) != 0)
         return 0;
-    L->tok[e->ntok].p = p;
-    L->tok[e->ntok].len = (uint32_t)len;
-    L->tok[e->ntok].quoted = quoted;
+    L->b.tok[e->ntok].p = p;
+    L->b.tok[e->ntok].len = (uint32_t)len;
+    L->b.tok[e->ntok].quoted = quoted;
     if (++e->ntok > MAX_TOKENS)
         snprintf(e->err, sizeof e->err, "more than %d fields", MAX_TOKENS);
     return 1;
@@ -280,7 +259,7 @@ static inline int push_tok(bload *L, entry *e, const char *p, size_t len, uint8_
 /*
  * The usual entry, lexed 16 bytes at a time: a line of at most 64 bytes
  * holding nothing but plain words, spaces and tabs, ended by a newline.
- * Returns 1 with the entry in e and L->tok (ntok may be 0: a blank line),
+ * Returns 1 with the entry in e and L->b.tok (ntok may be 0: a blank line),
  * x moved past the newline; 0, changing nothing, for anything else (a
  * quote, a comment, a parenthesis, a backslash, CR or another control
  * character, a longer line, the last 64 bytes of the input), which the
@@ -289,7 +268,7 @@ static inline int push_tok(bload *L, entry *e, const char *p, size_t len, uint8_
 #if defined(__SSE2__)
 static int lex_plain_line(bload *L, lexer *x, entry *e)
 {
-    if (x->n - x->pos < 64 || (L->captok < 32 && grow_tokens(L) != 0))
+    if (x->n - x->pos < 64 || (L->b.captok < 32 && grow_tokens(L) != 0))
         return 0;
     const char *b = x->b + x->pos;
     const __m128i sp = _mm_set1_epi8(0x20), tab = _mm_set1_epi8('\t'),
@@ -319,7 +298,7 @@ static int lex_plain_line(bload *L, lexer *x, entry *e)
         return 0;
     uint64_t word = ~blank & ((UINT64_C(1) << end) - 1); /* end < 64 */
     uint64_t starts = word & ~(word << 1), ends = word & ~(word >> 1);
-    btok *t = L->tok;
+    btok *t = L->b.tok;
     size_t nt = 0;
     while (starts) {
         unsigned s0 = (unsigned)__builtin_ctzll(starts), s1 = (unsigned)__builtin_ctzll(ends);
@@ -341,7 +320,7 @@ static int lex_plain_line(bload *L, lexer *x, entry *e)
 #endif
 
 /*
- * Next entry from x into L->tok. Returns 0 at end of input, 1 with an entry
+ * Next entry from x into L->b.tok. Returns 0 at end of input, 1 with an entry
  * (ntok > 0, or err set). Blank and comment-only lines are skipped.
  * RFC 1035 §5.1: "(" and ")" let an entry span lines; ";" starts a comment;
  * a quoted string may hold spaces; "\X" and "\DDD" quote a character.
@@ -795,17 +774,17 @@ static int fast_txt(bload *L, const btok *t, size_t nt, mxh_rdata_out *ro)
     size_t need = 1;
     for (size_t i = 0; i < nt; i++)
         need += 4 * (size_t)t[i].len + 4;
-    if (L->ccap < need) {
-        size_t nc = L->ccap ? L->ccap : 256;
+    if (L->b.ccap < need) {
+        size_t nc = L->b.ccap ? L->b.ccap : 256;
         while (nc < need)
             nc *= 2;
-        char *nb = realloc(L->cbuf, nc);
+        char *nb = realloc(L->b.cbuf, nc);
         if (!nb)
             return 0; /* the general way says it */
-        L->cbuf = nb;
-        L->ccap = nc;
+        L->b.cbuf = nb;
+        L->b.ccap = nc;
     }
-    char *out = L->cbuf;
+    char *out = L->b.cbuf;
     size_t o = 0;
     for (size_t i = 0; i < nt; i++) {
         const char *p = t[i].p;
@@ -840,14 +819,14 @@ static int fast_rdata(bload *L, const bfile *F, uint16_t type, const btok *t, si
         type != MXH_TYPE_PTR && type != MXH_TYPE_DNAME && type != MXH_TYPE_MX &&
         type != MXH_TYPE_AAAA)
         return 0;
-    if (L->ccap < MXH_NAME_BUF + 16) {
-        char *nb = realloc(L->cbuf, MXH_NAME_BUF + 16);
+    if (L->b.ccap < MXH_NAME_BUF + 16) {
+        char *nb = realloc(L->b.cbuf, MXH_NAME_BUF + 16);
         if (!nb)
             return 0; /* the general way says it */
-        L->cbuf = nb;
-        L->ccap = MXH_NAME_BUF + 16;
+        L->b.cbuf = nb;
+        L->b.ccap = MXH_NAME_BUF + 16;
     }
-    char *out = L->cbuf;
+    char *out = L->b.cbuf;
     memset(ro, 0, sizeof *ro);
     size_t o = 0;
     if (type == MXH_TYPE_A) {
@@ -914,25 +893,25 @@ static int fast_rdata(bload *L, const bfile *F, uint16_t type, const btok *t, si
  * target are hashed and their index slots prefetched when it is parsed, and
  * it is added after the next few have been parsed, by which time those
  * slots are in cache (adding it at once, the probe waited for memory). Its
- * strings are copied into L->stage, the lexer's and parser's buffers being
+ * strings are copied into L->b.stage, the lexer's and parser's buffers being
  * reused by the next record. Same adds in the same order, so the same zone;
  * flush_records runs before any diagnostic of the loader and at the end.
  */
-/* Room for need more bytes in L->stage; false if out of memory. */
+/* Room for need more bytes in L->b.stage; false if out of memory. */
 static bool stage_room(bload *L, size_t need)
 {
-    if (L->stage_n + need <= L->stage_cap)
+    if (L->stage_n + need <= L->b.stage_cap)
         return true;
-    size_t nc = L->stage_cap ? L->stage_cap : 4096;
+    size_t nc = L->b.stage_cap ? L->b.stage_cap : 4096;
     while (nc < L->stage_n + need)
         nc *= 2;
     if (nc > UINT32_MAX)
         return false;
-    char *nb = realloc(L->stage, nc);
+    char *nb = realloc(L->b.stage, nc);
     if (!nb)
         return false;
-    L->stage = nb;
-    L->stage_cap = nc;
+    L->b.stage = nb;
+    L->b.stage_cap = nc;
     return true;
 }
 
@@ -940,8 +919,8 @@ static bool stage_room(bload *L, size_t need)
 static uint32_t stage_put(bload *L, const char *s, size_t len)
 {
     uint32_t off = (uint32_t)L->stage_n;
-    memcpy(L->stage + off, s, len);
-    L->stage[off + len] = '\0';
+    memcpy(L->b.stage + off, s, len);
+    L->b.stage[off + len] = '\0';
     L->stage_n += len + 1;
     return off;
 }
@@ -967,11 +946,11 @@ static void flush_records(bload *L)
     }
     for (unsigned i = 0; i < n; i++) {
         pend *p = &L->pend[i];
-        p->in.owner = L->stage + p->owner_off;
-        p->in.owner_text = L->stage + p->otext_off;
-        p->in.rdata = L->stage + p->rdata_off;
-        p->in.rdata_text = p->rtext_off != NO_OFF ? L->stage + p->rtext_off : NULL;
-        p->in.target = p->target_off != NO_OFF ? L->stage + p->target_off : NULL;
+        p->in.owner = L->b.stage + p->owner_off;
+        p->in.owner_text = L->b.stage + p->otext_off;
+        p->in.rdata = L->b.stage + p->rdata_off;
+        p->in.rdata_text = p->rtext_off != NO_OFF ? L->b.stage + p->rtext_off : NULL;
+        p->in.target = p->target_off != NO_OFF ? L->b.stage + p->target_off : NULL;
         size_t before = L->z->rejected;
         if (!mxh_zone_add(L->z, &p->in) && L->z->rejected != before) {
             L->nomem = true; /* loading stops here, as it would have at once */
@@ -1019,7 +998,7 @@ static void stage_record(bload *L, const mxh_rr_in *in, const char *ot, size_t o
     if (rtext) {
         stage_put(L, rtext, rtl);
     } else {
-        char *w = L->stage + at;
+        char *w = L->b.stage + at;
         for (size_t i = 0; i < nrt; i++) {
             if (i)
                 *w++ = ' ';
@@ -1027,11 +1006,11 @@ static void stage_record(bload *L, const mxh_rr_in *in, const char *ot, size_t o
             w += rt[i].len;
         }
         *w = '\0';
-        rtl = (size_t)(w - (L->stage + at));
+        rtl = (size_t)(w - (L->b.stage + at));
         L->stage_n += rtl + 1;
     }
     if ((!rtext && nrt == 0) ||
-        (rtl == in->rdata_len && memcmp(L->stage + at, L->stage + p->rdata_off, rtl) == 0)) {
+        (rtl == in->rdata_len && memcmp(L->b.stage + at, L->b.stage + p->rdata_off, rtl) == 0)) {
         L->stage_n = at;
         p->rtext_off = NO_OFF;
         p->in.rdata_text_len = 0;
@@ -1052,7 +1031,7 @@ static void stage_record(bload *L, const mxh_rr_in *in, const char *ot, size_t o
 
 static void do_record(bload *L, bfile *F, const entry *e)
 {
-    const btok *t = L->tok;
+    const btok *t = L->b.tok;
     char sb[80], err[256];
     fields f;
     find_fields(e, t, &f);
@@ -1153,27 +1132,27 @@ static void do_record(bload *L, bfile *F, const entry *e)
         size_t need = 1;
         for (size_t i = first; i < e->ntok; i++)
             need += t[i].len + 1;
-        if (need > L->rcap) {
-            size_t nc = L->rcap ? L->rcap : 1024;
+        if (need > L->b.rcap) {
+            size_t nc = L->b.rcap ? L->b.rcap : 1024;
             while (nc < need)
                 nc *= 2;
-            char *nb = realloc(L->rbuf, nc);
+            char *nb = realloc(L->b.rbuf, nc);
             if (!nb) {
                 L->nomem = true;
                 return;
             }
-            L->rbuf = nb;
-            L->rcap = nc;
+            L->b.rbuf = nb;
+            L->b.rcap = nc;
         }
         for (size_t i = first; i < e->ntok; i++) {
             if (i > first)
-                L->rbuf[rl++] = ' ';
-            memcpy(L->rbuf + rl, t[i].p, t[i].len);
+                L->b.rbuf[rl++] = ' ';
+            memcpy(L->b.rbuf + rl, t[i].p, t[i].len);
             rl += t[i].len;
         }
-        L->rbuf[rl] = '\0';
-        rtext = L->rbuf;
-        if (mxh_rdata_canon(L->zs, type, L->rbuf, rl, F->origin, &L->cbuf, &L->ccap, &ro, err,
+        L->b.rbuf[rl] = '\0';
+        rtext = L->b.rbuf;
+        if (mxh_rdata_canon(L->zs, type, L->b.rbuf, rl, F->origin, &L->b.cbuf, &L->b.ccap, &ro, err,
                             sizeof err, 0) != 0) {
             if (strcmp(err, "out of memory") == 0)
                 L->nomem = true;
@@ -1307,7 +1286,7 @@ static void include_setup(bload *L, bfile *top)
 
 static void do_include(bload *L, bfile *F, const entry *e)
 {
-    const btok *t = L->tok;
+    const btok *t = L->b.tok;
     char sb[80];
     if (e->ntok < 2 || e->ntok > 3) {
         ERR(L, F, e->line, "$INCLUDE needs a file name and an optional origin");
@@ -1425,7 +1404,7 @@ static void do_include(bload *L, bfile *F, const entry *e)
 
 static void do_directive(bload *L, bfile *F, const entry *e)
 {
-    const btok *t = L->tok;
+    const btok *t = L->b.tok;
     char sb[80];
     if (tok_ieq(&t[0], "$ORIGIN")) {
         /* RFC 1035 §5.1: $ORIGIN <domain-name> (relative to the current origin) */
@@ -1507,7 +1486,7 @@ static void load_entries(bload *L, bfile *F, const char *buf, size_t len)
             reject(L);
             continue;
         }
-        if (!e.blank_owner && L->tok[0].len > 0 && L->tok[0].p[0] == '$' && !L->tok[0].quoted) {
+        if (!e.blank_owner && L->b.tok[0].len > 0 && L->b.tok[0].p[0] == '$' && !L->b.tok[0].quoted) {
             flush_records(L);
             do_directive(L, F, &e);
         } else
@@ -1545,7 +1524,7 @@ static int origin_from_text(bload *L, const char *buf, size_t len, const char *b
     while (lex_entry(L, &x, &e)) {
         if (e.err[0])
             break;
-        const btok *t = L->tok;
+        const btok *t = L->b.tok;
         if (!e.blank_owner && t[0].len > 0 && t[0].p[0] == '$') {
             if (tok_ieq(&t[0], "$TTL"))
                 continue;

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* uthash's default (Jenkins) hash reads a byte at a time; names are hashed on
@@ -299,12 +300,21 @@ typedef struct mxh_str_slot {
 struct mxh_inventory;         /* core/inventory.c */
 
 /* The master-file loader's buffers, kept between loads (core/load_bind.c). */
+struct btok;
 typedef struct mxh_scratch {
-    void *tok;
+    struct btok *tok;
     size_t captok;
     char *rbuf, *cbuf, *stage;
     size_t rcap, ccap, stage_cap;
 } mxh_scratch;
+/* Free the buffers (not s itself). */
+static inline void mxh_scratch_free(mxh_scratch *s)
+{
+    free(s->tok);
+    free(s->rbuf);
+    free(s->cbuf);
+    free(s->stage);
+}
 
 /* A table of names (zone origins, their ancestors): open addressing with
  * linear probing, at most half full. A slot keeps the name's hash and

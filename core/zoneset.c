@@ -134,10 +134,7 @@ void mxh_zoneset_free(mxh_zoneset *zs)
     otab_free(&zs->by_origin);
     otab_free(&zs->ancestors);
     if (zs->scratch) {
-        free(zs->scratch->tok);
-        free(zs->scratch->rbuf);
-        free(zs->scratch->cbuf);
-        free(zs->scratch->stage);
+        mxh_scratch_free(zs->scratch);
         free(zs->scratch);
     }
     free(zs->strings);
