@@ -533,17 +533,27 @@ static bool index_resize(mxh_zone *z, size_t ns)
     return true;
 }
 
-/* Append n to a node array (*v, *n, *cap). */
+/* Make room for n more items in an array of item size sz (*v, *cap). */
+static bool reserve(void **v, size_t *cap, size_t used, size_t n, size_t sz)
+{
+    if (used + n <= *cap)
+        return true;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < used + n)
+        nc *= 2;
+    void *nv = realloc(*v, nc * sz);
+    if (!nv)
+        return false;
+    *v = nv;
+    *cap = nc;
+    return true;
+}
+
+/* Append node to a node array (*v, *n, *cap). */
 static bool node_push(mxh_node ***v, size_t *n, size_t *cap, mxh_node *node)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        mxh_node **nv = realloc(*v, nc * sizeof *nv);
-        if (!nv)
-            return false;
-        *v = nv;
-        *cap = nc;
-    }
+    if (!reserve((void **)v, cap, *n, 1, sizeof **v))
+        return false;
     (*v)[(*n)++] = node;
     return true;
 }
@@ -551,14 +561,8 @@ static bool node_push(mxh_node ***v, size_t *n, size_t *cap, mxh_node *node)
 /* Add n (reference ref, hash h) to the index and the creation list. */
 static bool index_add(mxh_zone *z, mxh_node *n, uint32_t ref, uint32_t h)
 {
-    if (z->nnodes == z->capnodes) {
-        size_t nc = z->capnodes ? z->capnodes * 2 : 8;
-        mxh_node **nl = realloc(z->node_list, nc * sizeof *nl);
-        if (!nl)
-            return false;
-        z->node_list = nl;
-        z->capnodes = nc;
-    }
+    if (!reserve((void **)&z->node_list, &z->capnodes, z->nnodes, 1, sizeof *z->node_list))
+        return false;
     if ((z->nnodes + 1) * 4 > z->nslots * 3 && /* keep the load under 3/4 */
         !index_resize(z, z->nslots ? z->nslots * 2 : 16))
         return false;
@@ -694,7 +698,8 @@ static mxh_node *zone_node_h(mxh_zone *z, const char *canon_name, size_t len, ui
             break; /* the parent is the apex, which exists */
         if (!child_of_apex(cur, curlen, olen) &&
             !node_push(&z->deep, &z->ndeep, &z->capdeep, nn))
-            return NULL;
+            z->lists_lost = true; /* the node is indexed: go on with its
+                                   * ancestors; mxh_zone_finish walks every node */
         const char *parent = mxh_name_parent(cur);
         if (!parent)
             break;
@@ -902,21 +907,6 @@ nomem:
 /* ------------------------------------------------------------------------ */
 /* Joining zone sets                                                        */
 
-/* Make room for n more items in an array of item size sz (*v, *cap). */
-static bool reserve(void **v, size_t *cap, size_t used, size_t n, size_t sz)
-{
-    if (used + n <= *cap)
-        return true;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < used + n)
-        nc *= 2;
-    void *nv = realloc(*v, nc * sz);
-    if (!nv)
-        return false;
-    *v = nv;
-    *cap = nc;
-    return true;
-}
 
 mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src)
 {
