@@ -65,17 +65,7 @@ static void chunk_ready(mxh_arena_chunk *c)
     size_t want = c->used + step;
     if (want > c->size)
         want = c->size;
-#ifdef MADV_POPULATE_WRITE
-    static uintptr_t page;
-    if (!page) {
-        long pg = sysconf(_SC_PAGESIZE);
-        page = pg > 0 ? (uintptr_t)pg : 4096;
-    }
-    uintptr_t from = ((uintptr_t)(c->data + c->ready) + page - 1) & ~(page - 1);
-    uintptr_t to = ((uintptr_t)(c->data + want)) & ~(page - 1);
-    if (to > from)
-        (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
-#endif
+    mxh_populate(c->data + c->ready, want - c->ready);
     c->ready = want;
 }
 

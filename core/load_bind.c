@@ -1450,11 +1450,7 @@ static void do_directive(bload *L, bfile *F, const entry *e)
 /* core/arena.c (it belongs in mxh_internal.h) */
 static void drop_read(bload *L, const char *buf, size_t pos)
 {
-    static size_t page;
-    if (!page) {
-        long pg = sysconf(_SC_PAGESIZE);
-        page = pg > 0 ? (size_t)pg : 4096;
-    }
+    size_t page = mxh_page_size();
     uintptr_t from = L->dropped ? L->dropped : ((uintptr_t)buf + page - 1) & ~(uintptr_t)(page - 1);
     uintptr_t upto = ((uintptr_t)(buf + pos)) & ~(uintptr_t)(page - 1);
     if (upto <= from)

@@ -539,6 +539,12 @@ MXH_HIDDEN bool mxh_load_add(mxh_lineload *l, const mxh_rr_in *in);
  * message: MXH_ERR_PARSE), or MXH_OK with the message cleared. */
 MXH_HIDDEN mxh_status mxh_load_end(mxh_lineload *l, const char *name, mxh_zone **out,
                                    const char *what, unsigned long lines);
+/* The system's page size (asked each time: sysconf reads it from memory). */
+MXH_HIDDEN size_t mxh_page_size(void);
+/* Bring in the whole pages of [p, p + n) with one call (madvise
+ * MADV_POPULATE_WRITE, Linux 5.14) instead of a page fault each; where that
+ * is refused they fault in as they are touched. */
+MXH_HIDDEN void mxh_populate(void *p, size_t n);
 MXH_HIDDEN int  mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t errsz);
 /* The same into an anonymous mapping for files of 1 MiB or more (*maplen its
  * length; 0: a heap buffer). Pages of it may be dropped with MADV_DONTNEED

@@ -119,6 +119,26 @@ int mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t e
  * Release with mxh_free_file. The file is read, not mapped: a file
  * truncated meanwhile cannot fault.
  */
+size_t mxh_page_size(void)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    return pg > 0 ? (size_t)pg : 4096;
+}
+
+void mxh_populate(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = mxh_page_size();
+    uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t to = ((uintptr_t)p + n) & ~(page - 1);
+    if (to > from)
+        (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 int mxh_read_file_pages(const char *path, char **buf, size_t *len, size_t *maplen, char *err,
                         size_t errsz)
 {
@@ -137,19 +157,14 @@ int mxh_read_file_pages(const char *path, char **buf, size_t *len, size_t *maple
         return mxh_read_file(path, buf, len, err, errsz);
     }
     size_t size = (size_t)st.st_size;
-    long pg = sysconf(_SC_PAGESIZE);
-    size_t page = pg > 0 ? (size_t)pg : 4096;
+    size_t page = mxh_page_size();
     size_t ml = (size + 1 + page - 1) / page * page;
     char *p = mmap(NULL, ml, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
         close(fd);
         return mxh_read_file(path, buf, len, err, errsz);
     }
-#ifdef MADV_POPULATE_WRITE
-    /* the whole mapping is about to be written by read(): its pages in one
-     * call rather than a page fault each (Linux 5.14; elsewhere ignored) */
-    (void)madvise(p, ml, MADV_POPULATE_WRITE);
-#endif
+    mxh_populate(p, ml); /* the whole mapping is about to be written by read() */
     size_t n = 0;
     while (n < size) {
         ssize_t r = read(fd, p + n, size - n);

@@ -472,16 +472,8 @@ static mxh_node *node_alloc(mxh_zone *z, size_t bytes, uint32_t *ref)
         char *b = malloc(sz);
         if (!b)
             return NULL;
-#ifdef MADV_POPULATE_WRITE
-        if (sz == NBLOCK_MAX) {
-            /* a big zone's block: its pages in with one call (Linux 5.14),
-             * not a fault each; refused elsewhere, they fault in as used */
-            uintptr_t pg = 4096, from = ((uintptr_t)b + pg - 1) & ~(pg - 1);
-            uintptr_t to = ((uintptr_t)b + sz) & ~(pg - 1);
-            if (to > from)
-                (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
-        }
-#endif
+        if (sz == NBLOCK_MAX)
+            mxh_populate(b, sz); /* a big zone's block: its pages in with one call */
         zs->nblocks[zs->nnblocks++] = b;
         zs->nblock_size = sz;
         zs->nblock_used = 8;
