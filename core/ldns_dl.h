@@ -31,5 +31,8 @@ typedef struct mxh_ldns_api {
 /* The table, libldns loaded on the first call (thread-safe); NULL when it
  * cannot be loaded, with *why (if why is not NULL) saying why. */
 MXH_HIDDEN const mxh_ldns_api *mxh_ldns(const char **why);
+/* Why libldns could not be loaded, if it was asked for and could not be;
+ * else NULL (nothing is loaded by asking). */
+MXH_HIDDEN const char *mxh_ldns_failure(void);
 
 #endif /* MXH_LDNS_DL_H */

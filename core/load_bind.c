@@ -559,53 +559,10 @@ static uint16_t type_code(const btok *t)
         u[i] = (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
     }
     u[t->len] = '\0';
-    switch (t->len) {
-    case 1:
-        if (u[0] == 'A')
-            return MXH_TYPE_A;
-        break;
-    case 2:
-        if (u[0] == 'M' && u[1] == 'X')
-            return MXH_TYPE_MX;
-        if (u[0] == 'N' && u[1] == 'S')
-            return MXH_TYPE_NS;
-        break;
-    case 3:
-        if (!memcmp(u, "TXT", 3))
-            return MXH_TYPE_TXT;
-        if (!memcmp(u, "SOA", 3))
-            return MXH_TYPE_SOA;
-        if (!memcmp(u, "PTR", 3))
-            return MXH_TYPE_PTR;
-        if (!memcmp(u, "SRV", 3))
-            return MXH_TYPE_SRV;
-        if (!memcmp(u, "CAA", 3))
-            return MXH_TYPE_CAA;
-        if (!memcmp(u, "SPF", 3))
-            return MXH_TYPE_SPF;
-        break;
-    case 4:
-        if (!memcmp(u, "AAAA", 4))
-            return MXH_TYPE_AAAA;
-        break;
-    case 5:
-        if (!memcmp(u, "CNAME", 5))
-            return MXH_TYPE_CNAME;
-        if (!memcmp(u, "DNAME", 5))
-            return MXH_TYPE_DNAME;
-        break;
-    default:
-        break;
-    }
-    if (t->len > 4 && !memcmp(u, "TYPE", 4)) { /* RFC 3597 §5 */
-        uint32_t v = 0;
-        for (size_t i = 4; i < t->len; i++) {
-            if (u[i] < '0' || u[i] > '9' || i > 9)
-                return 0;
-            v = v * 10 + (uint32_t)(u[i] - '0');
-        }
-        return v <= 65535 ? (uint16_t)v : 0;
-    }
+    /* every type the library names itself, and TYPEnnn (RFC 3597 §5) */
+    uint16_t v = mxh_type_from_name(u);
+    if (v || (t->len > 4 && !memcmp(u, "TYPE", 4)))
+        return v;
     /* a mnemonic of ours it is not: ldns knows more (an unknown one if ldns
      * cannot be loaded) */
     const mxh_ldns_api *L = mxh_ldns(NULL);
@@ -1058,7 +1015,7 @@ static void do_record(bload *L, bfile *F, const entry *e)
         if (tok_is_ttl_like(&t[f.type]))
             ERR(L, F, e->line, "unexpected '%s' where the type should be",
                 tok_show(&t[f.type], sb, sizeof sb));
-        else if (!mxh_ldns(&why))
+        else if ((why = mxh_ldns_failure()) != NULL)
             ERR(L, F, e->line, "unknown type '%s' (libldns, which knows more types, could not "
                 "be loaded: %s)", tok_show(&t[f.type], sb, sizeof sb), why);
         else

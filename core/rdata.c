@@ -1078,13 +1078,11 @@ int mxh_rdata_canon(mxh_zoneset *zs, uint16_t type, const char *text, size_t len
     c.tname = our_type_name(type);
     const mxh_ldns_api *L = c.tname ? NULL : mxh_ldns(NULL);
     if (!c.tname) {
-        const ldns_rr_descriptor *d = L ? L->rr_descript(type) : NULL;
-        if (d && d->_name && d->_type == type) {
+        /* the public type table's name, else ldns's, else TYPEnnn */
+        c.tname = mxh_type_name(type, tbuf);
+        const ldns_rr_descriptor *d = c.tname == tbuf && L ? L->rr_descript(type) : NULL;
+        if (d && d->_name && d->_type == type)
             c.tname = d->_name;
-        } else {
-            snprintf(tbuf, sizeof tbuf, "TYPE%u", (unsigned)type);
-            c.tname = tbuf;
-        }
     }
     if (ob_reserve(&o, 64) != 0)
         return FAIL(&c, "out of memory");
