@@ -72,14 +72,8 @@ static mxh_status load_sunk(mxh_zoneset *zs, const char *name, const char *buf, 
     mxh_status st = load_common(zs, name, buf, len, opts, &z, flags);
     zs->sink = was;
     zs->sink_ud = was_ud;
-    if (fn) {
-        if (z) {
-            free(z->sink_buf);
-            z->sink_buf = NULL;
-            z->sink_cap = 0;
-        }
-        z = NULL;
-    }
+    if (fn)
+        z = NULL; /* a parsed zone is not the caller's (mxh_zone_finish freed its buffer) */
     if (out_zone)
         *out_zone = z;
     return st;

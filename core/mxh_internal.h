@@ -262,13 +262,8 @@ struct mxh_zone {
     bool type_other;          /* some type >= 256 seen */
     /* A zone being parsed (mxh_zoneset_parse_*): not among zs's zones, no
      * nodes and no records; mxh_zone_add hands each record to sink instead. */
-    mxh_record_fn sink;
-    void *sink_ud;
-    bool stopped;             /* sink asked to stop: the loaders read no further */
-    size_t streamed;          /* records handed to sink */
-    char *sink_buf;           /* RDATA and its text side by side, when they were not */
-    size_t sink_cap;
-    struct mxh_sink_view *sink_view; /* the record shown to sink, and its owner node */
+    struct mxh_sink *sink;    /* the callback and what it is shown (core/zoneset.c) */
+    bool stopped;             /* the callback asked to stop: the loaders read no further */
 };
 
 /* A record's file number in its zone set (0: no file). */

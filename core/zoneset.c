@@ -386,9 +386,14 @@ static bool register_origin(mxh_zoneset *zs, mxh_zone *z)
 }
 
 /* What a zone being parsed shows its callback (kept out of every other zone). */
-struct mxh_sink_view {
-    mxh_rr rr;
+struct mxh_sink {
+    mxh_record_fn fn;
+    void *ud;
+    size_t origin_len;
+    mxh_rr rr;                /* the record shown, and its owner node */
     mxh_node node;
+    char *buf;                /* RDATA and its text side by side, when they were not */
+    size_t cap;
 };
 
 mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, mxh_format fmt)
@@ -414,11 +419,13 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, 
     z->diag_at = zs->ndiags;
     if (zs->sink) {
         /* parsed, not kept: no place among the zones, no index, no nodes */
-        z->sink = zs->sink;
-        z->sink_ud = zs->sink_ud;
-        z->sink_view = mxh_arena_alloc(&zs->arena, sizeof *z->sink_view);
-        if (!z->sink_view)
+        z->sink = mxh_arena_alloc(&zs->arena, sizeof *z->sink);
+        if (!z->sink)
             return NULL;
+        memset(z->sink, 0, sizeof *z->sink);
+        z->sink->fn = zs->sink;
+        z->sink->ud = zs->sink_ud;
+        z->sink->origin_len = strlen(z->origin);
         z->first = z;
         z->index = SIZE_MAX;
         return z;
@@ -744,9 +751,11 @@ static void out_of_zone(mxh_zone *z, const mxh_rr_in *in)
 static mxh_rr *zone_emit(mxh_zone *z, const mxh_rr_in *in)
 {
     mxh_zoneset *zs = z->zs;
+    struct mxh_sink *k = z->sink;
     if (z->stopped)
         return NULL;
-    if (!mxh_name_is_at_or_below(in->owner, z->origin)) {
+    size_t ol = in->owner_len ? in->owner_len : strlen(in->owner);
+    if (!at_or_below(in->owner, ol, z->origin, k->origin_len)) {
         out_of_zone(z, in);
         return NULL;
     }
@@ -755,33 +764,33 @@ static mxh_rr *zone_emit(mxh_zone *z, const mxh_rr_in *in)
     rdata_texts(in, &rd, &rdl, &tx, &txl);
     if (tx && tx != rd + rdl + 1) {
         size_t need = rdl + txl + 2;
-        if (need > z->sink_cap) {
-            size_t nc = z->sink_cap ? z->sink_cap : 1024;
+        if (need > k->cap) {
+            size_t nc = k->cap ? k->cap : 1024;
             while (nc < need)
                 nc *= 2;
-            char *nb = realloc(z->sink_buf, nc);
+            char *nb = realloc(k->buf, nc);
             if (!nb) {
                 z->rejected++;
                 mxh_zs_diag(zs, MXH_DIAG_ERROR, in->file, in->line, z, "out of memory");
                 return NULL;
             }
-            z->sink_buf = nb;
-            z->sink_cap = nc;
+            k->buf = nb;
+            k->cap = nc;
         }
-        memcpy(z->sink_buf, rd, rdl);
-        z->sink_buf[rdl] = '\0';
-        memcpy(z->sink_buf + rdl + 1, tx, txl);
-        z->sink_buf[rdl + 1 + txl] = '\0';
-        rd = z->sink_buf;
+        memcpy(k->buf, rd, rdl);
+        k->buf[rdl] = '\0';
+        memcpy(k->buf + rdl + 1, tx, txl);
+        k->buf[rdl + 1 + txl] = '\0';
+        rd = k->buf;
     }
-    mxh_node *node = &z->sink_view->node;
+    mxh_node *node = &k->node;
     memset(node, 0, sizeof *node);
     node->name = in->owner;
-    node->name_len = (uint32_t)in->owner_len;
+    node->name_len = (uint32_t)ol;
     node->zone = z;
-    node->flags = MXH_NODE_DATA | (in->owner_len == strlen(z->origin) ? MXH_NODE_APEX : 0) |
+    node->flags = MXH_NODE_DATA | (ol == k->origin_len ? MXH_NODE_APEX : 0) |
                   (mxh_name_is_wildcard(in->owner) ? MXH_NODE_WILDCARD : 0);
-    mxh_rr *rr = &z->sink_view->rr;
+    mxh_rr *rr = &k->rr;
     memset(rr, 0, sizeof *rr);
     rr->node = node;
     rr->owner_text = in->owner_text ? in->owner_text : "";
@@ -795,8 +804,7 @@ static mxh_rr *zone_emit(mxh_zone *z, const mxh_rr_in *in)
     rr->file = in->file;
     rr->flags = (uint8_t)((in->flags & ~MXH_RR_TEXT_AFTER) | (tx ? MXH_RR_TEXT_AFTER : 0));
     set_type_bit(z, rr->type);
-    z->streamed++;
-    if (z->sink(rr, z->sink_ud) != 0)
+    if (k->fn(rr, k->ud) != 0)
         z->stopped = true;
     return rr;
 }
@@ -1030,7 +1038,13 @@ static bool in_cuts(const cut_slot *cuts, size_t mask, const char *p, size_t pl)
 
 void mxh_zone_finish(mxh_zone *z)
 {
-    if (z->finished || z->sink)
+    if (z->sink) {
+        free(z->sink->buf); /* the zone was parsed: nothing to mark, and the read is over */
+        z->sink->buf = NULL;
+        z->sink->cap = 0;
+        return;
+    }
+    if (z->finished)
         return;
     /* RFC 1034 §4.2.1: NS at a non-apex owner marks a zone cut; data at and
      * below it (except the NS and glue) belongs to the child zone. Only the
