@@ -83,79 +83,82 @@ static int mentions_include(const char *buf, size_t len)
     return 0;
 }
 
-/* Read a small regular file without $INCLUDE; 0 and *buf on success, -1 to
- * leave the file to mxh_zoneset_load_file. */
-static int read_small(const char *path, char **buf, size_t *len)
+/* A file read here: its bytes in the thread's scratch buffer, or (when it
+ * does not fit) in an allocation of its own. */
+typedef struct rbuf {
+    char *p;
+    size_t n, cap;
+    int owned;
+} rbuf;
+
+/* Room for the whole file, once scratch turned out too small: its size asked
+ * of the open file; 0 when it is for mxh_zoneset_load_file after all (1 MiB
+ * or more: the loader maps it). One byte more than the size is read, so a
+ * file that grew is left to the loader too. */
+static int read_grow(int fd, rbuf *b)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
-        (size_t)st.st_size >= SMALL_FILE) {
-        close(fd);
-        return -1;
-    }
-    size_t size = (size_t)st.st_size, n = 0;
-    char *p = malloc(size + 1);
-    if (!p) {
-        close(fd);
-        return -1;
-    }
-    for (;;) {
-        /* one byte more than the size: a file that grew is left to the loader */
-        size_t want = size + 1 - n;
-        ssize_t r = read(fd, p + n, want);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0 || (r > 0 && n + (size_t)r > size)) {
-            free(p);
-            close(fd);
-            return -1;
-        }
-        n += (size_t)r;
-        /* a regular file reads short only at its end: no read just to see 0 */
-        if (r == 0 || (size_t)r < want)
-            break;
-    }
-    close(fd);
-    p[n] = '\0';
-    if (mentions_include(p, n)) {
-        free(p);
-        return -1;
-    }
-    *buf = p;
-    *len = n;
-    return 0;
+    if (b->owned || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+        (size_t)st.st_size >= SMALL_FILE || (size_t)st.st_size + 2 <= b->cap)
+        return 0;
+    size_t cap = (size_t)st.st_size + 2;
+    char *p = malloc(cap);
+    if (!p)
+        return 0;
+    memcpy(p, b->p, b->n);
+    b->p = p;
+    b->cap = cap;
+    b->owned = 1;
+    return 1;
 }
 
-/* The loading threads' quick read of a small file into their own buffer
- * (no size asked, nothing allocated): 1 with the bytes in scratch (a NUL
- * after them), 0 to read it the usual way (it filled the buffer, or holds
- * "$INCLUDE"), -1 when it cannot be opened or read here. Directory walks
- * give regular files, where a short read is the end; any other path is
- * asked about first. */
-static int read_scratch(const cli_input *it, char *scratch, size_t cap, size_t *len)
+/* Read input `it` here when that is cheap: 1 with its bytes in *b (a NUL
+ * after them); 0 to leave it to mxh_zoneset_load_file, which says what went
+ * wrong in its own words and alone knows a file's include context (not
+ * openable or readable, not a regular file, 1 MiB or more, or "$INCLUDE").
+ * One open and, for the small files of a directory walk, one read: those
+ * are regular files, where a short read is the end; any other path is asked
+ * about first. */
+static int read_input(const cli_input *it, char *scratch, rbuf *b)
 {
-    if (it->error || strcmp(it->path, "-") == 0 || !it->regular)
+    memset(b, 0, sizeof *b);
+    if (it->error || strcmp(it->path, "-") == 0)
         return 0;
     int fd = open(it->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return -1;
-    ssize_t r;
-    do
-        r = read(fd, scratch, cap - 1);
-    while (r < 0 && errno == EINTR);
+        return 0;
+    b->p = scratch;
+    b->cap = scratch ? SCRATCH : 0;
+    int ok = 1;
+    if ((!it->regular || !scratch) && !read_grow(fd, b))
+        ok = 0;
+    while (ok) {
+        if (b->n + 1 == b->cap && !read_grow(fd, b)) {
+            ok = 0;
+            break;
+        }
+        size_t want = b->cap - 1 - b->n;
+        ssize_t r = read(fd, b->p + b->n, want);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            ok = 0;
+            break;
+        }
+        b->n += (size_t)r;
+        if (r == 0 || (size_t)r < want)
+            break; /* a regular file reads short only at its end */
+    }
     close(fd);
-    if (r < 0)
-        return -1;
-    if ((size_t)r == cap - 1)
-        return 0;
-    scratch[r] = '\0';
-    if (mentions_include(scratch, (size_t)r))
-        return 0;
-    *len = (size_t)r;
-    return 1;
+    if (ok) {
+        b->p[b->n] = '\0';
+        ok = !mentions_include(b->p, b->n);
+    }
+    if (!ok && b->owned) {
+        free(b->p);
+        b->owned = 0;
+    }
+    return ok;
 }
 
 static size_t error_diags(const mxh_zoneset *zs, size_t lo, size_t hi)
@@ -196,9 +199,9 @@ static void finish_unit(cli_loaded *ld, cli_unit *u)
 }
 
 /* Load input `it` into zs as unit u (file name, status, zone, diagnostics);
- * buf, when not NULL, holds the file's bytes (read ahead) and is freed. */
+ * buf, when not NULL, holds the file's bytes (read by read_input). */
 static void load_one(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *lo, cli_unit *u,
-                     char *buf, size_t len, int owned)
+                     const char *buf, size_t len)
 {
     mxh_zone *z = NULL;
     u->diag_lo = mxh_zoneset_diag_count(zs);
@@ -224,28 +227,23 @@ static void load_one(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *
         else
             u->status = mxh_zoneset_load_file(zs, it->path, lo, &z);
     }
-    if (owned)
-        free(buf);
     u->zone = z;
     u->diag_hi = mxh_zoneset_diag_count(zs);
     note_failure(zs, u);
 }
 
-/* Read input `it` (into scratch when it is small, scratch may be NULL) and
+/* Read input `it` (into scratch when it fits, scratch may be NULL) and
  * load it into zs as unit u. */
 static void load_input(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *lo,
                        cli_unit *u, char *scratch)
 {
-    size_t len = 0;
-    int q = scratch ? read_scratch(it, scratch, SCRATCH, &len) : 0;
-    if (q == 1) {
-        load_one(zs, it, lo, u, scratch, len, 0);
-        return;
-    }
-    char *buf = NULL;
-    if (q == 0 && !it->error && strcmp(it->path, "-") != 0 && read_small(it->path, &buf, &len) != 0)
-        buf = NULL;
-    load_one(zs, it, lo, u, buf, buf ? len : 0, 1);
+    rbuf b;
+    if (read_input(it, scratch, &b))
+        load_one(zs, it, lo, u, b.p, b.n);
+    else
+        load_one(zs, it, lo, u, NULL, 0);
+    if (b.owned)
+        free(b.p);
 }
 
 /* ------------------------------------------------------------------------ */
