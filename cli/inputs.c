@@ -51,13 +51,10 @@ int cli_skip_by_name(const char *name, const char **reason)
         return 1;
     }
     char first = name[0] >= 'a' && name[0] <= 'z' ? (char)(name[0] - 32) : name[0];
-    if (strchr("RLCNAMD", first)) {
-        for (size_t i = 0; i < sizeof base / sizeof *base; i++) {
-            char bf = base[i][0] >= 'a' && base[i][0] <= 'z' ? (char)(base[i][0] - 32) : base[i][0];
-            if (bf == first && strncasecmp(name, base[i], strlen(base[i])) == 0) {
-                *reason = "documentation or build file";
-                return 1;
-            }
+    for (size_t i = 0; i < sizeof base / sizeof *base; i++) {
+        if (base[i][0] == first && strncasecmp(name, base[i], strlen(base[i])) == 0) {
+            *reason = "documentation or build file";
+            return 1;
         }
     }
     /* the extension: after the last dot, which is not the first character */

@@ -176,7 +176,7 @@ static void note_failure(const mxh_zoneset *zs, cli_unit *u)
 {
     if (u->status != MXH_OK && error_diags(zs, u->diag_lo, u->diag_hi) == 0 && !u->extra_error) {
         const char *m = mxh_zoneset_errmsg(zs);
-        u->extra_error = fmt_msg(m && *m ? m : mxh_strerror(u->status), "");
+        u->extra_error = cli_xstrdup(m && *m ? m : mxh_strerror(u->status));
     }
 }
 
@@ -279,7 +279,7 @@ typedef struct ploader {
     pthread_cond_t cv_done, cv_room;
 } ploader;
 
-static void load_batch(ploader *P, batch *bt)
+static void load_batch(ploader *P, batch *bt, char *scratch)
 {
     size_t n = bt->to - bt->from;
     bt->shadowed = cli_xmalloc(n ? n : 1);
@@ -290,22 +290,21 @@ static void load_batch(ploader *P, batch *bt)
             cli_unit *u = &P->ld->units[i + 1];
             u->file = cli_xstrdup(P->in->items[i].path);
             u->status = MXH_ERR_NOMEM;
-            u->extra_error = fmt_msg(mxh_strerror(MXH_ERR_NOMEM), "");
+            u->extra_error = cli_xstrdup(mxh_strerror(MXH_ERR_NOMEM));
         }
         return;
     }
-    char *scratch = malloc(SCRATCH);
     for (size_t i = bt->from; i < bt->to; i++) {
         cli_unit *u = &P->ld->units[i + 1];
         load_input(bt->zs, &P->in->items[i], P->lo, u, scratch);
         bt->shadowed[i - bt->from] = u->zone && mxh_zone_shadowed(u->zone);
     }
-    free(scratch);
 }
 
 static void *pl_main(void *arg)
 {
     ploader *P = arg;
+    char *scratch = malloc(SCRATCH); /* this thread's, for every batch it loads */
     pthread_mutex_lock(&P->mu);
     for (;;) {
         while (P->next < P->nb && P->next >= P->joined + P->ahead)
@@ -314,12 +313,13 @@ static void *pl_main(void *arg)
             break;
         batch *bt = &P->b[P->next++];
         pthread_mutex_unlock(&P->mu);
-        load_batch(P, bt);
+        load_batch(P, bt, scratch);
         pthread_mutex_lock(&P->mu);
         bt->done = 1;
         pthread_cond_broadcast(&P->cv_done);
     }
     pthread_mutex_unlock(&P->mu);
+    free(scratch);
     return NULL;
 }
 
@@ -340,8 +340,12 @@ static void join_batch(cli_loaded *ld, batch *bt)
     if (st != MXH_OK) {
         /* Never lose a zone silently: every input of the batch says why. */
         char msg[1200];
-        snprintf(msg, sizeof msg, "could not be joined to the other zones: %s (%s)",
-                 mxh_strerror(st), mxh_zoneset_errmsg(ld->zs));
+        if (st == MXH_ERR_LIMIT) /* the one failure the merge explains in errmsg */
+            snprintf(msg, sizeof msg, "could not be joined to the other zones: %s (%s)",
+                     mxh_strerror(st), mxh_zoneset_errmsg(ld->zs));
+        else
+            snprintf(msg, sizeof msg, "could not be joined to the other zones: %s",
+                     mxh_strerror(st));
         mxh_zoneset_free(bt->zs);
         for (size_t k = 0; k < n; k++) {
             cli_unit *u = &ld->units[bt->from + k + 1];
@@ -349,7 +353,7 @@ static void join_batch(cli_loaded *ld, batch *bt)
             u->status = st;
             u->diag_lo = u->diag_hi = at;
             free(u->extra_error);
-            u->extra_error = fmt_msg(msg, "");
+            u->extra_error = cli_xstrdup(msg);
             count_unit(ld, u);
         }
         bt->zs = NULL;

@@ -3,9 +3,10 @@
  * scan.c — `mxhazard scan`: load every input into one zone set, then run the
  * rules over the zones with N threads, each with its own engine.
  *
- * Work is handed out zone by zone from a shared counter; each worker keeps
- * the findings of a zone in that zone's slot, and the main thread prints the
- * slots strictly in input order as they complete, freeing each after it is
+ * Workers take runs of zones from a shared counter; each keeps a zone's
+ * findings in that zone's slot and formats them there (JSON lines or text;
+ * SARIF is left to the printer), and the main thread prints the slots
+ * strictly in input order as they complete, freeing each after it is
  * printed. Workers may run at most WINDOW zones ahead of the printer, so the
  * findings held in memory stay bounded however many zones there are, and the
  * output is the same byte for byte whatever --jobs is.
