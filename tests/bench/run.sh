@@ -68,14 +68,14 @@ mkdir -p "$TOOLS"
 CFLAGS_B="-std=c11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE"
 rm -f "$TOOLS/parse_only" "$TOOLS/parse_stream" "$TOOLS/parse_ldns" "$TOOLS/parse_zscanner"
 if [ -f "$BUILD/libmxhazard.a" ]; then
-    $CC $CFLAGS_B -Icore "$HERE/parse_only.c" -o "$TOOLS/parse_only" "$BUILD/libmxhazard.a" \
-        $($PKG_CONFIG --libs lua5.4 ldns libpsl) -lm -lpthread \
-        || echo "bench: parse_only did not build (library incomplete?) — our loader row stays empty"
-    $CC $CFLAGS_B -Icore "$HERE/parse_stream.c" -o "$TOOLS/parse_stream" "$BUILD/libmxhazard.a" \
-        $($PKG_CONFIG --libs lua5.4 ldns libpsl) -lm -lpthread \
-        || echo "bench: parse_stream did not build (library incomplete?) — our parser row stays empty"
+    # linked as the CLI is (the library loads libldns itself when it needs it)
+    for t in parse_only parse_stream; do
+        $CC $CFLAGS_B -Icore "$HERE/$t.c" -o "$TOOLS/$t" "$BUILD/libmxhazard.a" \
+            $($PKG_CONFIG --libs lua5.4 libpsl) -lm -lpthread -ldl \
+            || echo "bench: $t did not build (library incomplete?) — its row stays empty"
+    done
 else
-    echo "bench: $BUILD/libmxhazard.a not found — our parse row stays empty"
+    echo "bench: $BUILD/libmxhazard.a not found — our parse rows stay empty"
 fi
 if $PKG_CONFIG --exists ldns 2>/dev/null; then
     $CC $CFLAGS_B $($PKG_CONFIG --cflags ldns) "$HERE/parse_ldns.c" -o "$TOOLS/parse_ldns" \
