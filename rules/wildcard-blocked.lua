@@ -63,11 +63,9 @@ sel._domainkey.news 3600 IN TXT "v=DKIM1; p=MIGf"
     local wild, any = {}, false
     for _, rec in ipairs(mxh.wildcard_mx(zone)) do
       local owner = rec:owner()
-      if owner:sub(1, 2) == "*." then
-        local p = owner:sub(3)
-        wild[p] = wild[p] or { owner = owner, mx = zone:rrset(owner, "MX") }
-        any = true
-      end
+      local p = owner:sub(3)
+      wild[p] = wild[p] or { owner = owner, mx = zone:rrset(owner, "MX") }
+      any = true
     end
     if not any then return end
     -- Pass 1: the blocked names, among the names directly under a wildcard's

@@ -27,12 +27,11 @@ the names a wildcard MX already fails to cover.]],
 
   check = function(zone, report)
     local seen = {}
-    -- mxh.wildcard_mx: the MX records whose owner is a wildcard, in
-    -- zone:records() order (one pass in C).
+    -- mxh.wildcard_mx: the MX records whose owner is a wildcard (RFC 4592
+    -- §2.1.1: its first label is exactly "*"), in zone:records() order.
     for _, rec in ipairs(mxh.wildcard_mx(zone)) do
       local owner = rec:owner()
-      -- RFC 4592 §2.1.1: a wildcard owner's first label is exactly "*".
-      if owner:sub(1, 2) == "*." and not seen[owner] then
+      if not seen[owner] then
         seen[owner] = true
         local parent = owner:sub(3)
         local mx = zone:rrset(owner, "MX")

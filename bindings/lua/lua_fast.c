@@ -184,8 +184,7 @@ int mxh_lua_wildcard_mx(lua_State *L)
     lua_newtable(L);
     lua_Integer k = 0;
     for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&it)) != NULL;) {
-        const char *o = mxh_rr_owner(rr);
-        if (o && o[0] == '*' && o[1] == '.') {
+        if (rr->node->flags & MXH_NODE_WILDCARD) { /* RFC 4592 §2.1.1: first label "*" */
             mxh_lua_push_record(L, rr);
             lua_rawseti(L, -2, ++k);
         }
@@ -532,14 +531,14 @@ int mxh_lua_spf_mx_settled(lua_State *L)
             return lua_pushboolean(L, 0), 1;
         dom = buf;
     }
-    if (r == NULL)
-        r = mxh_lua_route_of(L, z, dom);
     char jb[2048];
     const char *text = NULL;
     size_t tl = 0;
     int have = spf_text(L, z, dom, jb, sizeof jb, &text, &tl);
     if (have <= 0)
         return lua_pushboolean(L, have == 0), 1;
+    if (r == NULL) /* only now: most domains have no SPF record to settle */
+        r = mxh_lua_route_of(L, z, dom);
     int ok = mxh_route_kind_of(r) == MXH_ROUTE_MX;
     size_t nx = mxh_route_exchange_count(r);
     lp_prep prep;

@@ -805,7 +805,7 @@ static int zone_local_servers(lua_State *L)
  * (the apex and every owner with MX, as zone:mail_domains() lists them) can
  * have the thing; true means "look". Record facts come from one pass over
  * the records; route facts from the mail routes of the mail domains, which
- * are computed here once and shared (the same handles) with every rule that
+ * are computed here once and shared (the same routes, kept by the engine) with every rule that
  * asks zone:mail_route() afterwards. Cached for the zone being scanned. */
 
 enum {
