@@ -648,15 +648,6 @@ static uint32_t soa_minimum(const char *rdata)
 }
 
 /*
- * The commonest RDATA straight from the lexer's fields, without joining them
- * and splitting them again: an A or AAAA address, the one name of NS, CNAME,
- * PTR and DNAME, an MX preference and exchange, TXT strings, when written
- * plainly. The result is
- * the one mxh_rdata_canon gives for the joined text (the same parsers); 0
- * for anything else — quoted fields, RFC 3597 "\#", a field too many or too
- * few, a bad value — which then takes the general way, errors included.
- */
-/*
  * mxh_name_canon_under(s, len, F's origin, out, ...), 16 bytes at a time for
  * a name of 2..48 bytes whose bytes need no escape in canonical form (RFC
  * 1035 §5.1): no backslash, quote, parenthesis, semicolon, blank, control
@@ -763,6 +754,16 @@ static int fast_txt(bload *L, const btok *t, size_t nt, mxh_rdata_out *ro)
     return 1;
 }
 
+/*
+ * The commonest RDATA straight from the lexer's fields, without joining them
+ * and splitting them again: an A or AAAA address, the one name of NS, CNAME,
+ * PTR and DNAME, an MX preference and exchange, TXT strings, when written
+ * plainly. The result is
+ * the one mxh_rdata_canon gives for the joined text (the same parsers): 1,
+ * or 2 when the RDATA as written is that canonical text already; 0
+ * for anything else — quoted fields, RFC 3597 "\#", a field too many or too
+ * few, a bad value — which then takes the general way, errors included.
+ */
 static int fast_rdata(bload *L, const bfile *F, uint16_t type, const btok *t, size_t nt,
                       mxh_rdata_out *ro)
 {
@@ -888,19 +889,9 @@ static void flush_records(bload *L)
     if (!n)
         return;
     L->npend = 0;
-    /* A target already in the string pool is compared with the pooled copy:
-     * start fetching that too (the pool's slot was fetched at parse time). */
-    const mxh_zoneset *zs = L->zs;
-    if (zs->nstrslots) {
-        for (unsigned i = 0; i < n; i++) {
-            const mxh_rr_in *in = &L->pend[i].in;
-            if (in->hashed & 2) {
-                const mxh_str_slot *sl = &zs->strings[in->target_hash & (zs->nstrslots - 1)];
-                if (sl->s && sl->hash == in->target_hash)
-                    __builtin_prefetch(sl->s);
-            }
-        }
-    }
+    /* targets already pooled are compared with the pooled copy: fetch those */
+    for (unsigned i = 0; i < n; i++)
+        mxh_zone_prefetch_target(L->z, &L->pend[i].in);
     for (unsigned i = 0; i < n; i++) {
         pend *p = &L->pend[i];
         p->in.owner = L->b.stage + p->owner_off;
@@ -1404,7 +1395,6 @@ static void do_directive(bload *L, bfile *F, const entry *e)
  * has been read, and the model keeps copies of what it needs. A big zone's
  * text then need not stay resident beside its model. */
 #define DROP_EVERY ((size_t)4 << 20)
-/* core/arena.c (it belongs in mxh_internal.h) */
 static void drop_read(bload *L, const char *buf, size_t pos)
 {
     size_t page = mxh_page_size();

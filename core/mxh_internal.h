@@ -396,6 +396,10 @@ typedef struct mxh_rr_in {
  * and fill in the hashes of in (the other fields are left alone). */
 MXH_HIDDEN void mxh_zone_prefetch(const mxh_zone *z, mxh_rr_in *in, const char *owner,
                                   size_t owner_len, const char *target, size_t target_len);
+/* Once the slot of a record's target (hashed by mxh_zone_prefetch) has
+ * arrived: start fetching the pooled name it names, which mxh_zone_add will
+ * compare with the target. */
+MXH_HIDDEN void mxh_zone_prefetch_target(const mxh_zone *z, const mxh_rr_in *in);
 /* Make room for about nnodes names and nrr records in z (a hint for a big
  * input: no index rehash and array growth on the way); false on out of memory
  * (nothing changed). */

@@ -173,7 +173,7 @@ MXH_API mxh_status mxh_zoneset_load_inventory_buffer(mxh_zoneset *zs, const char
  * loading would have put it (after the zone's earlier diagnostics, before its
  * later ones); every other diagnostic keeps its order.
  * MXH_ERR_ARG: src is dst, or src holds an inventory (load it into dst).
- * MXH_ERR_LIMIT: the two together hold more node blocks than one zone set can
+ * MXH_ERR_LIMIT: the two together hold more node blocks or files than one zone set can
  * address (join fewer, larger sets). On any error both sets are unchanged.
  */
 MXH_API mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src);

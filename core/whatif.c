@@ -2192,8 +2192,7 @@ static uint64_t zone_fingerprint(const mxh_zone *z)
 
 static const mxh_zone *zone_by_origin(const mxh_zoneset *zs, const char *origin)
 {
-    const mxh_zone *z = mxh_zoneset_find_zone(zs, origin);
-    return z && strcmp(z->origin, origin) == 0 ? z : NULL;
+    return mxh_zs_origin(zs, origin, strlen(origin)); /* origin: canonical */
 }
 
 mxh_status mxh_whatif_scan(mxh_whatif *w, mxh_engine *e)

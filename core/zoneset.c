@@ -635,6 +635,16 @@ void mxh_zone_prefetch(const mxh_zone *z, mxh_rr_in *in, const char *owner, size
     }
 }
 
+void mxh_zone_prefetch_target(const mxh_zone *z, const mxh_rr_in *in)
+{
+    const mxh_zoneset *zs = z->zs;
+    if (!(in->hashed & 2) || !zs->nstrslots)
+        return;
+    const mxh_str_slot *sl = &zs->strings[in->target_hash & (zs->nstrslots - 1)];
+    if (sl->s && sl->hash == in->target_hash)
+        PREFETCH(sl->s);
+}
+
 /* Whether a name strictly below an origin of length olen is one label below
  * it: no dot before the separating one (an escaped dot, "\\.", counts as a
  * dot here, so such names take the general way). */
@@ -939,8 +949,12 @@ mxh_status mxh_zoneset_merge(mxh_zoneset *dst, mxh_zoneset *src)
      * src's arena, which dst takes over); a name both tables hold is then
      * listed twice, which no caller can tell. */
     size_t cf = dst->capfiles;
-    if (dst->nfiles + src->nfiles > UINT32_MAX ||
-        !reserve((void **)&dst->files, &cf, dst->nfiles, src->nfiles, sizeof *dst->files)) {
+    if (dst->nfiles + src->nfiles - 1 > UINT32_MAX) { /* src's file 0 is not copied */
+        free(fmap);
+        mxh_zs_seterr(dst, "cannot merge: more than %u files in one zone set", UINT32_MAX);
+        return MXH_ERR_LIMIT;
+    }
+    if (!reserve((void **)&dst->files, &cf, dst->nfiles, src->nfiles, sizeof *dst->files)) {
         free(fmap);
         return MXH_ERR_NOMEM;
     }
