@@ -6,9 +6,6 @@ local mxh = require "mxh"
 -- are computed in C, once per exchange (docs/rules.md, mxh.exchange_*).
 local explained = mxh.exchange_explained        -- either of those, or a null MX root
 
--- "Every exchange on the same addresses" needs the whole MX RRset and every
--- address RRset: not concluded when the zone answering for either lost lines
--- while loading (a rejected record, a failed $INCLUDE; already a load error).
 return {
   id          = "mx-single-host-backup",
   severity    = "warning",
@@ -46,16 +43,19 @@ mail2 3600 IN A   219.163.200.70
       -- it) rules out most mail domains of a large zone before any table or
       -- route handle is made: a single exchange, a single preference, an
       -- exchange without addresses, or exchanges on different addresses.
-      local route = mxh.mx_one_host(zone, d) and zone:mail_route(d)
+      -- "Every exchange on the same addresses" needs the whole MX RRset and
+      -- every address RRset: not concluded when the zone answering for either
+      -- lost lines while loading (a rejected record, a failed $INCLUDE;
+      -- already a load error).
+      local route = mxh.mx_one_host(zone, d) and not zone:incomplete_at(d) and
+                    zone:mail_route(d)
       local xs = route and route:kind() == "mx" and route:exchanges()
       if xs and #xs >= 2 then
         local prefs, npref, key, same = {}, 0, nil, true
         for _, x in ipairs(xs) do
           if x:status() ~= "addresses" or explained(zone, x) then same = false; break end
           local ar = x:address_records()[1]
-          if zone:incomplete_at(d) or (ar and zone:incomplete_at(ar:owner())) then
-            same = false; break
-          end
+          if ar and zone:incomplete_at(ar:owner()) then same = false; break end
           local p = x:preference()
           if not prefs[p] then prefs[p] = true; npref = npref + 1 end
           local a = x:addresses()
