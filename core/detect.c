@@ -27,27 +27,11 @@
 
 typedef mxh_span dtok;
 
-static bool tok_eq(const dtok *t, const char *word)
-{
-    size_t l = strlen(word);
-    return t->n == l && strncasecmp(t->s, word, l) == 0;
-}
-
-static bool all_digits(const char *s, size_t n)
-{
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 static bool tok_class(const dtok *t)
 {
-    if (tok_eq(t, "IN") || tok_eq(t, "CH") || tok_eq(t, "HS") || tok_eq(t, "CS"))
+    if (mxh_span_is(t, "IN") || mxh_span_is(t, "CH") || mxh_span_is(t, "HS") || mxh_span_is(t, "CS"))
         return true;
-    return t->n > 5 && strncasecmp(t->s, "CLASS", 5) == 0 && all_digits(t->s + 5, t->n - 5);
+    return t->n > 5 && strncasecmp(t->s, "CLASS", 5) == 0 && mxh_all_digits(t->s + 5, t->n - 5);
 }
 
 /* A master-file TTL: digits, or BIND's unit form ("1h30m", "2d"). */
@@ -147,7 +131,7 @@ static int bind_line(const char *s, size_t n, bool lead_ws)
     case MXH_TYPE_MX:
         if (nrd == 1 && rd && rd->n == 1 && rd->s[0] == '(')
             break;
-        if (nrd < 1 || !rd || !all_digits(rd->s, rd->n))
+        if (nrd < 1 || !rd || !mxh_all_digits(rd->s, rd->n))
             return BIND_NO;
         if (nrd != 2 && !(nrd > 2 && k + 3 < DETECT_MAX_TOK && t[k + 3].s[0] == '('))
             return BIND_NO;
@@ -160,7 +144,7 @@ static int bind_line(const char *s, size_t n, bool lead_ws)
             return BIND_NO;
         break;
     case MXH_TYPE_SRV:
-        if (nrd < 1 || !rd || (!all_digits(rd->s, rd->n) && rd->s[0] != '('))
+        if (nrd < 1 || !rd || (!mxh_all_digits(rd->s, rd->n) && rd->s[0] != '('))
             return BIND_NO;
         break;
     default:
@@ -182,26 +166,26 @@ static bool panel_line(const char *s, size_t n, bool lead_ws)
         return false;
     const dtok *kw = &t[0];
     const dtok *last = cnt <= DETECT_MAX_TOK ? &t[cnt - 1] : NULL;
-    if (tok_eq(kw, "a"))
+    if (mxh_span_is(kw, "a"))
         return cnt == 3 && tok_ipv4(&t[2]);
-    if (tok_eq(kw, "aaaa"))
+    if (mxh_span_is(kw, "aaaa"))
         return cnt == 3 && tok_ipv6(&t[2]);
-    if (tok_eq(kw, "mx")) {
+    if (mxh_span_is(kw, "mx")) {
         if (cnt != 3 && cnt != 4)
             return false;
-        if (!all_digits(last->s, last->n))
+        if (!mxh_all_digits(last->s, last->n))
             return false;
         /* "mx 10 mail" is master-file shape (owner "mx"), not the panel's */
-        return !all_digits(t[1].s, t[1].n) || cnt == 4;
+        return !mxh_all_digits(t[1].s, t[1].n) || cnt == 4;
     }
-    if (tok_eq(kw, "mxe"))
-        return cnt == 4 && tok_ipv4(&t[2]) && all_digits(t[3].s, t[3].n);
-    if (tok_eq(kw, "cname") || tok_eq(kw, "ns"))
+    if (mxh_span_is(kw, "mxe"))
+        return cnt == 4 && tok_ipv4(&t[2]) && mxh_all_digits(t[3].s, t[3].n);
+    if (mxh_span_is(kw, "cname") || mxh_span_is(kw, "ns"))
         return cnt == 3 && !mxh_span_type(&t[1]) && !tok_class(&t[1]) && !tok_ttl(&t[1]);
-    if (tok_eq(kw, "txt"))
+    if (mxh_span_is(kw, "txt"))
         return !mxh_span_type(&t[1]) && !tok_class(&t[1]) && !tok_ttl(&t[1]);
-    if (tok_eq(kw, "srv"))
-        return cnt == 6 && all_digits(t[2].s, t[2].n);
+    if (mxh_span_is(kw, "srv"))
+        return cnt == 6 && mxh_all_digits(t[2].s, t[2].n);
     return false;
 }
 
@@ -217,10 +201,10 @@ static bool panel_shaped(const char *s, size_t n, bool lead_ws)
     size_t cnt = mxh_split_ws(s, n, t, 2);
     if (cnt < 2 || mxh_span_type(&t[1]) || tok_class(&t[1]))
         return false;
-    if (tok_ttl(&t[1]) && !tok_eq(&t[0], "ttl"))
+    if (tok_ttl(&t[1]) && !mxh_span_is(&t[0], "ttl"))
         return false;
     for (int i = 0; kws[i]; i++)
-        if (tok_eq(&t[0], kws[i]))
+        if (mxh_span_is(&t[0], kws[i]))
             return true;
     return false;
 }
@@ -233,7 +217,7 @@ static bool header_word(const dtok *t)
         "ttl", "ホスト名", "ホスト", "種別", "タイプ", "レコード", "内容", "値", "データ",
         "優先度", "優先", "プライオリティ", NULL};
     for (int i = 0; words[i]; i++)
-        if (tok_eq(t, words[i]))
+        if (mxh_span_is(t, words[i]))
             return true;
     return false;
 }
@@ -264,8 +248,8 @@ static bool table_shaped(const char *s, size_t n)
 
 static bool type_word(const dtok *t)
 {
-    return tok_eq(t, "type") || tok_eq(t, "record type") || tok_eq(t, "record") ||
-           tok_eq(t, "種別") || tok_eq(t, "タイプ") || tok_eq(t, "レコード");
+    return mxh_span_is(t, "type") || mxh_span_is(t, "record type") || mxh_span_is(t, "record") ||
+           mxh_span_is(t, "種別") || mxh_span_is(t, "タイプ") || mxh_span_is(t, "レコード");
 }
 
 /* A header row: its separator and which column holds the record type. */
@@ -307,7 +291,7 @@ static bool header_row(const char *s, size_t n, char sep, size_t type_col)
 
 static bool prio_or_ttl(const dtok *t)
 {
-    return t->n == 0 || all_digits(t->s, t->n) || (t->n == 1 && t->s[0] == '-');
+    return t->n == 0 || mxh_all_digits(t->s, t->n) || (t->n == 1 && t->s[0] == '-');
 }
 
 /* "host type content [priority] [ttl]" (core/load_table.c has the grammar). */
@@ -345,7 +329,7 @@ static bool table_line(const char *s, size_t n, bool lead_ws)
         return tok_ipv6(c);
     case MXH_TYPE_MX:
         /* the content is the exchange; a number there is master-file order */
-        return !all_digits(c->s, c->n) || sep != ' ';
+        return !mxh_all_digits(c->s, c->n) || sep != ' ';
     default:
         return true;
     }

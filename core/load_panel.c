@@ -50,29 +50,6 @@ typedef struct pready {
     mxh_rdata_out rd;
 } pready;
 
-static bool ptok_is(const ptok *t, const char *w)
-{
-    size_t l = strlen(w);
-    return t->n == l && strncasecmp(t->s, w, l) == 0;
-}
-
-static bool parse_u32(const char *s, size_t n, uint32_t max, uint32_t *out)
-{
-    if (n == 0 || n > 10)
-        return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-    if (v > max)
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
-
 /* Owner as written -> canonical (blank: the origin, as the panel means it). */
 static bool prep_owner(pctx *c, pready *r, const ptok *owner, char *why, size_t whysz)
 {
@@ -154,9 +131,9 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
 
     if (cnt == 0)
         return true;
-    if (ptok_is(kw, "ttl")) {
+    if (mxh_span_is(kw, "ttl")) {
         uint32_t v;
-        if (cnt != 2 || !parse_u32(t[1].s, t[1].n, 2147483647u, &v)) {
+        if (cnt != 2 || !mxh_span_u32(&t[1], 2147483647u, &v)) {
             mxh_load_reject(c, line, "'ttl' takes one number of seconds (0..2147483647)");
             return false;
         }
@@ -167,7 +144,7 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
         return false;
     }
 
-    if (ptok_is(kw, "mx")) {
+    if (mxh_span_is(kw, "mx")) {
         /* "mx target pref" (owner omitted: the apex) or "mx owner target pref" */
         if (cnt != 3 && cnt != 4) {
             mxh_load_reject(c, line, "'mx' takes [host] target preference, not %zu fields",
@@ -177,7 +154,7 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
         const ptok *owner = cnt == 4 ? &t[1] : NULL;
         const ptok *target = &t[cnt - 2], *pref = &t[cnt - 1];
         uint32_t pv;
-        if (!parse_u32(pref->s, pref->n, 65535, &pv)) {
+        if (!mxh_span_u32(pref, 65535, &pv)) {
             mxh_load_reject(c, line,
                             "MX preference '%.*s' is not a number 0..65535 (the panel puts it last)",
                             (int)(pref->n > 100 ? 100 : pref->n), pref->s);
@@ -206,7 +183,7 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
         return commit(c, &r1, owner_text, rdata_text, line);
     }
 
-    if (ptok_is(kw, "mxe")) {
+    if (mxh_span_is(kw, "mxe")) {
         /* "mxe host address pref": host A address, and the apex MX pref host */
         if (cnt != 4) {
             mxh_load_reject(c, line, "'mxe' takes host address preference, not %zu fields",
@@ -214,7 +191,7 @@ static bool panel_line(pctx *c, const char *s, size_t n, unsigned long line, cha
             return false;
         }
         uint32_t pv;
-        if (!parse_u32(t[3].s, t[3].n, 65535, &pv)) {
+        if (!mxh_span_u32(&t[3], 65535, &pv)) {
             mxh_load_reject(c, line, "MXE preference '%.*s' is not a number 0..65535",
                             (int)(t[3].n > 100 ? 100 : t[3].n), t[3].s);
             return false;
@@ -338,8 +315,8 @@ mxh_status mxh_load_valuedomain(mxh_zoneset *zs, const char *name, const char *b
             continue;
         ptok t[3];
         uint32_t v;
-        if (mxh_split_blank(ls, ll, t, 3) == 2 && ptok_is(&t[0], "ttl") &&
-            parse_u32(t[1].s, t[1].n, 2147483647u, &v)) /* RFC 2181 §8 */
+        if (mxh_split_blank(ls, ll, t, 3) == 2 && mxh_span_is(&t[0], "ttl") &&
+            mxh_span_u32(&t[1], 2147483647u, &v)) /* RFC 2181 §8 */
             c.ttl = v;
     }
 

@@ -68,39 +68,10 @@ typedef struct tctx {
     char hsep;                       /* the header's separator (tab, comma), or 0 */
 } tctx;
 
-static bool f_is(const tfield *f, const char *w)
-{
-    size_t l = strlen(w);
-    return f->n == l && strncasecmp(f->s, w, l) == 0;
-}
-
-static bool f_digits(const tfield *f)
-{
-    if (f->n == 0)
-        return false;
-    for (size_t i = 0; i < f->n; i++)
-        if (f->s[i] < '0' || f->s[i] > '9')
-            return false;
-    return true;
-}
-
 /* An empty cell or "-": a column given no value. */
 static bool f_blank(const tfield *f)
 {
     return f->n == 0 || (f->n == 1 && f->s[0] == '-');
-}
-
-static bool f_u32(const tfield *f, uint32_t max, uint32_t *out)
-{
-    if (!f_digits(f) || f->n > 10)
-        return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < f->n; i++)
-        v = v * 10 + (uint64_t)(f->s[i] - '0');
-    if (v > max)
-        return false;
-    *out = (uint32_t)v;
-    return true;
 }
 
 static enum col header_col(const tfield *f)
@@ -121,7 +92,7 @@ static enum col header_col(const tfield *f)
         {"ttl", COL_TTL},
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (f_is(f, words[i].w))
+        if (mxh_span_is(f, words[i].w))
             return words[i].c;
     return COL_IGNORE;
 }
@@ -269,12 +240,12 @@ static bool table_record(tctx *c, const trec *t, unsigned long line, char *pres,
     }
     uint32_t ttl = c->l.ttl, prio = 0;
     bool prio_given = t->has_prio && !f_blank(&t->prio);
-    if (t->has_ttl && !f_blank(&t->ttl) && !f_u32(&t->ttl, 2147483647u, &ttl)) { /* RFC 2181 §8 */
+    if (t->has_ttl && !f_blank(&t->ttl) && !mxh_span_u32(&t->ttl, 2147483647u, &ttl)) { /* RFC 2181 §8 */
         mxh_load_reject(&c->l, line, "TTL '%.*s' is not a number of seconds",
                         (int)(t->ttl.n > 40 ? 40 : t->ttl.n), t->ttl.s);
         return false;
     }
-    if (prio_given && !f_u32(&t->prio, 65535, &prio)) {
+    if (prio_given && !mxh_span_u32(&t->prio, 65535, &prio)) {
         mxh_load_reject(&c->l, line, "priority '%.*s' is not a number 0..65535",
                         (int)(t->prio.n > 40 ? 40 : t->prio.n), t->prio.s);
         return false;
@@ -416,7 +387,7 @@ static bool ws_record(tctx *c, const char *s, size_t n, unsigned long line, trec
         r->content.s = rest;
         r->content.n = (size_t)(f[after - 1].s + f[after - 1].n - rest);
         for (size_t k = after; k < max; k++) {
-            if (!f_digits(&f[k]) && !f_blank(&f[k])) {
+            if (!mxh_all_digits(f[k].s, f[k].n) && !f_blank(&f[k])) {
                 /* words after the quotes: master-file strings, all content */
                 r->content.n = rest_n;
                 return true;
@@ -425,7 +396,7 @@ static bool ws_record(tctx *c, const char *s, size_t n, unsigned long line, trec
         break;
     case MXH_TYPE_MX:
         r->content = f[2];
-        if (nr >= 2 && f_digits(&f[2]) && !f_digits(&f[3])) {
+        if (nr >= 2 && mxh_all_digits(f[2].s, f[2].n) && !mxh_all_digits(f[3].s, f[3].n)) {
             /* "host MX 10 mail": preference first, as in a master file */
             r->content.n = (size_t)(f[3].s + f[3].n - f[2].s);
             after = 4;

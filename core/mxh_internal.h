@@ -489,6 +489,12 @@ typedef struct mxh_span {
 MXH_HIDDEN size_t mxh_split_ws(const char *s, size_t n, mxh_span *out, size_t max);
 /* The RR type a field names (mnemonic or TYPEnnn, mxh_type_from_name); 0 if none. */
 MXH_HIDDEN uint16_t mxh_span_type(const mxh_span *t);
+/* Whether t is the word w (ASCII case ignored). */
+MXH_HIDDEN bool mxh_span_is(const mxh_span *t, const char *w);
+/* Whether s[0..n) is one or more ASCII digits. */
+MXH_HIDDEN bool mxh_all_digits(const char *s, size_t n);
+/* t as a decimal number of at most max: true with it in *out. */
+MXH_HIDDEN bool mxh_span_u32(const mxh_span *t, uint32_t max, uint32_t *out);
 /* The same with no quoting: a field ends at the first space or tab. */
 MXH_HIDDEN size_t mxh_split_blank(const char *s, size_t n, mxh_span *out, size_t max);
 /* One such unquoted field at a time: the next from *pos (moved past it);

@@ -519,6 +519,35 @@ static size_t split_fields(const char *s, size_t n, bool quotes, mxh_span *out, 
     return cnt;
 }
 
+bool mxh_span_is(const mxh_span *t, const char *w)
+{
+    size_t l = strlen(w);
+    return t->n == l && strncasecmp(t->s, w, l) == 0;
+}
+
+bool mxh_all_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool mxh_span_u32(const mxh_span *t, uint32_t max, uint32_t *out)
+{
+    if (t->n > 10 || !mxh_all_digits(t->s, t->n))
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < t->n; i++)
+        v = v * 10 + (uint64_t)(t->s[i] - '0');
+    if (v > max)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
 uint16_t mxh_span_type(const mxh_span *t)
 {
     char b[24];
