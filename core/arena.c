@@ -69,6 +69,18 @@ static void chunk_ready(mxh_arena_chunk *c)
     c->ready = want;
 }
 
+/* Where a chunk not meant for filling goes (a large request's own, or
+ * another arena's): behind the current chunk, and behind an adopted chunk
+ * waiting there unused, which mxh_arena_alloc and mxh_arena_adopt look for
+ * right behind the current one. a->head is not NULL. */
+static mxh_arena_chunk **behind_current(mxh_arena *a)
+{
+    mxh_arena_chunk **at = &a->head->next;
+    if (*at && (*at)->mapped && (*at)->used == 0)
+        at = &(*at)->next;
+    return at;
+}
+
 void *mxh_arena_alloc(mxh_arena *a, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
@@ -106,8 +118,9 @@ void *mxh_arena_alloc(mxh_arena *a, size_t n)
         big->mapped = false;
         a->total += sizeof *big + n;
         if (c) {
-            big->next = c->next;
-            c->next = big;
+            mxh_arena_chunk **at = behind_current(a);
+            big->next = *at;
+            *at = big;
         } else {
             big->next = NULL;
             a->head = big;
@@ -166,8 +179,9 @@ void mxh_arena_take(mxh_arena *dst, mxh_arena *src)
     while (last->next)
         last = last->next;
     if (dst->head) {
-        last->next = dst->head->next; /* behind dst's current chunk */
-        dst->head->next = src->head;
+        mxh_arena_chunk **at = behind_current(dst);
+        last->next = *at;
+        *at = src->head;
     } else {
         dst->head = src->head;
     }
