@@ -167,8 +167,9 @@ static void range_error(mxh_cdn_ranges *r, const char *name, unsigned long line,
              (int)(toklen > 100 ? 100 : toklen), tok);
 }
 
-/* Order of the index: longer prefixes first, then by network; equal ones
- * keep their file order (the index field), so the first listed comes first. */
+/* Order of the index: longer prefixes first, then by network. Equal ones
+ * are sorted by their position in the list (cmp_pos4, cmp_pos6), so the
+ * first listed comes first. */
 static int cmp_ix4(const void *pa, const void *pb)
 {
     const cdn_v4 *a = pa, *b = pb;
