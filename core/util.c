@@ -234,19 +234,13 @@ bool mxh_parse_ipv4(const char *s, size_t len, uint8_t out[4])
     return p == end;
 }
 
-/* Hexadecimal digit -> its value; -1 for any other byte. */
-static const int8_t hex_val[256] = {
-    ['0'] = 0,  ['1'] = 1,  ['2'] = 2,  ['3'] = 3,  ['4'] = 4,  ['5'] = 5,  ['6'] = 6,
-    ['7'] = 7,  ['8'] = 8,  ['9'] = 9,  ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13,
-    ['e'] = 14, ['f'] = 15, ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14,
-    ['F'] = 15,
+/* Hexadecimal digit -> its value + 1; 0 for any other byte. */
+static const uint8_t hex1[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
+    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+    ['F'] = 16,
 };
-static const uint8_t hex_is[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-};
-
 
 /* Groups of hexadecimal digits and colons only (no embedded IPv4 part), with
  * the rules of inet_pton: 1..4 digits a group, one "::" at most, standing
@@ -267,10 +261,10 @@ static int parse_ipv6_hex(const char *s, size_t len, uint8_t out[16])
     }
     for (; i < len; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (hex_is[ch]) {
+        if (hex1[ch]) {
             if (nd == 4)
                 return 0;
-            val = val << 4 | (unsigned)hex_val[ch];
+            val = val << 4 | (unsigned)(hex1[ch] - 1);
             nd++;
             continue;
         }
