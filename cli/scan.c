@@ -21,8 +21,7 @@
 #include <unistd.h>
 
 #define WINDOW 1024
-#define PRINT_BATCH 64   /* < WINDOW */
-#define TAKE_RUN 8       /* zones a worker takes at once (< PRINT_BATCH) */
+#define TAKE_RUN 8       /* zones a worker takes at once (< WINDOW) */
 
 typedef struct slot {
     cli_fd *v;
@@ -37,6 +36,15 @@ typedef struct slot {
     size_t textlen;
 } slot;
 
+/* Progress on standard error: drawn by the main thread, cleared by the
+ * worker printing a unit (mu orders the two; only taken when `on`). */
+typedef struct progress {
+    int on;
+    int shown;
+    double t0, last;
+    pthread_mutex_t mu;
+} progress;
+
 typedef struct scan_ctx {
     cli_loaded *ld;
     const cli_out *fmt;         /* non-NULL: workers format each unit like this */
@@ -46,9 +54,14 @@ typedef struct scan_ctx {
     const mxh_cdn_ranges *cdn;
     slot *slots;
     size_t next_take, next_print, zones_done;
-    int unbounded;              /* no printer running alongside: no window */
-    size_t printer_waits_for;   /* the slot the printer sleeps on; (size_t)-1: none */
+    int unbounded;              /* no window (a single worker, on the main thread) */
+    int printing;               /* a worker is writing out finished units */
+    int main_waits;             /* the main thread sleeps on cv_done */
     unsigned workers_waiting;   /* workers asleep on a full window */
+    /* What the printing worker writes to and counts into. */
+    cli_out *out;
+    cli_summary *sum;
+    progress *pr;
     pthread_mutex_t mu;
     pthread_cond_t cv_done, cv_space;
 } scan_ctx;
@@ -176,6 +189,8 @@ static void finish_slot(const cli_loaded *ld, const cli_unit *u, slot *s, const 
     slot_drop_findings(s);
 }
 
+static void print_ready(scan_ctx *c);
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
@@ -222,11 +237,8 @@ static void *worker_main(void *arg)
             c->slots[k].done = 1;
             if (c->ld->units[k].zone)
                 c->zones_done++;
-            /* Wake the printer only for the slot it waits on: a wake-up per
-             * zone costs two context switches, more than scanning a small zone. */
-            if (c->printer_waits_for == k)
-                pthread_cond_signal(&c->cv_done);
         }
+        print_ready(c);
         pthread_mutex_unlock(&c->mu);
     }
     return NULL;
@@ -296,12 +308,6 @@ static void load_warnings(const cli_loaded *ld, const cli_unit *u)
 /* ------------------------------------------------------------------------ */
 /* Progress on standard error                                                */
 
-typedef struct progress {
-    int on;
-    int shown;
-    double t0, last;
-} progress;
-
 static void progress_tick(progress *p, size_t done, size_t total)
 {
     if (!p->on || total == 0)
@@ -319,13 +325,68 @@ static void progress_tick(progress *p, size_t done, size_t total)
 
 static void progress_end(progress *p)
 {
+    if (!p->on)
+        return;
+    pthread_mutex_lock(&p->mu);
     if (p->shown)
         fputs("\r                                                                  \r",
               stderr);
     p->shown = 0;
+    pthread_mutex_unlock(&p->mu);
 }
 
 /* ------------------------------------------------------------------------ */
+
+/*
+ * Called with c->mu held by a worker that has just finished units: unless
+ * another worker is at it, write out every finished unit next in input
+ * order (the output keeps input order whatever --jobs is). The worker that
+ * completes the unit the output waits for prints it and whatever finished
+ * behind it; a printing thread of its own cost two context switches per
+ * wake-up, each taking a core from a scanning worker.
+ */
+static void print_ready(scan_ctx *c)
+{
+    if (c->printing)
+        return; /* that worker sees these units before it stops */
+    c->printing = 1;
+    const cli_loaded *ld = c->ld;
+    const cli_scan_opts *o = c->o;
+    while (c->next_print < ld->nunits && c->slots[c->next_print].done) {
+        size_t i = c->next_print, end = i + 1;
+        while (end < ld->nunits && c->slots[end].done)
+            end++;
+        pthread_mutex_unlock(&c->mu);
+        for (; i < end; i++) {
+            const cli_unit *u = &ld->units[i];
+            slot *s = &c->slots[i];
+            if (o->verbose && !o->quiet)
+                load_warnings(ld, u);
+            c->sum->load_errors += s->n_load;
+            c->sum->rule_errors += s->n_rule_err;
+            for (int sv = 0; sv < 3; sv++)
+                c->sum->by_sev[sv] += s->n_sev[sv];
+            if (s->show) {
+                progress_end(c->pr);
+                if (s->text)
+                    fwrite(s->text, 1, s->textlen, c->out->f);
+                else
+                    cli_out_unit(c->out, u->file, u->zone ? mxh_zone_origin(u->zone) : NULL,
+                                 s->v, s->n);
+            }
+            free(s->text);
+            s->text = NULL;
+            slot_drop_findings(s);
+        }
+        pthread_mutex_lock(&c->mu);
+        c->next_print = end;
+        if (c->workers_waiting)
+            pthread_cond_broadcast(&c->cv_space);
+    }
+    c->printing = 0;
+    if (c->main_waits && c->next_print == ld->nunits)
+        pthread_cond_signal(&c->cv_done);
+}
 
 static int want_color(int opt)
 {
@@ -539,7 +600,6 @@ int cli_cmd_scan(int argc, char **argv)
     pthread_mutex_init(&c.mu, NULL);
     pthread_cond_init(&c.cv_done, NULL);
     pthread_cond_init(&c.cv_space, NULL);
-    c.printer_waits_for = (size_t)-1;
 
     cli_out out;
     memset(&out, 0, sizeof out);
@@ -556,6 +616,13 @@ int cli_cmd_scan(int argc, char **argv)
     c.by_sev = o.format == CLI_FMT_TEXT;
     c.show_empty = o.format == CLI_FMT_TEXT && out.verbose;
 
+    cli_summary sum;
+    memset(&sum, 0, sizeof sum);
+    progress pr = {show_progress, 0, cli_now(), 0, PTHREAD_MUTEX_INITIALIZER};
+    c.out = &out;
+    c.sum = &sum;
+    c.pr = &pr;
+
     unsigned started = 0;
     for (unsigned j = 0; j < jobs; j++) {
         ws[j].ctx = &c;
@@ -564,78 +631,39 @@ int cli_cmd_scan(int argc, char **argv)
         started++;
     }
     if (started == 0) {
-        /* No thread could be made: scan on this one. */
+        /* No thread could be made: scan (and print) on this one. */
         ws[0].ctx = &c;
         c.unbounded = 1;
         worker_main(&ws[0]);
     }
 
-    cli_summary sum;
-    memset(&sum, 0, sizeof sum);
-    progress pr = {show_progress, 0, cli_now(), 0};
-    for (size_t i = 0; i < ld.nunits;) {
-        pthread_mutex_lock(&c.mu);
-        while (!c.slots[i].done) {
-            /* Sleep until a run of slots is likely done (the one PRINT_BATCH
-             * further on; workers take slots in order), then until slot i
-             * itself if it is still running: one wake-up per run of small
-             * zones instead of one per zone. */
-            size_t j = i + PRINT_BATCH < ld.nunits ? i + PRINT_BATCH : ld.nunits - 1;
-            c.printer_waits_for = c.slots[j].done ? i : j;
-            if (pr.on) {
-                struct timespec ts;
-                clock_gettime(CLOCK_REALTIME, &ts);
-                ts.tv_nsec += 250000000L;
-                if (ts.tv_nsec >= 1000000000L) {
-                    ts.tv_sec++;
-                    ts.tv_nsec -= 1000000000L;
-                }
-                pthread_cond_timedwait(&c.cv_done, &c.mu, &ts);
-                size_t done = c.zones_done;
-                pthread_mutex_unlock(&c.mu);
-                progress_tick(&pr, done, nzones);
-                pthread_mutex_lock(&c.mu);
-            } else {
-                pthread_cond_wait(&c.cv_done, &c.mu);
-            }
+    /* The workers print; this thread sleeps until the last unit is out,
+     * waking only to draw the progress line. */
+    pthread_mutex_lock(&c.mu);
+    c.main_waits = 1;
+    while (c.next_print < ld.nunits) {
+        if (!pr.on) {
+            pthread_cond_wait(&c.cv_done, &c.mu);
+            continue;
         }
-        c.printer_waits_for = (size_t)-1;
-        /* Every slot done from i on is printed in one visit to the lock (two
-         * visits per zone made the printer and the workers meet there, and
-         * sleep, thousands of times in a large batch). */
-        size_t end = i + 1;
-        while (end < ld.nunits && c.slots[end].done)
-            end++;
-        pthread_mutex_unlock(&c.mu);
-
-        for (; i < end; i++) {
-            const cli_unit *u = &ld.units[i];
-            slot *s = &c.slots[i];
-            if (o.verbose && !o.quiet)
-                load_warnings(&ld, u);
-            sum.load_errors += s->n_load;
-            sum.rule_errors += s->n_rule_err;
-            for (int sv = 0; sv < 3; sv++)
-                sum.by_sev[sv] += s->n_sev[sv];
-            if (s->show) {
-                progress_end(&pr);
-                if (s->text)
-                    fwrite(s->text, 1, s->textlen, out.f);
-                else
-                    cli_out_unit(&out, u->file, u->zone ? mxh_zone_origin(u->zone) : NULL, s->v,
-                                 s->n);
-            }
-            free(s->text);
-            s->text = NULL;
-            slot_drop_findings(s);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 250000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
         }
-
-        pthread_mutex_lock(&c.mu);
-        c.next_print = end;
-        if (c.workers_waiting)
-            pthread_cond_broadcast(&c.cv_space);
+        pthread_cond_timedwait(&c.cv_done, &c.mu, &ts);
+        if (c.next_print >= ld.nunits)
+            break;
+        size_t done = c.zones_done;
         pthread_mutex_unlock(&c.mu);
+        pthread_mutex_lock(&pr.mu);
+        progress_tick(&pr, done, nzones);
+        pthread_mutex_unlock(&pr.mu);
+        pthread_mutex_lock(&c.mu);
     }
+    pthread_mutex_unlock(&c.mu);
     for (unsigned j = 0; j < started; j++)
         pthread_join(ws[j].tid, NULL);
     progress_end(&pr);
@@ -663,6 +691,7 @@ int cli_cmd_scan(int argc, char **argv)
     pthread_cond_destroy(&c.cv_done);
     pthread_cond_destroy(&c.cv_space);
     free(c.slots);
+    pthread_mutex_destroy(&pr.mu);
     if (cli_free_at_exit()) {
         for (unsigned j = 0; j < jobs; j++)
             mxh_engine_free(ws[j].engine);

@@ -46,14 +46,15 @@ void mxh_arena_free(mxh_arena *a)
 }
 
 /*
- * A big chunk's pages are brought in READY_STEP bytes ahead of use, one
- * madvise(MADV_POPULATE_WRITE) (Linux 5.14) per step rather than a page
- * fault per 4 KiB: the same pages, allocated and zeroed in one call each. At
- * most a step is brought in that may stay unused. Elsewhere, or if refused,
- * the pages fault in as they are touched, as before.
+ * A chunk's pages are brought in a quarter of the chunk (at most
+ * READY_STEP) ahead of use, one madvise(MADV_POPULATE_WRITE) (Linux 5.14)
+ * per step rather than a page fault per 4 KiB: the same pages, allocated and
+ * zeroed in one call each. Small chunks too: a batch of small zones loaded
+ * into a zone set of its own never grows a big one, and a page fault costs
+ * more than its share of a call. At most a step is brought in that may stay
+ * unused. Elsewhere, or if refused, the pages fault in as they are touched.
  */
 #define READY_STEP ((size_t)256 << 10)
-#define READY_MIN ((size_t)64 << 10) /* smaller chunks are left to fault in */
 #if defined(__GNUC__)
 __attribute__((noinline, cold))
 #endif
@@ -133,7 +134,7 @@ void *mxh_arena_alloc(mxh_arena *a, size_t n)
     nc->size = size;
     nc->used = n;
     nc->mapped = false;
-    nc->ready = size < READY_MIN ? size : 0;
+    nc->ready = 0;
     if (n > nc->ready)
         chunk_ready(nc);
     nc->next = c;

@@ -343,6 +343,7 @@ struct mxh_zoneset {
     char **nblocks;           /* every zone's nodes live in these (64 KiB doubling to 1 MiB) */
     uint32_t nnblocks, capnblocks;
     uint32_t nblock_used, nblock_size; /* bytes of the last block */
+    uint32_t nblock_ready;              /* of which with their pages in (>= used) */
     mxh_scratch *scratch;     /* the loader's buffers between loads, or NULL */
     mxh_record_fn sink;       /* during mxh_zoneset_parse_*: zones made are parsed, not kept */
     void *sink_ud;
