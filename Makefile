@@ -1,7 +1,8 @@
 # mxhazard — build, test, benchmark, install.
 #   make            library (static + shared) and the CLI in build/
 #   make demo       set up, build, scan the bundled example zones
-#   make check      set up, build, run every test (normal build, then ASan+UBSan)
+#   make check      set up, build, run every test (normal build, then ASan+UBSan,
+#                   then the CLI under ThreadSanitizer)
 #   make bench      speed and memory benchmark (see tests/bench/README.md)
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -15,6 +16,7 @@ LDFLAGS    ?=
 
 B     ?= build
 BA    := build-asan
+BT    := build-tsan
 
 WARN  := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
          -Wformat=2 -Wvla -Wno-format-nonliteral
@@ -48,7 +50,7 @@ TEST_OBJ := $(patsubst %.c,$(B)/%.o,$(TEST_SRC))
 # The Lua module (bindings/lua/lua_module.c) is its own shared object, not part of the library.
 LIB_OBJ  := $(filter-out $(B)/bindings/lua/lua_module.o,$(LIB_OBJ))
 
-.PHONY: all deps demo check check-unit check-asan bench lint install clean
+.PHONY: all deps demo check check-unit check-asan check-tsan bench lint install clean
 all: $(B)/libmxhazard.a $(B)/libmxhazard.so $(B)/mxhazard
 
 deps:
@@ -99,7 +101,14 @@ check-asan: deps
 	MXH_BUILD=$(BA) MXH_SANITIZE="$(EMBED_SAN)" ASAN_OPTIONS=detect_leaks=1 sh tests/embed/run.sh
 	MXH_BUILD=$(BA) ASAN_OPTIONS=detect_leaks=1 sh tests/whatif/cli.sh
 
-check: check-unit check-asan
+# The command-line tool (threads: parallel load, join, scan, print) under
+# ThreadSanitizer, its black-box tests and a larger --jobs comparison.
+check-tsan: deps
+	@$(MAKE) --no-print-directory B=$(BT) CFLAGS="-O1 -g -fsanitize=thread" \
+	    LDFLAGS="-fsanitize=thread" $(BT)/mxhazard
+	sh tests/tsan.sh $(BT)
+
+check: check-unit check-asan check-tsan
 
 demo: deps all
 	@sh tools/demo.sh $(B)/mxhazard
@@ -155,9 +164,9 @@ install-man:
 	install -m 644 docs/mxhazard.1 $(DESTDIR)$(PREFIX)/share/man/man1/mxhazard.1
 
 clean:
-	rm -rf build $(BA)
+	rm -rf build $(BA) $(BT)
 
--include $(shell find $(B) $(BA) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) $(BA) $(BT) -name '*.d' 2>/dev/null)
 
 # ---- fuzzing (not part of `make check`): libFuzzer harnesses in tests/fuzz/,
 # each run FUZZ_SECONDS (clang with -fsanitize=fuzzer; see tests/fuzz/run.sh).
