@@ -36,6 +36,25 @@ void *cli_xmalloc(size_t n);
 void *cli_xrealloc(void *p, size_t n);
 char *cli_xstrdup(const char *s);
 
+/* Strings kept together and freed together (the paths of a walk: 100,000
+ * of them cost 100,000 malloc calls on the main thread before any loading
+ * could start). Not thread-safe. */
+typedef struct cli_strpool {
+    char **blocks;
+    size_t nblocks, capblocks;
+    char *cur;                  /* free space of the last block */
+    size_t left;
+} cli_strpool;
+
+/* n bytes in the pool (not aligned); exits when memory runs out. */
+char *cli_strpool_alloc(cli_strpool *p, size_t n);
+char *cli_strpool_dup(cli_strpool *p, const char *s);
+/* Make the next n bytes of allocations come from one block. */
+void cli_strpool_reserve(cli_strpool *p, size_t n);
+/* Move every block of src into dst (src is empty after). */
+void cli_strpool_take(cli_strpool *dst, cli_strpool *src);
+void cli_strpool_free(cli_strpool *p);
+
 /* Monotonic seconds. */
 double cli_now(void);
 /* One problem on stderr: "mxhazard: LABEL: file[:line]: message" (label may
@@ -99,7 +118,7 @@ enum { CLI_FMT_TEXT = 0, CLI_FMT_JSON, CLI_FMT_SARIF, CLI_FMT_DOT };
 /* Inputs (cli/inputs.c): expand PATH arguments into a list of files.        */
 
 typedef struct cli_input {
-    char *path;                 /* a file to load; "-" is standard input */
+    const char *path;           /* a file to load; "-" is standard input (in `names`) */
     char *error;                /* non-NULL: a directory that could not be read, and why */
     int regular;                /* the walk saw a regular file (not a link, FIFO, ...) */
 } cli_input;
@@ -109,6 +128,7 @@ typedef struct cli_inputs {
     size_t n, cap;
     size_t skipped;             /* entries in directories left out (by name, or not files) */
     size_t unreadable;          /* directories that could not be read (also load errors) */
+    cli_strpool names;          /* the paths' text (cli_load takes it over) */
 } cli_inputs;
 
 /* Expand paths (recursing into directories; the inventory file is never a
@@ -123,7 +143,8 @@ int cli_skip_by_name(const char *name, const char **reason);
 /* Loading (cli/load.c): every input into one zone set, in order.           */
 
 typedef struct cli_unit {
-    char *file;                 /* as given, owned; "<stdin>" for "-"; NULL for no inventory */
+    const char *file;           /* as given (in the loaded set's `names`, or static):
+                                 * "<stdin>" for "-"; NULL for no inventory */
     const mxh_zone *zone;       /* NULL: nothing loaded */
     mxh_status status;
     size_t diag_lo, diag_hi;    /* the diagnostics this load produced */
@@ -136,11 +157,13 @@ typedef struct cli_loaded {
     size_t nunits;
     size_t load_errors;         /* error-level problems over all units */
     int failed;                 /* some input could not be (completely) loaded */
+    cli_strpool names;          /* the units' file names */
 } cli_loaded;
 
 /* Load everything; returns 0, or 2 after a usage error was printed. The
- * result keeps its own copies of the file names: `in` may be freed after. */
-int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int show_progress);
+ * result takes over the inputs' names (in->names): `in` may be freed after,
+ * in either case. */
+int cli_load(cli_loaded *ld, const cli_scan_opts *o, cli_inputs *in, int show_progress);
 void cli_loaded_free(cli_loaded *ld);
 
 /* ------------------------------------------------------------------------ */

@@ -25,19 +25,24 @@ int cli_skip_by_name(const char *name, const char **reason)
     /* Documentation, configuration, code, keys, archives and editor debris:
      * things found next to zone files in repositories, never zones. Checked
      * for every entry of every directory walked (100,000 in a hosting batch),
-     * so by the last dot's extension and a first-letter test, not a string
-     * compare per entry of the lists. */
-    static const char *const ext[] = {
-        "md", "markdown", "rst", "adoc", "html", "htm", "css", "js",
-        "json", "yaml", "yml", "toml", "ini", "xml", "conf", "cfg",
-        "c", "h", "py", "pl", "rb", "sh", "lua", "go", "rs", "j2", "tmpl",
-        "key", "private", "pem", "crt", "csr", "pub", "ds", "dsset",
-        "jnl", "jbk", "gz", "bz2", "xz", "zst", "zip", "tar", "tgz",
-        "png", "jpg", "jpeg", "gif", "svg", "pdf", "ico",
-        "orig", "rej", "bak", "swp", "swo", "tmp", "log", "pid", "lock",
-        "inc", "o", "a", "so", "exe", "pyc",
+     * so by the last dot's extension, compared as one 8-byte word with each
+     * of the list's of its length (zero-padded, stored in place: no pointer
+     * to follow), and a two-letter test before a base name is compared. */
+    static const char ext[][8] = {
+        /* 1 */ "c", "h", "o", "a",
+        /* 2 */ "md", "js", "py", "pl", "rb", "sh", "go", "rs", "j2", "ds", "gz", "xz", "so",
+        /* 3 */ "rst", "htm", "css", "yml", "ini", "xml", "cfg", "lua", "key", "pem", "crt",
+        "csr", "pub", "jnl", "jbk", "bz2", "zst", "zip", "tar", "tgz", "png", "jpg", "gif",
+        "svg", "pdf", "ico", "rej", "bak", "swp", "swo", "tmp", "log", "pid", "inc", "exe",
+        "pyc",
+        /* 4 */ "adoc", "html", "json", "yaml", "toml", "conf", "tmpl", "jpeg", "orig", "lock",
+        /* 5 */ "dsset",
+        /* 7 */ "private",
+        /* 8 */ "markdown",
     };
-    static const char *const base[] = {
+    /* where the extensions of each length start in ext[] (index: length) */
+    static const unsigned char by_len[10] = {0, 0, 4, 17, 53, 63, 64, 64, 65, 66};
+    static const char base[][13] = {
         "README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG", "CHANGES",
         "NEWS", "AUTHORS", "CONTRIBUTING", "Makefile", "Dockerfile",
     };
@@ -50,9 +55,11 @@ int cli_skip_by_name(const char *name, const char **reason)
         *reason = "editor backup";
         return 1;
     }
-    char first = name[0] >= 'a' && name[0] <= 'z' ? (char)(name[0] - 32) : name[0];
+    /* first two letters, upper case (the second is NUL for a one-letter name) */
+    unsigned f0 = (unsigned char)name[0] & 0xdf, f1 = (unsigned char)name[1] & 0xdf;
     for (size_t i = 0; i < sizeof base / sizeof *base; i++) {
-        if (base[i][0] == first && strncasecmp(name, base[i], strlen(base[i])) == 0) {
+        unsigned b0 = (unsigned char)base[i][0] & 0xdf, b1 = (unsigned char)base[i][1] & 0xdf;
+        if (b0 == f0 && b1 == f1 && strncasecmp(name, base[i], strlen(base[i])) == 0) {
             *reason = "documentation or build file";
             return 1;
         }
@@ -62,16 +69,18 @@ int cli_skip_by_name(const char *name, const char **reason)
     size_t el = dot ? n - (size_t)(dot + 1 - name) : 0;
     if (!dot || dot == name || el == 0 || el > 8)
         return 0;
-    char e[9];
+    char e[8] = {0};
     for (size_t i = 0; i < el; i++) {
         char c = dot[1 + i];
         e[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
     }
-    e[el] = '\0';
-    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
-        if (ext[i][0] == e[0] && strcmp(ext[i], e) == 0) {
-            *reason = strcmp(e, "inc") == 0 ? "include fragment (*.inc)"
-                                            : "not a zone by its extension";
+    uint64_t key, k;
+    memcpy(&key, e, 8);
+    for (size_t i = by_len[el]; i < by_len[el + 1]; i++) {
+        memcpy(&k, ext[i], 8);
+        if (k == key) {
+            *reason = el == 3 && memcmp(e, "inc", 3) == 0 ? "include fragment (*.inc)"
+                                                           : "not a zone by its extension";
             return 1;
         }
     }
@@ -86,6 +95,7 @@ int cli_skip_by_name(const char *name, const char **reason)
 typedef struct dent {
     uint64_t k0, k1;            /* name bytes 0-7 and 8-15, zero-padded */
     size_t off;                 /* type byte + name in the pool */
+    size_t len;                 /* of the name */
 } dent;
 
 static uint64_t be_key(const char *s, size_t n)
@@ -154,8 +164,8 @@ static int same_file(const struct stat *a, const struct stat *b)
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* Add an input whose path the list now owns. */
-static void add_owned(cli_inputs *in, char *path, const char *error, int regular)
+/* Add an input whose path is in in->names. */
+static void add_owned(cli_inputs *in, const char *path, const char *error, int regular)
 {
     if (in->n == in->cap) {
         in->cap = in->cap ? in->cap * 2 : 64;
@@ -169,7 +179,7 @@ static void add_owned(cli_inputs *in, char *path, const char *error, int regular
 
 static void add(cli_inputs *in, const char *path, const char *error)
 {
-    add_owned(in, cli_xstrdup(path), error, 0);
+    add_owned(in, cli_strpool_dup(&in->names, path), error, 0);
 }
 
 static void dir_error(cli_inputs *in, const char *path, const char *why)
@@ -194,6 +204,16 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
     size_t nnames = 0, capnames = 0;
     char *pool = NULL;
     size_t npool = 0, cappool = 0;
+    /* Sized from the directory's own size when it says something (ext4:
+     * its blocks, every entry 8 bytes and more besides its name): a list
+     * grown by doubling copied and faulted in its pages a few times over. */
+    struct stat dst;
+    if (fstat(dirfd(d), &dst) == 0 && dst.st_size >= 4096 && dst.st_size <= (64 << 20)) {
+        cappool = (size_t)dst.st_size;
+        pool = cli_xmalloc(cappool);
+        capnames = (size_t)dst.st_size / 32;
+        names = cli_xmalloc(capnames * sizeof *names);
+    }
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
@@ -213,6 +233,7 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
         }
         names[nnames].k0 = be_key(de->d_name, nl);
         names[nnames].k1 = nl > 8 ? be_key(de->d_name + 8, nl - 8) : 0;
+        names[nnames].len = nl;
         names[nnames++].off = npool;
         npool += nl + 2;
     }
@@ -225,26 +246,37 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
 
     size_t dl = strlen(dir);
     int slash = dl > 0 && dir[dl - 1] == '/';
+    /* Room for every path at once (and in the list for every entry). */
+    cli_strpool_reserve(&in->names, nnames * (dl + 1) + npool);
+    if (in->cap - in->n < nnames) {
+        in->cap = in->n + nnames;
+        in->items = cli_xrealloc(in->items, in->cap * sizeof *in->items);
+    }
     for (size_t i = 0; i < nnames; i++) {
         const char *ent = pool + names[i].off;
         const char *name = ent + 1;
         /* readdir already says it is a regular file: no lstat needed (one
          * system call less per zone of a large directory). */
         int known_regular = ent[0] == 'r' && !inv;
-        size_t nl = strlen(name);
-        char *path = cli_xmalloc(dl + nl + 2);
+        const char *why = NULL;
+        if (cli_skip_by_name(name, &why)) {
+            in->skipped++;
+            if (verbose)
+                fprintf(stderr, "mxhazard: skipped %s%s%s (%s)\n", dir, slash ? "" : "/", name,
+                        why);
+            continue;
+        }
+        /* The path joins the list's pool (the few entries skipped below
+         * leave theirs there). */
+        size_t nl = names[i].len;
+        char *path = cli_strpool_alloc(&in->names, dl + nl + 2);
         memcpy(path, dir, dl);
         size_t at = dl;
         if (!slash)
             path[at++] = '/';
         memcpy(path + at, name, nl + 1);
-        const char *why = NULL;
         struct stat lst, st;
-        if (cli_skip_by_name(name, &why)) {
-            in->skipped++;
-            if (verbose)
-                fprintf(stderr, "mxhazard: skipped %s (%s)\n", path, why);
-        } else if (known_regular) {
+        if (known_regular) {
             add_owned(in, path, NULL, 1);
             continue;
         } else if (lstat(path, &lst) != 0) {
@@ -272,7 +304,6 @@ static void walk(cli_inputs *in, const char *dir, const struct stat *inv, int ve
             add_owned(in, path, NULL, S_ISREG(lst.st_mode));
             continue;
         }
-        free(path);
     }
     free(pool);
     free(names);
@@ -295,10 +326,9 @@ void cli_inputs_expand(cli_inputs *in, const cli_strv *paths, const char *invent
 
 void cli_inputs_free(cli_inputs *in)
 {
-    for (size_t i = 0; i < in->n; i++) {
-        free(in->items[i].path);
+    for (size_t i = 0; i < in->n; i++)
         free(in->items[i].error);
-    }
     free(in->items);
+    cli_strpool_free(&in->names);
     memset(in, 0, sizeof *in);
 }

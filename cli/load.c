@@ -207,11 +207,11 @@ static void load_one(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *
     mxh_zone *z = NULL;
     u->diag_lo = mxh_zoneset_diag_count(zs);
     if (it->error) {
-        u->file = cli_xstrdup(it->path);
+        u->file = it->path;
         u->status = MXH_ERR_IO;
         u->extra_error = fmt_msg("cannot read directory: ", it->error);
     } else if (strcmp(it->path, "-") == 0) {
-        u->file = cli_xstrdup("<stdin>");
+        u->file = "<stdin>";
         const char *err = NULL;
         char *in = read_stdin(&len, &err);
         if (!in) {
@@ -222,7 +222,7 @@ static void load_one(mxh_zoneset *zs, const cli_input *it, const mxh_load_opts *
             free(in);
         }
     } else {
-        u->file = cli_xstrdup(it->path);
+        u->file = it->path;
         if (buf)
             u->status = mxh_zoneset_load_buffer(zs, it->path, buf, len, lo, &z);
         else
@@ -323,7 +323,7 @@ static void load_batch(ploader *P, batch *bt, char *scratch)
         bt->zs = NULL;
         for (size_t i = bt->from; i < bt->to; i++) {
             cli_unit *u = &P->ld->units[i + 1];
-            u->file = cli_xstrdup(P->in->items[i].path);
+            u->file = P->in->items[i].path;
             u->status = MXH_ERR_NOMEM;
             u->extra_error = cli_xstrdup(mxh_strerror(MXH_ERR_NOMEM));
         }
@@ -504,7 +504,7 @@ static int load_parallel(cli_loaded *ld, const cli_inputs *in, const mxh_load_op
     return 0;
 }
 
-int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int show_progress)
+int cli_load(cli_loaded *ld, const cli_scan_opts *o, cli_inputs *in, int show_progress)
 {
     memset(ld, 0, sizeof *ld);
     size_t nstdin = 0;
@@ -522,12 +522,14 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
         fprintf(stderr, "mxhazard: %s\n", mxh_strerror(st));
         return CLI_EXIT_USAGE;
     }
+    /* The units name their files with the inputs' own strings. */
+    cli_strpool_take(&ld->names, &in->names);
     ld->units = cli_xmalloc((in->n + 1) * sizeof *ld->units);
     memset(ld->units, 0, (in->n + 1) * sizeof *ld->units);
     ld->nunits = in->n + 1;
 
     cli_unit *u = &ld->units[0];
-    u->file = o->inventory ? cli_xstrdup(o->inventory) : NULL;
+    u->file = o->inventory ? cli_strpool_dup(&ld->names, o->inventory) : NULL;
     if (o->inventory) {
         u->status = mxh_zoneset_load_inventory(ld->zs, o->inventory);
         finish_unit(ld, u);
@@ -568,10 +570,9 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, const cli_inputs *in, int s
 
 void cli_loaded_free(cli_loaded *ld)
 {
-    for (size_t i = 0; i < ld->nunits; i++) {
-        free(ld->units[i].file);
+    for (size_t i = 0; i < ld->nunits; i++)
         free(ld->units[i].extra_error);
-    }
+    cli_strpool_free(&ld->names);
     free(ld->units);
     mxh_zoneset_free(ld->zs);
     memset(ld, 0, sizeof *ld);

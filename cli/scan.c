@@ -560,7 +560,7 @@ int cli_cmd_scan(int argc, char **argv)
         return rc;
     }
 
-    /* The units keep their own copies of the names: the list can go. */
+    /* The units took over the names (cli_load): the list can go. */
     size_t nfiles = in.n, nskipped = in.skipped, nunreadable = in.unreadable;
     cli_inputs_free(&in);
     if (nfiles == 0 && !o.quiet)
