@@ -60,10 +60,14 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
-# Built-in rules are compiled into the library: rules/*.lua -> a C array.
-$(B)/gen/rules_builtin.c: $(RULES) tools/embed_rules.sh
+# Built-in rules are compiled into the library: rules/*.lua -> C arrays of
+# their text and of the same compiled by this Lua (tools/rulec.c).
+$(B)/gen/rulec: tools/rulec.c
 	@mkdir -p $(dir $@)
-	sh tools/embed_rules.sh $(RULES) > $@.tmp && mv $@.tmp $@
+	$(CC) $(WARN) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(DEP_LIBS)
+$(B)/gen/rules_builtin.c: $(RULES) $(B)/gen/rulec
+	@mkdir -p $(dir $@)
+	$(B)/gen/rulec $(RULES) > $@.tmp && mv $@.tmp $@
 $(B)/gen/rules_builtin.o: $(B)/gen/rules_builtin.c
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 

@@ -530,6 +530,80 @@ START_TEST(test_builtin_and_override)
 }
 END_TEST
 
+/* The built-in rules' compiled forms (tools/rulec.c): when made by this very
+ * Lua release, each is exactly what compiling its text gives here (same
+ * chunk name, debug information kept), and its check function knows its
+ * file and lines; made by another release, the engine compiles the texts. */
+struct mxh_builtin_rule {
+    const char *file;
+    const char *text;
+    size_t len;
+    const unsigned char *bc;
+    size_t bclen;
+};
+extern const struct mxh_builtin_rule mxh_builtin_rules[];
+extern const size_t mxh_builtin_rule_count;
+extern const char mxh_builtin_rules_lua[];
+
+typedef struct dumpbuf {
+    unsigned char *p;
+    size_t n, cap;
+} dumpbuf;
+
+static int dump_put(lua_State *L, const void *p, size_t sz, void *ud)
+{
+    (void)L;
+    dumpbuf *b = ud;
+    if (b->n + sz > b->cap) {
+        b->cap = (b->n + sz) * 2;
+        b->p = realloc(b->p, b->cap);
+        ck_assert_ptr_nonnull(b->p);
+    }
+    memcpy(b->p + b->n, p, sz);
+    b->n += sz;
+    return 0;
+}
+
+START_TEST(test_builtin_bytecode)
+{
+    ck_assert_uint_gt(mxh_builtin_rule_count, 0);
+    ck_assert_msg(strncmp(mxh_builtin_rules_lua, "$LuaVersion: Lua 5.4", 20) == 0, "%s",
+                  mxh_builtin_rules_lua);
+    if (strcmp(mxh_builtin_rules_lua, lua_ident) != 0)
+        return; /* another release: the texts are compiled (what every other test ran) */
+    lua_State *L = luaL_newstate();
+    ck_assert_ptr_nonnull(L);
+    for (size_t i = 0; i < mxh_builtin_rule_count; i++) {
+        const struct mxh_builtin_rule *b = &mxh_builtin_rules[i];
+        ck_assert_ptr_nonnull(b->bc);
+        ck_assert_uint_gt(b->bclen, 4);
+        ck_assert(memcmp(b->bc, LUA_SIGNATURE, 4) == 0);
+        char chunk[300];
+        snprintf(chunk, sizeof chunk, "@builtin:rules/%s", b->file);
+        ck_assert_int_eq(luaL_loadbufferx(L, b->text, b->len, chunk, "t"), LUA_OK);
+        dumpbuf d = {0};
+        ck_assert_int_eq(lua_dump(L, dump_put, &d, 0), 0);
+        lua_pop(L, 1);
+        ck_assert_msg(d.n == b->bclen && memcmp(d.p, b->bc, d.n) == 0,
+                      "%s: the compiled form is not the text's", b->file);
+        free(d.p);
+        /* loaded as binary: it names its file, and has its lines */
+        ck_assert_int_eq(luaL_loadbufferx(L, (const char *)b->bc, b->bclen, "x", "b"), LUA_OK);
+        lua_Debug ar;
+        ck_assert(lua_getinfo(L, ">SL", &ar)); /* pops the function, pushes its lines */
+        ck_assert_str_eq(ar.source, chunk);
+        ck_assert_int_eq(lua_type(L, -1), LUA_TTABLE);
+        lua_pushnil(L);
+        ck_assert_msg(lua_next(L, -2) != 0, "%s: no line information", b->file);
+        lua_pop(L, 3);
+        /* and a text-only load refuses it, as a user rule file's would be */
+        ck_assert_int_ne(luaL_loadbufferx(L, (const char *)b->bc, b->bclen, "x", "t"), LUA_OK);
+        lua_pop(L, 1);
+    }
+    lua_close(L);
+}
+END_TEST
+
 START_TEST(test_rule_metadata)
 {
     mxh_engine *e = bare_engine();
@@ -1496,6 +1570,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, test_needs_hint);
     tcase_add_test(tc, test_spf_record);
     tcase_add_test(tc, test_handles_not_charged);
+    tcase_add_test(tc, test_builtin_bytecode);
     tcase_add_test(tc, test_whatif_rule);
     tcase_add_test(tc, test_whatif_view);
     tcase_add_test(tc, test_whatif_released);

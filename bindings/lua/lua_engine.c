@@ -23,9 +23,18 @@
 #include <sys/stat.h>
 
 /* Generated from the files in rules/ by tools/embed_rules.sh. */
-struct mxh_builtin_rule { const char *file; const char *text; size_t len; };
+/* Built into the library by tools/rulec.c: each rule's text, and the same
+ * compiled by the Lua release named in mxh_builtin_rules_lua (lua_ident). */
+struct mxh_builtin_rule {
+    const char *file;
+    const char *text;
+    size_t len;
+    const unsigned char *bc;
+    size_t bclen;
+};
 extern MXH_HIDDEN const struct mxh_builtin_rule mxh_builtin_rules[];
 extern MXH_HIDDEN const size_t mxh_builtin_rule_count;
+extern MXH_HIDDEN const char mxh_builtin_rules_lua[];
 
 #define RULE_FILE_MAX ((size_t)1 << 20)
 
@@ -157,6 +166,8 @@ typedef struct load_ctx {
     const char *expect_id; /* the file's base name without .lua */
     const char *src;
     size_t len;
+    const unsigned char *bc; /* a built-in rule's compiled form, or NULL */
+    size_t bclen;
     mxh_rule *rule;        /* built here; freed by the caller on failure */
     char err[900];
 } load_ctx;
@@ -400,8 +411,17 @@ static int load_rule_p(lua_State *L)
     snprintf(chunk, sizeof chunk, "@%s", c->file);
     lua_pushcfunction(L, mxh_lua_msgh);
     int msgh = lua_gettop(L);
-    /* text only: a binary chunk is refused (mode "t") */
-    int st = luaL_loadbufferx(L, c->src, c->len, chunk, "t");
+    /* A built-in rule's compiled form (made from the same text by the same
+     * Lua release at build time: see bytecode_usable); anything else is text
+     * only, a binary chunk refused (mode "t"). */
+    int st = LUA_ERRSYNTAX;
+    if (c->bc) {
+        st = luaL_loadbufferx(L, (const char *)c->bc, c->bclen, chunk, "b");
+        if (st != LUA_OK)
+            lua_pop(L, 1); /* then the text says what is wrong, if anything */
+    }
+    if (st != LUA_OK)
+        st = luaL_loadbufferx(L, c->src, c->len, chunk, "t");
     if (st != LUA_OK) {
         snprintf(c->err, sizeof c->err, "%s", lua_type(L, -1) == LUA_TSTRING
                  ? lua_tostring(L, -1) : "cannot load the rule");
@@ -483,7 +503,7 @@ static void id_from_file(const char *path, char *out, size_t outsz)
 }
 
 static mxh_status add_rule(mxh_engine *e, const char *file, const char *src, size_t len,
-                           int builtin)
+                           const unsigned char *bc, size_t bclen, int builtin)
 {
     char id[256];
     id_from_file(file, id, sizeof id);
@@ -494,6 +514,8 @@ static mxh_status add_rule(mxh_engine *e, const char *file, const char *src, siz
     c.expect_id = id;
     c.src = src;
     c.len = len;
+    c.bc = bc;
+    c.bclen = bclen;
     if (run_load(e, &c) < 0) {
         seterr(e, "%s", c.err);
         return MXH_ERR_RULE_LOAD;
@@ -508,6 +530,8 @@ static mxh_status add_rule(mxh_engine *e, const char *file, const char *src, siz
         r->src = r->src_owned;
     }
     r->srclen = len;
+    r->bc = bc;
+    r->bclen = bclen;
     if (r->file == NULL || r->src == NULL) {
         luaL_unref(e->L, LUA_REGISTRYINDEX, r->check_ref);
         rule_free(r);
@@ -570,6 +594,8 @@ static int engine_rebuild(mxh_engine *e)
         c.expect_id = r->id;
         c.src = r->src;
         c.len = r->srclen;
+        c.bc = r->bc;
+        c.bclen = r->bclen;
         r->check_ref = LUA_NOREF;
         if (run_load(e, &c) < 0) {
             r->enabled = 0;
@@ -587,6 +613,16 @@ static int engine_rebuild(mxh_engine *e)
 }
 
 /* ---- engine ---------------------------------------------------------------- */
+
+/* Whether the built-in rules' compiled forms fit the Lua this library runs
+ * with: made by the very same release (lua_ident names it, with its date).
+ * Lua checks a binary chunk's header (version, format, sizes) but not the
+ * release, and does not verify the code; a different release compiles the
+ * text instead. */
+static int bytecode_usable(void)
+{
+    return strcmp(mxh_builtin_rules_lua, lua_ident) == 0;
+}
 
 mxh_status mxh_engine_new(const mxh_engine_opts *opts, mxh_engine **out)
 {
@@ -612,8 +648,11 @@ mxh_status mxh_engine_new(const mxh_engine_opts *opts, mxh_engine **out)
         for (size_t i = 0; i < mxh_builtin_rule_count; i++) {
             char file[300];
             snprintf(file, sizeof file, "builtin:rules/%s", mxh_builtin_rules[i].file);
+            int bc = bytecode_usable();
             mxh_status st = add_rule(e, file, mxh_builtin_rules[i].text,
-                                     mxh_builtin_rules[i].len, 1);
+                                     mxh_builtin_rules[i].len,
+                                     bc ? mxh_builtin_rules[i].bc : NULL,
+                                     bc ? mxh_builtin_rules[i].bclen : 0, 1);
             if (st == MXH_ERR_NOMEM) {
                 mxh_engine_free(e);
                 return st;
@@ -688,7 +727,7 @@ static mxh_status load_file(mxh_engine *e, const char *path)
         seterr(e, "%s: rule file larger than %zu bytes", path, RULE_FILE_MAX);
         return MXH_ERR_RULE_LOAD;
     }
-    mxh_status st = add_rule(e, path, buf, n, 0);
+    mxh_status st = add_rule(e, path, buf, n, NULL, 0, 0);
     free(buf);
     return st;
 }
@@ -787,7 +826,7 @@ mxh_status mxh_engine_load_rule_buffer(mxh_engine *e, const char *name, const ch
         seterr(e, "%s: rule file larger than %zu bytes", name, RULE_FILE_MAX);
         return MXH_ERR_RULE_LOAD;
     }
-    mxh_status st = add_rule(e, name, buf ? buf : "", len, 0);
+    mxh_status st = add_rule(e, name, buf ? buf : "", len, NULL, 0, 0);
     e->mem_after_load = e->mem_used;
     return st;
 }

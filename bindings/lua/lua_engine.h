@@ -90,6 +90,8 @@ struct mxh_rule {
     int check_ref;           /* registry ref of the check function */
     const char *src;         /* source text (for rebuilding the state) */
     size_t srclen;
+    const unsigned char *bc;    /* built-in: its compiled form when usable, or NULL */
+    size_t bclen;
     char *src_owned;         /* NULL for built-ins (their text is static) */
 };
 
