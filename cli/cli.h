@@ -33,6 +33,10 @@ void cli_strv_free(cli_strv *sv);
 
 /* Allocation that exits with a message when memory runs out. */
 void *cli_xmalloc(size_t n);
+/* Zeroed. A large block comes as fresh zero pages, faulted in by whichever
+ * thread first writes each (a memset on the main thread took one fault per
+ * page of 100,000 units' state before any worker could start). */
+void *cli_xcalloc(size_t n, size_t size);
 void *cli_xrealloc(void *p, size_t n);
 char *cli_xstrdup(const char *s);
 

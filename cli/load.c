@@ -317,8 +317,7 @@ static void join_ready(ploader *P)
 static void load_batch(ploader *P, batch *bt, char *scratch)
 {
     size_t n = bt->to - bt->from;
-    bt->shadowed = cli_xmalloc(n ? n : 1);
-    memset(bt->shadowed, 0, n ? n : 1);
+    bt->shadowed = cli_xcalloc(n, 1);
     if (mxh_zoneset_new(&bt->zs) != MXH_OK) {
         bt->zs = NULL;
         for (size_t i = bt->from; i < bt->to; i++) {
@@ -524,8 +523,7 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, cli_inputs *in, int show_pr
     }
     /* The units name their files with the inputs' own strings. */
     cli_strpool_take(&ld->names, &in->names);
-    ld->units = cli_xmalloc((in->n + 1) * sizeof *ld->units);
-    memset(ld->units, 0, (in->n + 1) * sizeof *ld->units);
+    ld->units = cli_xcalloc(in->n + 1, sizeof *ld->units);
     ld->nunits = in->n + 1;
 
     cli_unit *u = &ld->units[0];

@@ -596,8 +596,7 @@ int cli_cmd_scan(int argc, char **argv)
     c.ld = &ld;
     c.o = &o;
     c.cdn = cdn;
-    c.slots = cli_xmalloc(ld.nunits * sizeof *c.slots);
-    memset(c.slots, 0, ld.nunits * sizeof *c.slots);
+    c.slots = cli_xcalloc(ld.nunits, sizeof *c.slots);
     pthread_mutex_init(&c.mu, NULL);
     pthread_cond_init(&c.cv_done, NULL);
     pthread_cond_init(&c.cv_space, NULL);
