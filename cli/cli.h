@@ -6,6 +6,7 @@
 #ifndef MXH_CLI_H
 #define MXH_CLI_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -61,6 +62,8 @@ void cli_strpool_free(cli_strpool *p);
 
 /* Monotonic seconds. */
 double cli_now(void);
+/* pthread_cond_timedwait for at most ms milliseconds (mu held). */
+void cli_cond_wait_ms(pthread_cond_t *cv, pthread_mutex_t *mu, long ms);
 /* One problem on stderr: "mxhazard: LABEL: file[:line]: message" (label may
  * be NULL); a load diagnostic labelled by its level. */
 void cli_say(const char *label, const char *file, unsigned long line, const char *msg);

@@ -476,14 +476,7 @@ static int load_parallel(cli_loaded *ld, const cli_inputs *in, const mxh_load_op
             pthread_cond_wait(&P.cv_done, &P.mu);
             continue;
         }
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 250000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&P.cv_done, &P.mu, &ts);
+        cli_cond_wait_ms(&P.cv_done, &P.mu, 250);
         size_t files = P.joined ? P.b[P.joined - 1].to : 0;
         if (P.joined < P.nb && cli_now() - t0 > 1.0) {
             fprintf(stderr, "\rmxhazard: loading %zu/%zu files", files, in->n);

@@ -646,14 +646,7 @@ int cli_cmd_scan(int argc, char **argv)
             pthread_cond_wait(&c.cv_done, &c.mu);
             continue;
         }
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 250000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&c.cv_done, &c.mu, &ts);
+        cli_cond_wait_ms(&c.cv_done, &c.mu, 250);
         if (c.next_print >= ld.nunits)
             break;
         size_t done = c.zones_done;

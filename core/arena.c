@@ -47,27 +47,19 @@ void mxh_arena_free(mxh_arena *a)
 
 /*
  * A chunk's pages are brought in a quarter of the chunk (at most
- * READY_STEP) ahead of use, one madvise(MADV_POPULATE_WRITE) (Linux 5.14)
- * per step rather than a page fault per 4 KiB: the same pages, allocated and
+ * 256 KiB) ahead of use (mxh_populate_ahead), one madvise(MADV_POPULATE_WRITE)
+ * (Linux 5.14) per step rather than a page fault per 4 KiB: the same pages, allocated and
  * zeroed in one call each. Small chunks too: a batch of small zones loaded
  * into a zone set of its own never grows a big one, and a page fault costs
  * more than its share of a call. At most a step is brought in that may stay
  * unused. Elsewhere, or if refused, the pages fault in as they are touched.
  */
-#define READY_STEP ((size_t)256 << 10)
 #if defined(__GNUC__)
-__attribute__((noinline, cold))
+__attribute__((noinline))
 #endif
 static void chunk_ready(mxh_arena_chunk *c)
 {
-    /* a quarter of the chunk at a time, at most a step: what may stay
-     * unused is small next to the chunk */
-    size_t step = c->size / 4 < READY_STEP ? c->size / 4 : READY_STEP;
-    size_t want = c->used + step;
-    if (want > c->size)
-        want = c->size;
-    mxh_populate(c->data + c->ready, want - c->ready);
-    c->ready = want;
+    c->ready = mxh_populate_ahead(c->data, c->ready, c->used, c->size);
 }
 
 /* Where a chunk not meant for filling goes (a large request's own, or

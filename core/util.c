@@ -139,6 +139,15 @@ void mxh_populate(void *p, size_t n)
 #endif
 }
 
+size_t mxh_populate_ahead(void *base, size_t ready, size_t used, size_t size)
+{
+    size_t step = size / 4 < ((size_t)256 << 10) ? size / 4 : ((size_t)256 << 10);
+    size_t want = used + step < size ? used + step : size;
+    if (want > ready)
+        mxh_populate((unsigned char *)base + ready, want - ready);
+    return want > ready ? want : ready;
+}
+
 int mxh_read_file_pages(const char *path, char **buf, size_t *len, size_t *maplen, char *err,
                         size_t errsz)
 {

@@ -457,22 +457,18 @@ static inline mxh_node *node_at(const mxh_zone *z, uint32_t ref)
 }
 
 /* The last block's pages are brought in a quarter of the block (at most
- * NBLOCK_STEP) ahead of use, one madvise each (see mxh_populate), instead of
+ * 256 KiB) ahead of use, one madvise each (mxh_populate_ahead), instead of
  * a page fault per 4 KiB: a batch of small zones loads into blocks that
  * never reach NBLOCK_MAX, and faulting them in page by page cost a loading
  * thread more than the populate calls. At most a step stays unused. */
-#define NBLOCK_STEP ((uint32_t)256 << 10)
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static void nblock_ready(mxh_zoneset *zs)
 {
-    uint32_t step = zs->nblock_size / 4 < NBLOCK_STEP ? zs->nblock_size / 4 : NBLOCK_STEP;
-    uint32_t want = zs->nblock_used + step;
-    if (want > zs->nblock_size)
-        want = zs->nblock_size;
-    mxh_populate(zs->nblocks[zs->nnblocks - 1] + zs->nblock_ready, want - zs->nblock_ready);
-    zs->nblock_ready = want;
+    zs->nblock_ready = (uint32_t)mxh_populate_ahead(zs->nblocks[zs->nnblocks - 1],
+                                                    zs->nblock_ready, zs->nblock_used,
+                                                    zs->nblock_size);
 }
 
 static mxh_node *node_alloc(mxh_zone *z, size_t bytes, uint32_t *ref)

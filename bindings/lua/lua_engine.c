@@ -23,18 +23,6 @@
 #include <sys/stat.h>
 
 /* Generated from the files in rules/ by tools/embed_rules.sh. */
-/* Built into the library by tools/rulec.c: each rule's text, and the same
- * compiled by the Lua release named in mxh_builtin_rules_lua (lua_ident). */
-struct mxh_builtin_rule {
-    const char *file;
-    const char *text;
-    size_t len;
-    const unsigned char *bc;
-    size_t bclen;
-};
-extern MXH_HIDDEN const struct mxh_builtin_rule mxh_builtin_rules[];
-extern MXH_HIDDEN const size_t mxh_builtin_rule_count;
-extern MXH_HIDDEN const char mxh_builtin_rules_lua[];
 
 #define RULE_FILE_MAX ((size_t)1 << 20)
 

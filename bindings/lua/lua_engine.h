@@ -299,4 +299,17 @@ MXH_HIDDEN uint64_t mxh_engine_rebuild_count(const mxh_engine *e);
 MXH_HIDDEN uint64_t mxh_engine_rules_run(const mxh_engine *e);
 MXH_HIDDEN uint64_t mxh_engine_rules_skipped(const mxh_engine *e);
 
+/* Built into the library by tools/rulec.c: each rule's text, and the same
+ * compiled by the Lua release named in mxh_builtin_rules_lua (lua_ident). */
+struct mxh_builtin_rule {
+    const char *file;
+    const char *text;
+    size_t len;
+    const unsigned char *bc;
+    size_t bclen;
+};
+extern MXH_HIDDEN const struct mxh_builtin_rule mxh_builtin_rules[];
+extern MXH_HIDDEN const size_t mxh_builtin_rule_count;
+extern MXH_HIDDEN const char mxh_builtin_rules_lua[];
+
 #endif /* MXH_LUA_ENGINE_H */
