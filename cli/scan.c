@@ -5,9 +5,10 @@
  *
  * Workers take runs of zones from a shared counter; each keeps a zone's
  * findings in that zone's slot and formats them there (JSON lines or text;
- * SARIF is left to the printer), and the main thread prints the slots
- * strictly in input order as they complete, freeing each after it is
- * printed. Workers may run at most WINDOW zones ahead of the printer, so the
+ * SARIF is left to the printing), and the worker that completes the slot
+ * the output waits for prints it and every completed slot behind it
+ * (print_ready), strictly in input order, freeing each after it is printed.
+ * Workers may run at most WINDOW zones ahead of the printed ones, so the
  * findings held in memory stay bounded however many zones there are, and the
  * output is the same byte for byte whatever --jobs is.
  */
