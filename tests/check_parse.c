@@ -120,6 +120,12 @@ static void compare_file(const char *path, walk *w)
     mxh_zoneset_free(b);
 }
 
+static int has_suffix(const char *s, const char *x)
+{
+    size_t ls = strlen(s), lx = strlen(x);
+    return ls >= lx && strcmp(s + ls - lx, x) == 0;
+}
+
 static void walk_dir(const char *dir, walk *w)
 {
     DIR *d = opendir(dir);
@@ -136,7 +142,8 @@ static void walk_dir(const char *dir, walk *w)
             continue;
         if (S_ISDIR(st.st_mode))
             walk_dir(p, w);
-        else if (S_ISREG(st.st_mode) && !strstr(de->d_name, ".lua") && !strstr(de->d_name, ".c"))
+        else if (S_ISREG(st.st_mode) && !has_suffix(de->d_name, ".lua") &&
+                 !has_suffix(de->d_name, ".c") && !has_suffix(de->d_name, ".h"))
             compare_file(p, w);
     }
     closedir(d);
