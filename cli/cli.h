@@ -56,8 +56,6 @@ char *cli_strpool_alloc(cli_strpool *p, size_t n);
 char *cli_strpool_dup(cli_strpool *p, const char *s);
 /* Make the next n bytes of allocations come from one block. */
 void cli_strpool_reserve(cli_strpool *p, size_t n);
-/* Move every block of src into dst (src is empty after). */
-void cli_strpool_take(cli_strpool *dst, cli_strpool *src);
 void cli_strpool_free(cli_strpool *p);
 
 /* Monotonic seconds. */

@@ -515,7 +515,8 @@ int cli_load(cli_loaded *ld, const cli_scan_opts *o, cli_inputs *in, int show_pr
         return CLI_EXIT_USAGE;
     }
     /* The units name their files with the inputs' own strings. */
-    cli_strpool_take(&ld->names, &in->names);
+    ld->names = in->names;
+    memset(&in->names, 0, sizeof in->names);
     ld->units = cli_xcalloc(in->n + 1, sizeof *ld->units);
     ld->nunits = in->n + 1;
 

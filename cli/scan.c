@@ -406,9 +406,9 @@ static int want_color(int opt)
  * The rule engines are made on a thread of their own while this one walks
  * the directories (an engine takes 0.3-0.6 ms to make in a new process, its
  * built-in rules precompiled; a directory of 10,000 zones 5-7 ms to list):
- * the first, which settles usage errors (--only,
- * --rules, ...), then, while the walk still runs, one for each further
- * worker (which otherwise makes its own when the scan starts).
+ * the first, which settles usage errors (--only, --rules, ...), then, while
+ * the walk still runs, one for each further worker (which otherwise makes
+ * its own when the scan starts).
  */
 typedef struct engines_ahead {
     const cli_scan_opts *o;

@@ -53,27 +53,6 @@ char *cli_xstrdup(const char *s)
 
 #define STRPOOL_BLOCK ((size_t)64 << 10)
 
-char *cli_strpool_alloc(cli_strpool *p, size_t n)
-{
-    if (n > p->left) {
-        size_t sz = n > STRPOOL_BLOCK / 4 ? n : STRPOOL_BLOCK;
-        if (p->nblocks == p->capblocks) {
-            p->capblocks = p->capblocks ? p->capblocks * 2 : 16;
-            p->blocks = cli_xrealloc(p->blocks, p->capblocks * sizeof *p->blocks);
-        }
-        char *b = cli_xmalloc(sz);
-        p->blocks[p->nblocks++] = b;
-        if (sz == n)
-            return b; /* a large string: the current block keeps its space */
-        p->cur = b;
-        p->left = sz;
-    }
-    char *r = p->cur;
-    p->cur += n;
-    p->left -= n;
-    return r;
-}
-
 void cli_strpool_reserve(cli_strpool *p, size_t n)
 {
     if (n <= p->left)
@@ -88,28 +67,19 @@ void cli_strpool_reserve(cli_strpool *p, size_t n)
     p->left = n;
 }
 
+char *cli_strpool_alloc(cli_strpool *p, size_t n)
+{
+    cli_strpool_reserve(p, n);
+    char *r = p->cur;
+    p->cur += n;
+    p->left -= n;
+    return r;
+}
+
 char *cli_strpool_dup(cli_strpool *p, const char *s)
 {
     size_t n = strlen(s) + 1;
     return memcpy(cli_strpool_alloc(p, n), s, n);
-}
-
-void cli_strpool_take(cli_strpool *dst, cli_strpool *src)
-{
-    for (size_t i = 0; i < src->nblocks; i++) {
-        if (dst->nblocks == dst->capblocks) {
-            dst->capblocks = dst->capblocks ? dst->capblocks * 2 : 16;
-            dst->blocks = cli_xrealloc(dst->blocks, dst->capblocks * sizeof *dst->blocks);
-        }
-        dst->blocks[dst->nblocks++] = src->blocks[i];
-    }
-    /* dst goes on filling its own last block (its free space stays usable) */
-    if (!dst->cur) {
-        dst->cur = src->cur;
-        dst->left = src->left;
-    }
-    free(src->blocks);
-    memset(src, 0, sizeof *src);
 }
 
 void cli_strpool_free(cli_strpool *p)
