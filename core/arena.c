@@ -127,8 +127,7 @@ void *mxh_arena_alloc(mxh_arena *a, size_t n)
     nc->used = n;
     nc->mapped = false;
     nc->ready = 0;
-    if (n > nc->ready)
-        chunk_ready(nc);
+    chunk_ready(nc);
     nc->next = c;
     a->head = nc;
     a->total += sizeof *nc + size;

@@ -553,8 +553,8 @@ MXH_HIDDEN size_t mxh_page_size(void);
 MXH_HIDDEN void mxh_populate(void *p, size_t n);
 /* For a block of `size` bytes whose first `ready` have their pages in and
  * `used` (> ready) are taken: bring in up to used plus a quarter of the block
- * (at most 256 KiB more, at most the block), one call; returns the new ready.
- * What may stay unused is small next to the block. */
+ * (16 to 256 KiB more, at most the block), whole pages, one call; returns the
+ * new ready. What may stay unused is small next to the block. */
 MXH_HIDDEN size_t mxh_populate_ahead(void *base, size_t ready, size_t used, size_t size);
 MXH_HIDDEN int  mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t errsz);
 /* The same into an anonymous mapping for files of 1 MiB or more (*maplen its

@@ -109,16 +109,6 @@ int mxh_read_file(const char *path, char **buf, size_t *len, char *err, size_t e
     return 0;
 }
 
-/*
- * mxh_read_file for a large regular file, into pages of its own (an
- * anonymous mapping) rather than the heap, so that a loader done with a
- * part of it may give those pages back (madvise MADV_DONTNEED) while it
- * reads on: the text of a big zone need not stay resident next to the
- * model built from it. *maplen is the mapping's length, or 0 when the
- * buffer came from mxh_read_file (small, not regular, or no mapping).
- * Release with mxh_free_file. The file is read, not mapped: a file
- * truncated meanwhile cannot fault.
- */
 size_t mxh_page_size(void)
 {
     long pg = sysconf(_SC_PAGESIZE);
@@ -141,13 +131,36 @@ void mxh_populate(void *p, size_t n)
 
 size_t mxh_populate_ahead(void *base, size_t ready, size_t used, size_t size)
 {
-    size_t step = size / 4 < ((size_t)256 << 10) ? size / 4 : ((size_t)256 << 10);
+    size_t step = size / 4;
+    if (step < ((size_t)16 << 10))
+        step = (size_t)16 << 10; /* a call per page would cost what the faults do */
+    if (step > ((size_t)256 << 10))
+        step = (size_t)256 << 10;
     size_t want = used + step < size ? used + step : size;
-    if (want > ready)
-        mxh_populate((unsigned char *)base + ready, want - ready);
-    return want > ready ? want : ready;
+    if (want <= ready)
+        return ready;
+    /* Whole pages over [ready, want): the page partly before `ready` may be
+     * in already (asking again is harmless); the one partly after `want` is
+     * mapped, as the block lies in a mapping. Rounded inward instead, the
+     * page at each mark was never brought in and faulted all the same. */
+    uintptr_t page = mxh_page_size();
+    uintptr_t from = (uintptr_t)base + ready, to = (uintptr_t)base + want;
+    from &= ~(page - 1);
+    to = (to + page - 1) & ~(page - 1);
+    mxh_populate((void *)from, to - from);
+    return want;
 }
 
+/*
+ * mxh_read_file for a large regular file, into pages of its own (an
+ * anonymous mapping) rather than the heap, so that a loader done with a
+ * part of it may give those pages back (madvise MADV_DONTNEED) while it
+ * reads on: the text of a big zone need not stay resident next to the
+ * model built from it. *maplen is the mapping's length, or 0 when the
+ * buffer came from mxh_read_file (small, not regular, or no mapping).
+ * Release with mxh_free_file. The file is read, not mapped: a file
+ * truncated meanwhile cannot fault.
+ */
 int mxh_read_file_pages(const char *path, char **buf, size_t *len, size_t *maplen, char *err,
                         size_t errsz)
 {
