@@ -538,6 +538,14 @@ static uint16_t type_code(const btok *t)
             return MXH_TYPE_TXT;
         if (w == ('s' | 'r' << 8 | 'v' << 16))
             return MXH_TYPE_SRV;
+        if (w == ('p' | 't' << 8 | 'r' << 16))
+            return MXH_TYPE_PTR;
+        if (w == ('c' | 'a' << 8 | 'a' << 16))
+            return MXH_TYPE_CAA;
+        if (w == ('s' | 'o' << 8 | 'a' << 16))
+            return MXH_TYPE_SOA;
+        if (w == ('s' | 'p' << 8 | 'f' << 16))
+            return MXH_TYPE_SPF;
         break;
     }
     case 4:
@@ -549,6 +557,9 @@ static uint16_t type_code(const btok *t)
         if ((p[0] | 0x20) == 'c' && (p[1] | 0x20) == 'n' && (p[2] | 0x20) == 'a' &&
             (p[3] | 0x20) == 'm' && (p[4] | 0x20) == 'e')
             return MXH_TYPE_CNAME;
+        if ((p[0] | 0x20) == 'd' && (p[1] | 0x20) == 'n' && (p[2] | 0x20) == 'a' &&
+            (p[3] | 0x20) == 'm' && (p[4] | 0x20) == 'e')
+            return MXH_TYPE_DNAME;
         break;
     default:
         break;
