@@ -61,10 +61,12 @@ $(B)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
 # Built-in rules are compiled into the library: rules/*.lua -> C arrays of
-# their text and of the same compiled by this Lua (tools/rulec.c).
+# their text and of the same compiled by this Lua (tools/rulec.c). A build
+# tool: never with the sanitizer flags of the build it serves (it runs
+# during that build, where a sanitizer may not start).
 $(B)/gen/rulec: tools/rulec.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(DEP_LIBS)
+	$(CC) $(WARN) $(DEP_CFLAGS) -O2 -o $@ $< $(DEP_LIBS)
 $(B)/gen/rules_builtin.c: $(RULES) $(B)/gen/rulec
 	@mkdir -p $(dir $@)
 	$(B)/gen/rulec $(RULES) > $@.tmp && mv $@.tmp $@

@@ -532,8 +532,9 @@ END_TEST
 
 /* The built-in rules' compiled forms (tools/rulec.c): when made by this very
  * Lua release, each is exactly what compiling its text gives here (same
- * chunk name, debug information kept), and its check function knows its
- * file and lines; made by another release, the engine compiles the texts. */
+ * chunk name, debug information kept: its chunk names its file and has its
+ * lines), and an engine loads it; made by another release, the engine
+ * compiles the texts. */
 START_TEST(test_builtin_bytecode)
 {
     ck_assert_uint_gt(mxh_builtin_rule_count, 0);
@@ -574,6 +575,15 @@ START_TEST(test_builtin_bytecode)
         lua_pop(L, 1);
     }
     lua_close(L);
+    /* and an engine's built-in rules are loaded from it */
+    mxh_engine *e = NULL;
+    ck_assert_int_eq(mxh_engine_new(NULL, &e), MXH_OK);
+    ck_assert_uint_eq(mxh_engine_rule_count(e), mxh_builtin_rule_count);
+    for (size_t i = 0; i < mxh_engine_rule_count(e); i++) {
+        const mxh_rule *r = mxh_engine_rule(e, i);
+        ck_assert_msg(r->bc != NULL && r->bclen > 0, "%s: compiled from its text", r->file);
+    }
+    mxh_engine_free(e);
 }
 END_TEST
 

@@ -22,8 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Generated from the files in rules/ by tools/embed_rules.sh. */
-
 #define RULE_FILE_MAX ((size_t)1 << 20)
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -633,10 +631,10 @@ mxh_status mxh_engine_new(const mxh_engine_opts *opts, mxh_engine **out)
         return MXH_ERR_NOMEM;
     }
     if (!e->no_builtin) {
+        int bc = bytecode_usable();
         for (size_t i = 0; i < mxh_builtin_rule_count; i++) {
             char file[300];
             snprintf(file, sizeof file, "builtin:rules/%s", mxh_builtin_rules[i].file);
-            int bc = bytecode_usable();
             mxh_status st = add_rule(e, file, mxh_builtin_rules[i].text,
                                      mxh_builtin_rules[i].len,
                                      bc ? mxh_builtin_rules[i].bc : NULL,

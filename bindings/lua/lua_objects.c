@@ -852,8 +852,8 @@ static unsigned hints_records(lua_State *L, mxh_engine *e, const mxh_zone *z)
     mxh_mx_iter it;
     mxh_lua_mx_iter(L, e, z, &it);
     for (const mxh_rr *rr; (rr = mxh_lua_mx_next(&it)) != NULL;) {
-        const char *o = mxh_rr_owner(rr), *t = mxh_rr_target(rr);
-        if (o && o[0] == '*' && o[1] == '.')
+        const char *t = mxh_rr_target(rr);
+        if (rr->node->flags & MXH_NODE_WILDCARD)
             h |= HINT_WILDCARD_MX;
         if (t && strcmp(t, ".") == 0)
             h |= HINT_NULL_MX;
@@ -862,7 +862,7 @@ static unsigned hints_records(lua_State *L, mxh_engine *e, const mxh_zone *z)
         const mxh_node *nd = z->node_list[i];
         const char *nm = nd->name;
         size_t nl = nd->name_len;
-        if (nm[0] == '*' && nm[1] == '.') {
+        if (nd->flags & MXH_NODE_WILDCARD) {
             nm += 2; /* a leading "*" label is a real wildcard (RFC 4592 §2.1.1) */
             nl -= 2;
         }

@@ -429,15 +429,15 @@ check "missing --inventory: load error and exit 2" sh -c '[ '"$rc"' -eq 2 ] && j
 printf '$ORIGIN ldns.example.\n$TTL 300\n@ MX 10 mail\nmail A 192.0.2.1\nmail SSHFP 1 1 0123456789abcdef0123456789abcdef01234567\n' >"$T/sshfp.example.zone"
 run scan -f json "$T/sshfp.example.zone"
 check "SSHFP (through libldns) loads" sh -c '[ '"$rc"' -eq 0 ] && ! grep -q load-error "$1"' _ "$T/out"
-MXH_LDNS_LIBRARY=/nonexistent/libldns.so.0 "$BIN" scan -f json "$Z/a-good.example.zone" >"$T/out" 2>"$T/err"
-rc=$?
-check "common types need no libldns" sh -c '! grep -q load-error "$1"' _ "$T/out"
+MXH_LDNS_LIBRARY=/nonexistent/libldns.so.0
+export MXH_LDNS_LIBRARY
+run scan -f json "$Z/a-good.example.zone"
+check "common types need no libldns" sh -c '[ '"$rc"' -le 1 ] && ! grep -q load-error "$1"' _ "$T/out"
 printf '$ORIGIN ipsec.example.\n$TTL 300\n@ MX 10 mail\nmail A 192.0.2.1\n@ IPSECKEY 10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==\n' >"$T/ipseckey.example.zone"
-MXH_LDNS_LIBRARY=/nonexistent/libldns.so.0 "$BIN" scan -f json "$T/ipseckey.example.zone" >"$T/out" 2>"$T/err"
-rc=$?
+run scan -f json "$T/ipseckey.example.zone"
 check "a type the library parses itself (IPSECKEY) needs no libldns, by name either" sh -c '[ '"$rc"' -eq 0 ] && ! grep -q load-error "$1"' _ "$T/out"
-MXH_LDNS_LIBRARY=/nonexistent/libldns.so.0 "$BIN" scan -f json "$T/sshfp.example.zone" >"$T/out" 2>"$T/err"
-rc=$?
+run scan -f json "$T/sshfp.example.zone"
+unset MXH_LDNS_LIBRARY
 check "no libldns: an SSHFP line is a load error that says why (exit 2)" sh -c '[ '"$rc"' -eq 2 ] && jq -e -s "any(.[]; .rule == \"load-error\" and .line == 5 and (.message | contains(\"libldns\")))" "$1" >/dev/null' _ "$T/out"
 
 if [ -w /dev/full ]; then
