@@ -66,14 +66,17 @@ static mxh_status load_sunk(mxh_zoneset *zs, const char *name, const char *buf, 
 {
     mxh_record_fn was = zs->sink;
     void *was_ud = zs->sink_ud;
+    struct mxh_sink *was_sunk = zs->sunk;
     zs->sink = fn;
     zs->sink_ud = ud;
     mxh_zone *z = NULL;
     mxh_status st = load_common(zs, name, buf, len, opts, &z, flags);
     zs->sink = was;
     zs->sink_ud = was_ud;
-    if (fn)
-        z = NULL; /* a parsed zone is not the caller's (mxh_zone_finish freed its buffer) */
+    if (fn) {
+        z = NULL; /* a parsed zone is not the caller's: it ends with the parse */
+        mxh_zs_sunk_free(zs, was_sunk);
+    }
     if (out_zone)
         *out_zone = z;
     return st;

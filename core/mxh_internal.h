@@ -347,6 +347,7 @@ struct mxh_zoneset {
     mxh_scratch *scratch;     /* the loader's buffers between loads, or NULL */
     mxh_record_fn sink;       /* during mxh_zoneset_parse_*: zones made are parsed, not kept */
     void *sink_ud;
+    struct mxh_sink *sunk;    /* the zones this parse made (freed when it ends) */
     char errmsg[1024];
 };
 
@@ -408,6 +409,9 @@ MXH_HIDDEN bool mxh_zone_reserve(mxh_zone *z, size_t nnodes, size_t nrr);
 /* Add a record to z. Owner outside the zone: a diagnostic, z->rejected++, NULL. */
 MXH_HIDDEN mxh_rr *mxh_zone_add(mxh_zone *z, const mxh_rr_in *in);
 /* After loading: mark delegation points and names below them. Idempotent. */
+/* Free the zones parsed since zs->sunk was `keep` (core/load.c, at the end
+ * of a parse; parses nest when a record callback parses). */
+MXH_HIDDEN void mxh_zs_sunk_free(mxh_zoneset *zs, struct mxh_sink *keep);
 MXH_HIDDEN void mxh_zone_finish(mxh_zone *z);
 /* The first loaded zone whose origin is name[0..len) (canonical), or NULL. */
 MXH_HIDDEN mxh_zone *mxh_zs_origin(const mxh_zoneset *zs, const char *name, size_t len);

@@ -123,6 +123,7 @@ void mxh_zoneset_free(mxh_zoneset *zs)
 {
     if (!zs)
         return;
+    mxh_zs_sunk_free(zs, NULL); /* none outside a parse */
     for (size_t i = 0; i < zs->nzones; i++) {
         mxh_zone *z = zs->zones[i];
         free(z->slots);
@@ -385,8 +386,12 @@ static bool register_origin(mxh_zoneset *zs, mxh_zone *z)
     return true;
 }
 
-/* What a zone being parsed shows its callback (kept out of every other zone). */
+/* What a zone being parsed shows its callback (kept out of every other
+ * zone). It and its zone are one allocation of their own, not from the
+ * arena: a zone set that parses file after file does not grow. */
 struct mxh_sink {
+    mxh_zone zone;
+    struct mxh_sink *next;    /* the parse's zones made before, newest first */
     mxh_record_fn fn;
     void *ud;
     size_t origin_len;
@@ -406,10 +411,24 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, 
         zs->zones = nz;
         zs->capzones = nc;
     }
-    mxh_zone *z = mxh_arena_alloc(&zs->arena, sizeof *z);
-    if (!z)
-        return NULL;
-    memset(z, 0, sizeof *z);
+    mxh_zone *z;
+    if (zs->sink) {
+        /* parsed, not kept: no place among the zones, no index, no nodes */
+        struct mxh_sink *k = calloc(1, sizeof *k);
+        if (!k)
+            return NULL;
+        k->next = zs->sunk;
+        zs->sunk = k;
+        k->fn = zs->sink;
+        k->ud = zs->sink_ud;
+        z = &k->zone;
+        z->sink = k;
+    } else {
+        z = mxh_arena_alloc(&zs->arena, sizeof *z);
+        if (!z)
+            return NULL;
+        memset(z, 0, sizeof *z);
+    }
     z->zs = zs;
     z->file = file;
     z->format = fmt;
@@ -417,14 +436,7 @@ mxh_zone *mxh_zone_create(mxh_zoneset *zs, const char *origin, mxh_fileno file, 
     if (!z->origin)
         return NULL;
     z->diag_at = zs->ndiags;
-    if (zs->sink) {
-        /* parsed, not kept: no place among the zones, no index, no nodes */
-        z->sink = mxh_arena_alloc(&zs->arena, sizeof *z->sink);
-        if (!z->sink)
-            return NULL;
-        memset(z->sink, 0, sizeof *z->sink);
-        z->sink->fn = zs->sink;
-        z->sink->ud = zs->sink_ud;
+    if (z->sink) {
         z->sink->origin_len = strlen(z->origin);
         z->first = z;
         z->index = SIZE_MAX;
@@ -1065,6 +1077,16 @@ static bool in_cuts(const cut_slot *cuts, size_t mask, const char *p, size_t pl)
             memcmp(cuts[i].node->name, p, pl) == 0)
             return true;
     return false;
+}
+
+void mxh_zs_sunk_free(mxh_zoneset *zs, struct mxh_sink *keep)
+{
+    while (zs->sunk != keep) {
+        struct mxh_sink *k = zs->sunk;
+        zs->sunk = k->next;
+        free(k->buf);
+        free(k);
+    }
 }
 
 void mxh_zone_finish(mxh_zone *z)

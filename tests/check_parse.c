@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mxh_internal.h" /* the arena's size */
 #include "mxhazard.h"
 
 /* ---- a record or a diagnostic as one line of text, every field in it */
@@ -219,6 +220,40 @@ START_TEST(test_parse_keeps_nothing)
 }
 END_TEST
 
+/* A zone set that parses file after file does not grow: the zones a parse
+ * makes end with it (they were taken from the arena, a zone and its sink
+ * per parse, until the set was freed). */
+static int count_rr(const mxh_rr *rr, void *ud)
+{
+    (void)rr;
+    ++*(size_t *)ud;
+    return 0;
+}
+
+START_TEST(test_parse_again_same_memory)
+{
+    static const char CLEAN[] = "$ORIGIN again.example.\n$TTL 300\n"
+                                "@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n"
+                                "@ IN NS ns1\n@ IN MX 10 mail\nmail IN A 192.0.2.1\n";
+    mxh_zoneset *zs;
+    ck_assert_int_eq(mxh_zoneset_new(&zs), MXH_OK);
+    size_t n = 0;
+    ck_assert_int_eq(mxh_zoneset_parse_buffer(zs, "again", CLEAN, strlen(CLEAN), NULL, count_rr,
+                                              &n),
+                     MXH_OK);
+    size_t total = zs->arena.total;
+    for (int i = 0; i < 500; i++)
+        ck_assert_int_eq(mxh_zoneset_parse_buffer(zs, "again", CLEAN, strlen(CLEAN), NULL,
+                                                  count_rr, &n),
+                         MXH_OK);
+    ck_assert_uint_eq(n, 501 * 4);
+    ck_assert_uint_eq(zs->arena.total, total);
+    ck_assert_ptr_null(zs->sunk);
+    ck_assert_uint_eq(mxh_zoneset_zone_count(zs), 0);
+    mxh_zoneset_free(zs);
+}
+END_TEST
+
 typedef struct stopper {
     int seen, stop_at;
 } stopper;
@@ -385,6 +420,7 @@ Suite *parse_suite(void)
     tcase_add_test(tc, test_parse_nested_load);
     tcase_add_test(tc, test_parse_nested_parse);
     tcase_add_test(tc, test_parse_refuses);
+    tcase_add_test(tc, test_parse_again_same_memory);
     suite_add_tcase(s, tc);
     return s;
 }
